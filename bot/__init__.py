@@ -1,0 +1,1 @@
+"""filmnews: a Telegram bot that delivers Central Asian film news."""

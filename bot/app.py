@@ -1,0 +1,93 @@
+"""``build_application(settings)``: the only place the Telegram application is assembled."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
+from telegram.request import BaseRequest
+
+from bot.commands import PUBLIC_COMMANDS
+from bot.config import Settings
+from bot.context import CONTEXT_TYPES, App
+from bot.errors import on_error
+from bot.handlers import admin, fallback, festivals, news, rates, subscriptions
+from bot.ingest import ingest
+from storage import Store
+from storage.articles import AddOutcome
+
+logger = logging.getLogger(__name__)
+
+# Handlers are registered in this order; the fallback (unknown commands, stickers…) comes last.
+HANDLER_MODULES = (news, festivals, rates, subscriptions, admin, fallback)
+
+# A token is needed to build an Application even where no Telegram is reached (filmnews chat).
+OFFLINE_TOKEN = "0:offline"
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    rate_limiter: bool = True,
+) -> App:
+    """Build the bot: handlers, error handler and lifecycle (store opened in post_init)."""
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token or OFFLINE_TOKEN)
+        .base_url(f"{settings.api_url}/bot")
+        .base_file_url(f"{settings.api_url}/file/bot")
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .context_types(CONTEXT_TYPES)
+        .post_init(_open)
+        .post_shutdown(_close)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    application: App = builder.build()  # type: ignore[assignment]
+    application.bot_data.settings = settings
+    for module in HANDLER_MODULES:
+        module.register(application)
+    application.add_error_handler(on_error)
+    return application
+
+
+async def _open(application: App) -> None:
+    """Open and migrate the store, ingest the seeds, announce the commands."""
+    settings = application.bot_data.settings
+    store = await Store.open(settings.database)
+    application.bot_data.store = store
+    if settings.seeds.exists():
+        report = await ingest(store, [settings.seeds])
+        for error in report.errors:
+            logger.error("seed not ingested: %s", error)
+        logger.info(
+            "seeds from %s: %d articles added, %d rates added",
+            settings.seeds,
+            report.count(AddOutcome.ADDED),
+            report.rates_added,
+        )
+    try:
+        await application.bot.set_my_commands(
+            [BotCommand(command.name, command.description) for command in PUBLIC_COMMANDS]
+        )
+    except TelegramError as error:
+        logger.warning("setMyCommands failed, the command menu is not updated: %s", error)
+
+
+async def _close(application: App) -> None:
+    """Close the store."""
+    store = application.bot_data._store
+    if store is not None:
+        await store.close()
+        application.bot_data.store = None

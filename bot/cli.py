@@ -1,0 +1,123 @@
+"""The ``filmnews`` command: run | ingest | chat | digest | check."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings
+from bot.ingest import IngestReport, ingest
+from storage import StorageError, Store
+from storage.articles import AddOutcome
+
+logger = logging.getLogger(__name__)
+
+_MARKS = {AddOutcome.ADDED: "+", AddOutcome.UPDATED: "~", AddOutcome.SKIPPED: "="}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with one subcommand per task."""
+    parser = argparse.ArgumentParser(
+        prog="filmnews", description="A Telegram bot that delivers Central Asian film news."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("run", help="run the bot (long polling; needs TELEGRAM_BOT_TOKEN)")
+    ingest_parser = commands.add_parser(
+        "ingest", help="ingest seed pages and festivals files (files or folders); idempotent"
+    )
+    ingest_parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    chat = commands.add_parser("chat", help="talk to the bot in the terminal, no Telegram needed")
+    chat.add_argument("--user-id", type=int, default=1, help="act as this Telegram user id")
+    digest = commands.add_parser("digest", help="send every due digest now, then exit")
+    digest.add_argument("--now", action="store_true", required=True, help="send them now")
+    commands.add_parser("check", help="open the database and call getMe (container health check)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``filmnews`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as error:
+        print(f"filmnews: bad configuration: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        match args.command:
+            case "ingest":
+                return asyncio.run(ingest_command(settings, args.paths))
+            case _:
+                print(f"filmnews {args.command}: not built yet", file=sys.stderr)
+                return 1
+    except StorageError as error:
+        print(f"filmnews: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+async def ingest_command(settings: Settings, paths: Sequence[Path]) -> int:
+    """``filmnews ingest PATH...``: print what was added and skipped; 1 if a file failed."""
+    try:
+        store = await Store.open(settings.database)
+    except StorageError as error:
+        print(f"filmnews: {settings.database}: {error}", file=sys.stderr)
+        return 1
+    try:
+        report = await ingest(store, paths)
+    except FileNotFoundError as error:
+        print(f"filmnews ingest: {error}", file=sys.stderr)
+        return 1
+    finally:
+        await store.close()
+    print(format_report(report))
+    for error in report.errors:
+        print(f"filmnews ingest: skipped, nothing written: {error}", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def format_report(report: IngestReport) -> str:
+    """A human-readable account of an ingest."""
+    lines = []
+    for file in report.files:
+        if file.error:
+            lines.append(f"{file.path}: ERROR {file.error}")
+            continue
+        if file.festivals_added or file.festivals_updated:
+            lines.append(
+                f"{file.path}: {len(file.festivals_added)} festivals added, "
+                f"{len(file.festivals_updated)} already known"
+            )
+            lines.extend(f"  + {name}" for name in file.festivals_added)
+            continue
+        dated = f" ({file.page_date:%d %B %Y})" if file.page_date else ""
+        lines.append(
+            f"{file.path}{dated}: {file.count(AddOutcome.ADDED)} articles added, "
+            f"{file.count(AddOutcome.UPDATED)} completed, {file.count(AddOutcome.SKIPPED)} "
+            f"skipped; {len(file.rates_added)} rates added, {file.rates_skipped} skipped"
+        )
+        for article in file.articles:
+            festivals = f"  [{', '.join(article.festivals)}]" if article.festivals else ""
+            lines.append(f"  {_MARKS[article.outcome]} #{article.article_id} {article.title}")
+            if festivals:
+                lines[-1] += festivals
+        for rate in file.rates_added:
+            change = f"{rate.change_pct:+}%" if rate.change_pct is not None else ""
+            lines.append(
+                f"  $ {rate.currency}/{rate.base} = {rate.value} {change} on {rate.as_of}"
+            )
+    lines.append(
+        f"Total: {report.count(AddOutcome.ADDED)} articles added, "
+        f"{report.count(AddOutcome.UPDATED)} completed, {report.count(AddOutcome.SKIPPED)} "
+        f"skipped; {report.rates_added} rates added; {report.links} festival links."
+    )
+    return "\n".join(lines)

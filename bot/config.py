@@ -1,0 +1,121 @@
+"""Settings: the environment (and an optional ``.env``) → one frozen dataclass, validated once."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+T = TypeVar("T")
+DEFAULT_API_URL = "https://api.telegram.org"
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+    def __init__(self, variable: str, problem: str) -> None:
+        super().__init__(f"{variable}: {problem}")
+        self.variable = variable
+
+
+def parse_time(text: str) -> time:
+    """``HH:MM`` (24-hour) → time; ValueError otherwise."""
+    match = _TIME.match(text.strip())
+    if not match:
+        raise ValueError(f"{text!r} is not a time like 09:00")
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        raise ValueError(f"{text!r} is not a time of day (00:00 to 23:59)")
+    return time(hour, minute)
+
+
+def parse_zone(name: str) -> ZoneInfo:
+    """An IANA zone name such as ``Asia/Bishkek`` → ZoneInfo; ValueError otherwise."""
+    cleaned = name.strip()
+    try:
+        if not cleaned or cleaned.startswith(("/", ".")) or ".." in cleaned:
+            raise ValueError
+        return ZoneInfo(cleaned)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(f"{name!r} is not a time zone name like Asia/Bishkek") from None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything filmnews reads from its environment."""
+
+    token: str | None = None
+    api_url: str = DEFAULT_API_URL
+    database: Path = Path("data/filmnews.db")
+    admin_ids: frozenset[int] = field(default_factory=frozenset)
+    seeds: Path = Path("seeds")
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Almaty"))
+    digest_time: time = time(9, 0)
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+    ) -> Settings:
+        """Read and validate the settings; ``ConfigError`` names the first bad variable."""
+        values: dict[str, str] = {}
+        if env_file is not None and env_file.is_file():
+            values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        values.update(os.environ if environ is None else environ)
+
+        def get(name: str) -> str | None:
+            value = values.get(name, "").strip()
+            return value or None
+
+        return cls(
+            token=get("TELEGRAM_BOT_TOKEN"),
+            api_url=_api_url(get("TELEGRAM_API_URL") or DEFAULT_API_URL),
+            database=Path(get("FILMNEWS_DATABASE") or "data/filmnews.db"),
+            admin_ids=_admin_ids(get("FILMNEWS_ADMIN_IDS") or ""),
+            seeds=Path(get("FILMNEWS_SEEDS") or "seeds"),
+            timezone=_checked("FILMNEWS_TIMEZONE", parse_zone, get("FILMNEWS_TIMEZONE"))
+            or ZoneInfo("Asia/Almaty"),
+            digest_time=_checked("FILMNEWS_DIGEST_TIME", parse_time, get("FILMNEWS_DIGEST_TIME"))
+            or time(9, 0),
+            log_level=_log_level(get("FILMNEWS_LOG_LEVEL") or "INFO"),
+        )
+
+
+def _checked(variable: str, parse: Callable[[str], T], raw: str | None) -> T | None:
+    if raw is None:
+        return None
+    try:
+        return parse(raw)
+    except ValueError as error:
+        raise ConfigError(variable, str(error)) from None
+
+
+def _api_url(raw: str) -> str:
+    if not re.match(r"^https?://[^\s/]+", raw):
+        raise ConfigError("TELEGRAM_API_URL", f"{raw!r} is not an http(s) URL")
+    return raw.rstrip("/")
+
+
+def _admin_ids(raw: str) -> frozenset[int]:
+    ids = set()
+    for part in filter(None, (piece.strip() for piece in raw.split(","))):
+        if not re.fullmatch(r"-?\d+", part):
+            raise ConfigError("FILMNEWS_ADMIN_IDS", f"{part!r} is not a numeric Telegram user id")
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def _log_level(raw: str) -> str:
+    level = raw.upper()
+    if level not in logging.getLevelNamesMapping():
+        raise ConfigError("FILMNEWS_LOG_LEVEL", f"{raw!r} is not DEBUG, INFO, WARNING or ERROR")
+    return level

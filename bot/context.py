@@ -1,0 +1,53 @@
+"""Typed access to what handlers share: the settings and the store."""
+
+from __future__ import annotations
+
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+
+from bot.config import Settings
+from storage import Store
+
+
+class BotData:
+    """The application's shared state; PTB creates it, ``build_application`` fills it."""
+
+    def __init__(self) -> None:
+        self._settings: Settings | None = None
+        self._store: Store | None = None
+
+    @property
+    def settings(self) -> Settings:
+        """The settings the application was built from."""
+        if self._settings is None:
+            raise RuntimeError("settings are not set: build the app with build_application()")
+        return self._settings
+
+    @settings.setter
+    def settings(self, settings: Settings) -> None:
+        self._settings = settings
+
+    @property
+    def store(self) -> Store:
+        """The open store (opened in post_init, closed in post_shutdown)."""
+        if self._store is None:
+            raise RuntimeError("the store is not open: it opens when the application starts")
+        return self._store
+
+    @store.setter
+    def store(self, store: Store | None) -> None:
+        self._store = store
+
+
+Context = CallbackContext[ExtBot[None], dict, dict, BotData]  # type: ignore[type-arg]
+App = Application[ExtBot[None], Context, dict, dict, BotData, object]  # type: ignore[type-arg]
+CONTEXT_TYPES = ContextTypes(bot_data=BotData)
+
+
+def settings_of(context: Context) -> Settings:
+    """The settings, from a handler's context."""
+    return context.bot_data.settings
+
+
+def store_of(context: Context) -> Store:
+    """The store, from a handler's context."""
+    return context.bot_data.store

@@ -1,0 +1,1 @@
+"""One module per command area, each with ``register(application)``."""

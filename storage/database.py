@@ -1,0 +1,165 @@
+"""Opening the SQLite file, applying migrations, and the one transaction helper."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import re
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from storage.errors import SchemaTooNew, StorageError
+
+logger = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5_000
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[\w-]+\.sql$")
+
+Params = Sequence[Any] | dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One numbered ``.sql`` file; ``version`` is the ``user_version`` it brings the schema to."""
+
+    version: int
+    name: str
+    sql: str
+
+
+def bundled_migrations() -> list[Migration]:
+    """The migrations shipped in ``storage/migrations``, in order."""
+    folder = resources.files("storage") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match.group(1)), entry.name, entry.read_text("utf-8")))
+    found.sort(key=lambda migration: migration.version)
+    versions = [migration.version for migration in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise StorageError(f"migrations must be numbered 0001, 0002, … without gaps: {versions}")
+    return found
+
+
+class Database:
+    """One long-lived connection; writes are serialised by an asyncio lock.
+
+    ``transaction()`` nests: inside an open transaction of the same task it simply joins it, so a
+    repository method can always wrap its writes and a caller can still group several calls.
+    """
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+        self._write_lock = asyncio.Lock()
+        self._in_transaction: contextvars.ContextVar[bool] = contextvars.ContextVar(
+            f"in_transaction_{id(self)}", default=False
+        )
+
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        """The underlying connection, for the repositories."""
+        return self._connection
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``; rolls back on any exception."""
+        if self._in_transaction.get():
+            yield self._connection
+            return
+        async with self._write_lock:
+            token = self._in_transaction.set(True)
+            try:
+                await self._connection.execute("BEGIN IMMEDIATE")
+                try:
+                    yield self._connection
+                except BaseException:
+                    await self._connection.execute("ROLLBACK")
+                    raise
+                await self._connection.execute("COMMIT")
+            finally:
+                self._in_transaction.reset(token)
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one write statement in a transaction; returns the number of rows changed."""
+        async with self.transaction() as connection, connection.execute(sql, params) as cursor:
+            return cursor.rowcount
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        """The first row of a query, or None."""
+        async with self._connection.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> Iterable[aiosqlite.Row]:
+        """Every row of a query."""
+        async with self._connection.execute(sql, params) as cursor:
+            return await cursor.fetchall()
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
+        """The first column of the first row, or None."""
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+    async def close(self) -> None:
+        """Close the connection (waiting for a write in progress to finish)."""
+        async with self._write_lock:
+            await self._connection.close()
+
+
+async def connect(path: Path | str) -> aiosqlite.Connection:
+    """Open ``path`` with WAL, foreign keys and a busy timeout; the folder is created."""
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves, see Database.transaction.
+    connection = await aiosqlite.connect(path, isolation_level=None)
+    connection.row_factory = aiosqlite.Row
+    await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    await connection.execute("PRAGMA journal_mode = WAL")
+    await connection.execute("PRAGMA synchronous = NORMAL")
+    await connection.execute("PRAGMA foreign_keys = ON")
+    return connection
+
+
+async def schema_version(connection: aiosqlite.Connection) -> int:
+    """The database's ``PRAGMA user_version``."""
+    async with connection.execute("PRAGMA user_version") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def migrate(
+    connection: aiosqlite.Connection, migrations: Sequence[Migration] | None = None
+) -> list[Migration]:
+    """Apply the pending migrations in order, each whole or not at all; returns those applied."""
+    migrations = bundled_migrations() if migrations is None else migrations
+    latest = migrations[-1].version if migrations else 0
+    current = await schema_version(connection)
+    if current > latest:
+        raise SchemaTooNew(
+            f"the database is at schema version {current}, but this filmnews knows only up to "
+            f"{latest}: upgrade filmnews, or point FILMNEWS_DATABASE at another file"
+        )
+    applied = []
+    for migration in migrations:
+        if migration.version <= current:
+            continue
+        script = (
+            f"BEGIN IMMEDIATE;\n{migration.sql}\n;PRAGMA user_version = {migration.version};\n"
+            "COMMIT;"
+        )
+        try:
+            await connection.executescript(script)
+        except Exception as error:
+            if connection.in_transaction:
+                await connection.execute("ROLLBACK")
+            raise StorageError(f"migration {migration.name} failed: {error}") from error
+        logger.info("applied migration %s", migration.name)
+        applied.append(migration)
+    return applied

@@ -1,0 +1,21 @@
+"""Storage's own exceptions, so that callers never see raw sqlite3 errors."""
+
+
+class StorageError(Exception):
+    """Base class of every error raised by the storage layer."""
+
+
+class NotFound(StorageError):
+    """The row asked for does not exist."""
+
+
+class Conflict(StorageError):
+    """A write would duplicate an existing row; ``existing_id`` names it."""
+
+    def __init__(self, message: str, existing_id: int | None = None) -> None:
+        super().__init__(message)
+        self.existing_id = existing_id
+
+
+class SchemaTooNew(StorageError):
+    """The database was written by a newer filmnews than this one."""

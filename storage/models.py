@@ -1,0 +1,127 @@
+"""Frozen dataclasses returned by the repositories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+# Markers around matched words in search snippets; the renderer turns them into <b>…</b>
+# after escaping, so article text can never inject HTML.
+MATCH_START = "\x02"
+MATCH_END = "\x03"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A news article, from a seed page, an admin post or a feed."""
+
+    id: int
+    title: str
+    body: str
+    truncated: bool
+    url: str | None
+    source: str
+    seen_on: date | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewArticle:
+    """An article not stored yet."""
+
+    title: str
+    body: str
+    source: str
+    truncated: bool = False
+    url: str | None = None
+    seen_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result: the article, a snippet with marked matches, and its bm25 score."""
+
+    article: Article
+    snippet: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Festival:
+    """A film festival, award or film camp."""
+
+    id: int
+    name: str
+    aliases: tuple[str, ...]
+    kind: str
+    city: str | None
+    country: str | None
+    starts_on: date | None
+    ends_on: date | None
+    edition: int | None
+    description: str
+    url: str | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The name followed by every alias."""
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class NewFestival:
+    """A festival not stored yet (or the new facts of an existing one, matched by name)."""
+
+    name: str
+    kind: str = "festival"
+    aliases: tuple[str, ...] = ()
+    city: str | None = None
+    country: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    edition: int | None = None
+    description: str = ""
+    url: str | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The name followed by every alias."""
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """The value of one unit of ``currency`` in ``base`` on ``as_of``; change in percent."""
+
+    currency: str
+    base: str
+    value: Decimal
+    change_pct: Decimal | None
+    as_of: date
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class AdminAction:
+    """One line of the audit trail: an admin action or a refused attempt."""
+
+    id: int
+    user_id: int
+    action: str
+    target: str | None
+    allowed: bool
+    detail: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class IngestRun:
+    """What one ingest of one source added and skipped."""
+
+    id: int
+    source: str
+    articles_added: int
+    articles_skipped: int
+    rates_added: int
+    created_at: datetime

@@ -1,0 +1,48 @@
+"""The store: one database connection and the repositories on it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+from storage.articles import Articles
+from storage.audit import AdminActions, IngestRuns
+from storage.database import Database, connect, migrate
+from storage.festivals import Festivals
+from storage.rates import Rates
+
+
+class Store:
+    """Everything the bot keeps, one repository per table group."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.articles = Articles(db)
+        self.festivals = Festivals(db)
+        self.rates = Rates(db)
+        self.admin_actions = AdminActions(db)
+        self.ingest_runs = IngestRuns(db)
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Store:
+        """Open (creating if need be) and migrate the database at ``path``."""
+        connection = await connect(path)
+        try:
+            await migrate(connection)
+        except BaseException:
+            await connection.close()
+            raise
+        return cls(Database(connection))
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Group several repository writes into one transaction."""
+        async with self.db.transaction() as connection:
+            yield connection
+
+    async def close(self) -> None:
+        """Close the database."""
+        await self.db.close()
