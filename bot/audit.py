@@ -1,0 +1,84 @@
+"""The admin gate and the audit trail: who may run admin commands, and what they did."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from bot import update_log
+from bot.context import Context, settings_of, store_of
+
+logger = logging.getLogger(__name__)
+
+REFUSAL = "Sorry, that is for the newsroom's admins only."
+# How much of a refused command's text the audit trail keeps.
+DETAIL_LIMIT = 200
+
+Callback = Callable[[Update, Context], Awaitable[Any]]
+
+
+def user_id_of(update: Update) -> int:
+    """The id of the user behind an update (0 when there is none, as in channel posts)."""
+    return update.effective_user.id if update.effective_user else 0
+
+
+def is_admin(context: Context, user_id: int) -> bool:
+    """Whether ``user_id`` is one of ``FILMNEWS_ADMIN_IDS`` (ids only, never usernames)."""
+    return user_id in settings_of(context).admin_ids
+
+
+async def record(
+    context: Context, user_id: int, action: str, *, target: object = None, detail: str = ""
+) -> None:
+    """Write an admin's action to the audit trail and the log."""
+    shown = None if target is None else str(target)
+    await store_of(context).admin_actions.record(
+        user_id, action, allowed=True, target=shown, detail=detail[:DETAIL_LIMIT]
+    )
+    logger.info("admin %s: %s %s %s", user_id, action, shown or "-", detail[:DETAIL_LIMIT])
+
+
+async def refuse(update: Update, context: Context, action: str) -> None:
+    """Turn a non-admin away politely, changing nothing but the audit trail and the log."""
+    user_id = user_id_of(update)
+    attempt = _attempt(update)
+    logger.warning("refused %s to user %s: %r", action, user_id, attempt)
+    await store_of(context).admin_actions.record(
+        user_id, action, allowed=False, detail=attempt[:DETAIL_LIMIT]
+    )
+    update_log.mark(update_log.Outcome.REFUSED)
+    if update.callback_query is not None:
+        await update.callback_query.answer(REFUSAL, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(REFUSAL)
+
+
+def admin_only(action: str) -> Callable[[Callback], Callback]:
+    """Run the handler for admins only; refuse (and record) everyone else.
+
+    A refused entry into a conversation ends it: the wrapper then returns ``END``.
+    """
+
+    def decorate(handler: Callback) -> Callback:
+        @functools.wraps(handler)
+        async def gated(update: Update, context: Context) -> Any:
+            if is_admin(context, user_id_of(update)):
+                return await handler(update, context)
+            await refuse(update, context, action)
+            return ConversationHandler.END
+
+        return gated
+
+    return decorate
+
+
+def _attempt(update: Update) -> str:
+    if update.callback_query is not None:
+        return f"button {update.callback_query.data}"
+    message = update.effective_message
+    return (message.text or message.caption or "") if message else ""
