@@ -198,6 +198,22 @@ class Articles:
         )
         return [_article(row) for row in rows]
 
+    async def containing_any(self, phrases: Iterable[str]) -> list[Article]:
+        """Articles whose words contain any of ``phrases`` (word by word, in order), newest first.
+
+        A candidate search: callers that need exact matches check the text themselves.
+        """
+        terms = [_WORD.findall(phrase) for phrase in phrases]
+        query = " OR ".join(f'"{" ".join(words)}"' for words in terms if words)
+        if not query:
+            return []
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM articles WHERE id IN "
+            "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) ORDER BY id DESC",
+            (query,),
+        )
+        return [_article(row) for row in rows]
+
     async def link_festivals(self, article_id: int, festival_ids: Iterable[int]) -> None:
         """Record that an article names these festivals (links already there are kept)."""
         async with self._db.transaction() as connection:
