@@ -1,0 +1,1 @@
+"""Rendering: models → Telegram HTML and inline keyboards, as pure functions."""
