@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import aiosqlite
@@ -64,6 +65,17 @@ class Rates:
             ORDER BY currency
             """,
             {"base": base},
+        )
+        return [_rate(row) for row in rows]
+
+    async def up_to(
+        self, currency: str, day: date, limit: int = 2, base: str = "USD"
+    ) -> list[Rate]:
+        """One currency's rates on ``day`` and before it, newest first."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM rates WHERE currency = ? AND base = ? AND as_of <= ? "
+            "ORDER BY as_of DESC LIMIT ?",
+            (currency, base, from_date(day), limit),
         )
         return [_rate(row) for row in rows]
 
