@@ -22,7 +22,8 @@ SNIPPET_TOKENS = 24
 
 _COLUMNS = "id, title, body, truncated, url, source, seen_on, created_at"
 _A_COLUMNS = ", ".join(f"a.{column}" for column in _COLUMNS.split(", "))
-_WORD = re.compile(r"\w+")
+# Letters and digits, as the unicode61 tokenizer splits them ("_" separates words).
+_WORD = re.compile(r"[^\W_]+")
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 

@@ -159,6 +159,9 @@ async def migrate(
         except Exception as error:
             if connection.in_transaction:
                 await connection.execute("ROLLBACK")
+            # Another process opening the same new file may have applied it while we waited.
+            if await schema_version(connection) >= migration.version:
+                continue
             raise StorageError(f"migration {migration.name} failed: {error}") from error
         logger.info("applied migration %s", migration.name)
         applied.append(migration)
