@@ -7,22 +7,25 @@ import logging
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, ApplicationBuilder, Defaults
+from telegram.ext import AIORateLimiter, ApplicationBuilder, BaseRateLimiter, Defaults
 from telegram.request import BaseRequest
 
 from bot.commands import PUBLIC_COMMANDS
+from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Settings
 from bot.context import CONTEXT_TYPES, App
 from bot.errors import on_error
-from bot.handlers import admin, fallback, festivals, news, rates, subscriptions
+from bot.handlers import admin, fallback, festivals, news, rates, start, subscriptions
 from bot.ingest import ingest
 from storage import Store
 from storage.articles import AddOutcome
 
 logger = logging.getLogger(__name__)
 
-# Handlers are registered in this order; the fallback (unknown commands, stickers…) comes last.
-HANDLER_MODULES = (news, festivals, rates, subscriptions, admin, fallback)
+# Handlers are registered in this order, all command handlers in PTB's default group 0, where the
+# first match wins: /start and /help first, the areas next, and the fallback (unknown commands,
+# stickers, plain text, stray buttons) last, so that it only sees what nobody else took.
+HANDLER_MODULES = (start, news, festivals, rates, subscriptions, admin, fallback)
 
 # A token is needed to build an Application even where no Telegram is reached (filmnews chat).
 OFFLINE_TOKEN = "0:offline"
@@ -32,9 +35,14 @@ def build_application(
     settings: Settings,
     *,
     request: BaseRequest | None = None,
-    rate_limiter: bool = True,
+    rate_limiter: bool | BaseRateLimiter = True,  # type: ignore[type-arg]
 ) -> App:
-    """Build the bot: handlers, error handler and lifecycle (store opened in post_init)."""
+    """Build the bot: handlers, error handler and lifecycle (store opened in post_init).
+
+    ``request`` replaces the HTTP client (``filmnews chat`` and benchmarks answer the Bot API
+    in-process); ``rate_limiter`` is True for PTB's ``AIORateLimiter``, False for none, or a
+    limiter of the caller's own.
+    """
     builder = (
         ApplicationBuilder()
         .token(settings.token or OFFLINE_TOKEN)
@@ -47,12 +55,16 @@ def build_application(
             )
         )
         .context_types(CONTEXT_TYPES)
+        .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_open)
         .post_shutdown(_close)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    if rate_limiter:
+    if isinstance(rate_limiter, BaseRateLimiter):
+        builder = builder.rate_limiter(rate_limiter)
+    elif rate_limiter:
+        # Holds sends to Telegram's flood limits and, on a 429, waits retry_after and resends.
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     application: App = builder.build()  # type: ignore[assignment]
     application.bot_data.settings = settings

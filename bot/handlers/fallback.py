@@ -1,9 +1,95 @@
-"""Handlers: fallback (to be built)."""
+"""Handlers of last resort: unknown commands, edits, non-text messages, plain text, old buttons.
+
+Decisions:
+- An unknown command gets a reply naming it in private chats, and in groups only when it is
+  addressed to us (``/foo@our_bot``): a bare ``/foo`` in a group may belong to another bot there.
+- A command addressed to another bot (``/latest@otherbot``) is ignored everywhere.
+- Edited messages are not re-handled (answers would arrive out of context, after newer ones): a
+  private chat gets a short note asking to send the command again, a group stays silent. The gate
+  runs in a group before every area's handlers, since PTB's CommandHandler also matches edits.
+- Stickers, photos and other messages without text get a hint in private chats, silence in groups.
+- Plain text in a private chat suggests /search with those words, and /help.
+- A button nobody handles (from an old message, or forged) is answered, so the client stops
+  waiting, and asked to run the command again.
+"""
 
 from __future__ import annotations
 
-from bot.context import App
+from html import escape
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHandler, filters
+
+from bot.context import App, Context
+
+# Before group 0 (the commands), so that an edit never reaches a command handler.
+EDITS_GROUP = -1
+SEARCH_HINT_MAX = 60
+
+NO_TEXT_HINT = "I read text only. Send a command such as /latest, or /help for the list."
+EDITED_NOTE = "I answer new messages only: please send the command again instead of editing it."
+STALE_BUTTON = "This button no longer works. Please send the command again."
 
 
 def register(application: App) -> None:
-    """Add this area's handlers to the application."""
+    """Add the fallback handlers; call last, after every area has registered its own."""
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED, edited), group=EDITS_GROUP)
+    new_message = filters.UpdateType.MESSAGE
+    private = filters.ChatType.PRIVATE
+    application.add_handler(MessageHandler(new_message & filters.COMMAND, unknown_command))
+    application.add_handler(MessageHandler(new_message & private & filters.TEXT, plain_text))
+    application.add_handler(
+        MessageHandler(new_message & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, no_text)
+    )
+    application.add_handler(CallbackQueryHandler(stale_button))
+
+
+async def unknown_command(update: Update, context: Context) -> None:
+    """Name the unknown command and point to /help, unless it is not meant for us."""
+    message = update.message
+    if message is None or not message.text or not message.entities:
+        return
+    name, _, addressee = message.text[1 : message.entities[0].length].partition("@")
+    if addressee:
+        if addressee.lower() != (context.bot.username or "").lower():
+            return
+    elif message.chat.type != ChatType.PRIVATE:
+        return
+    await message.reply_text(
+        f"I don't know the command /{escape(name)}. Send /help to see what I can do."
+    )
+
+
+async def edited(update: Update, context: Context) -> None:
+    """Leave edits unhandled; in a private chat, say so."""
+    message = update.edited_message
+    if message is not None and message.chat.type == ChatType.PRIVATE:
+        await message.reply_text(EDITED_NOTE)
+    raise ApplicationHandlerStop
+
+
+async def no_text(update: Update, context: Context) -> None:
+    """A sticker, photo or other message without text in a private chat: give a hint."""
+    if update.message is not None:
+        await update.message.reply_text(NO_TEXT_HINT)
+
+
+async def plain_text(update: Update, context: Context) -> None:
+    """Text that is not a command, in a private chat: suggest /search with it, and /help."""
+    message = update.message
+    if message is None or not message.text:
+        return
+    words = " ".join(message.text.split())
+    if len(words) > SEARCH_HINT_MAX:
+        words = words[:SEARCH_HINT_MAX].rsplit(" ", 1)[0] or words[:SEARCH_HINT_MAX]
+    await message.reply_text(
+        f"To search the news, send <code>/search {escape(words)}</code>.\n"
+        "Send /help to see everything I can do."
+    )
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """Answer a button press nobody handled."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(STALE_BUTTON, show_alert=True)
