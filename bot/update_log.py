@@ -11,7 +11,6 @@ from enum import StrEnum
 from typing import Any
 
 from telegram import Update
-from telegram.ext import SimpleUpdateProcessor
 
 from bot.context import Context
 
@@ -47,29 +46,24 @@ async def on_error(update: object, context: Context) -> None:
     mark(Outcome.ERROR)
 
 
-class UpdateLogger(SimpleUpdateProcessor):
-    """PTB's update processor, timing each update and logging one line once it is handled."""
+async def logged(update: object, coroutine: Awaitable[Any]) -> None:
+    """Handle ``update``, then log who sent what, how long it took and how it ended.
 
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Handle ``update``, then log who sent what, how long it took and how it ended."""
-        handling = _Handling()
-        token = _current.set(handling)
-        started = time.perf_counter()
-        try:
-            await coroutine
-        finally:
-            _current.reset(token)
-            milliseconds = (time.perf_counter() - started) * 1000
-            level = logging.WARNING if handling.outcome is Outcome.ERROR else logging.INFO
-            who, what = describe(update)
-            logger.log(
-                level,
-                "update from %s: %s → %s in %.0f ms",
-                who,
-                what,
-                handling.outcome,
-                milliseconds,
-            )
+    The update processor calls this around each update's processing.
+    """
+    handling = _Handling()
+    token = _current.set(handling)
+    started = time.perf_counter()
+    try:
+        await coroutine
+    finally:
+        _current.reset(token)
+        milliseconds = (time.perf_counter() - started) * 1000
+        level = logging.WARNING if handling.outcome is Outcome.ERROR else logging.INFO
+        who, what = describe(update)
+        logger.log(
+            level, "update from %s: %s → %s in %.0f ms", who, what, handling.outcome, milliseconds
+        )
 
 
 def describe(update: object) -> tuple[str, str]:

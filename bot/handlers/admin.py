@@ -1,9 +1,0 @@
-"""Handlers: admin (to be built)."""
-
-from __future__ import annotations
-
-from bot.context import App
-
-
-def register(application: App) -> None:
-    """Add this area's handlers to the application."""

@@ -1,0 +1,44 @@
+"""Handlers: the admin commands, for ``FILMNEWS_ADMIN_IDS`` only (see ``bot.audit``)."""
+
+from __future__ import annotations
+
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import App
+from bot.handlers.admin import catalog, posting
+from bot.render import admin as render
+
+
+def register(application: App) -> None:
+    """Add the admin commands and their buttons to the application."""
+    application.add_handler(CommandHandler("post", posting.post))
+    application.add_handler(CommandHandler("delete", posting.delete))
+    application.add_handler(CommandHandler("setrate", catalog.setrate))
+    application.add_handler(_addfestival_conversation())
+    for verb, callback in (
+        (render.PUBLISH, posting.publish),
+        (render.KEEP, posting.keep),
+        (render.DELETE, posting.confirm_delete),
+        (render.SPARE, posting.spare),
+    ):
+        application.add_handler(
+            CallbackQueryHandler(callback, pattern=rf"^{render.PREFIX}:{verb}:\d+$")
+        )
+
+
+def _addfestival_conversation() -> ConversationHandler:  # type: ignore[type-arg]
+    """/addfestival with arguments saves at once; without, it asks field by field."""
+    answer = MessageHandler(filters.TEXT & ~filters.COMMAND, catalog.answer)
+    return ConversationHandler(
+        entry_points=[CommandHandler("addfestival", catalog.addfestival)],
+        states={step: [answer] for step in range(catalog.DESCRIPTION + 1)},
+        fallbacks=[CommandHandler("cancel", catalog.cancel)],
+        allow_reentry=True,
+        name="addfestival",
+    )

@@ -1,0 +1,162 @@
+"""Admin: /setrate records a rate; /addfestival adds or updates a festival (one line or guided)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from telegram import Update
+from telegram.ext import ConversationHandler
+
+from bot import audit
+from bot.context import Context, store_of
+from bot.handlers.admin.common import argument_text, today
+from bot.handlers.admin.forms import (
+    FestivalForm,
+    festival_from,
+    parse_dates,
+    parse_festival,
+    parse_rate,
+)
+from bot.mentions import MentionFinder
+from bot.money import BASE, REGION_CODES
+from bot.render import admin as render
+from storage.models import Festival, Rate
+
+RATE_EXAMPLE = "/setrate KZT 0.00195 2026-02-07"
+FESTIVAL_EXAMPLE = (
+    "/addfestival Didor | Dushanbe | Tajikistan | 2026-10-01..2026-10-07 | "
+    "International film festival"
+)
+_HUNDRED = Decimal(100)
+_CENT = Decimal("0.01")
+
+# The guided /addfestival: one question per field, answers kept in the admin's user_data.
+NAME, CITY, COUNTRY, DATES, DESCRIPTION = range(5)
+_DRAFT = "admin_festival_draft"
+_QUESTIONS = {
+    NAME: ("Name", "Didor International Film Festival"),
+    CITY: ("City", "Dushanbe"),
+    COUNTRY: ("Country", "Tajikistan"),
+    DATES: ("Dates", "2026-10-01..2026-10-07, or one day 2026-10-01"),
+    DESCRIPTION: ("Description", "The international film festival of Tajikistan"),
+}
+_SKIP = ("-", "—")
+
+
+@audit.admin_only("setrate")
+async def setrate(update: Update, context: Context) -> None:
+    """/setrate CODE VALUE [DATE]: record a rate against USD (today by default)."""
+    message = update.effective_message
+    assert message is not None
+    try:
+        form = parse_rate(context.args or [], REGION_CODES)
+        as_of = form.as_of or today(context)
+        if as_of > today(context):
+            raise ValueError(f"{as_of} is in the future")
+    except ValueError as error:
+        await message.reply_text(render.usage(str(error), RATE_EXAMPLE))
+        return
+    store = store_of(context)
+    user_id = audit.user_id_of(update)
+    async with store.transaction():
+        around = await store.rates.up_to(form.currency, as_of)
+        replaced = next((rate for rate in around if rate.as_of == as_of), None)
+        before = next((rate for rate in around if rate.as_of < as_of), None)
+        change = None
+        if before is not None:
+            change = ((form.value - before.value) / before.value * _HUNDRED).quantize(_CENT)
+        rate = Rate(form.currency, BASE, form.value, change, as_of, f"admin:{user_id}")
+        await store.rates.set(rate)
+        await audit.record(
+            context, user_id, "setrate", target=f"{rate.currency}/{as_of}", detail=str(rate.value)
+        )
+    await message.reply_text(render.rate_recorded(rate, replaced))
+
+
+@audit.admin_only("addfestival")
+async def addfestival(update: Update, context: Context) -> int:
+    """/addfestival Name | City | Country | dates | description; alone, it asks field by field."""
+    message = update.effective_message
+    assert message is not None
+    text = argument_text(message)
+    if not text.strip():
+        context.user_data[_DRAFT] = {}  # type: ignore[index]
+        await message.reply_text(render.festival_question(*_QUESTIONS[NAME]))
+        return NAME
+    try:
+        form = parse_festival(text)
+    except ValueError as error:
+        await message.reply_text(render.usage(str(error), FESTIVAL_EXAMPLE))
+        return ConversationHandler.END
+    await _save(update, context, form)
+    return ConversationHandler.END
+
+
+@audit.admin_only("addfestival")
+async def answer(update: Update, context: Context) -> int:
+    """One answer of the guided /addfestival; the next question, or the festival saved."""
+    message = update.effective_message
+    assert message is not None
+    assert message.text is not None
+    draft: dict[int, str] = context.user_data.setdefault(_DRAFT, {})  # type: ignore[union-attr]
+    step = len(draft)
+    reply = " ".join(message.text.split())
+    try:
+        if step == NAME and reply in ("", *_SKIP):
+            raise ValueError("a festival needs a name")
+        if step == DATES:
+            parse_dates(reply)
+    except ValueError as error:
+        await message.reply_text(render.usage(str(error), _QUESTIONS[step][1]))
+        return step
+    draft[step] = "" if reply in _SKIP else reply.replace("|", "/")
+    if step < DESCRIPTION:
+        await message.reply_text(render.festival_question(*_QUESTIONS[step + 1]))
+        return step + 1
+    context.user_data.pop(_DRAFT, None)  # type: ignore[union-attr]
+    try:
+        form = parse_festival(" | ".join(draft[field] for field in sorted(draft)))
+    except ValueError as error:
+        await message.reply_text(render.usage(str(error), FESTIVAL_EXAMPLE))
+        return ConversationHandler.END
+    await _save(update, context, form)
+    return ConversationHandler.END
+
+
+async def cancel(update: Update, context: Context) -> int:
+    """/cancel during the guided /addfestival."""
+    context.user_data.pop(_DRAFT, None)  # type: ignore[union-attr]
+    if update.effective_message is not None:
+        await update.effective_message.reply_text("Cancelled; no festival was saved.")
+    return ConversationHandler.END
+
+
+async def _save(update: Update, context: Context, form: FestivalForm) -> None:
+    """Store the festival (an existing one keeps its id) and link the articles that name it."""
+    message = update.effective_message
+    assert message is not None
+    store = store_of(context)
+    async with store.transaction():
+        existing = _by_name(await store.festivals.all(), form.name)
+        festival, created = await store.festivals.upsert(festival_from(form, existing))
+        finder = MentionFinder([festival])
+        naming = [
+            article.id
+            for article in await store.articles.containing_any(festival.names)
+            if finder.find(article.title, article.body)
+        ]
+        for article_id in naming:
+            await store.articles.link_festivals(article_id, [festival.id])
+        await audit.record(
+            context,
+            audit.user_id_of(update),
+            "addfestival" if created else "updatefestival",
+            target=festival.id,
+            detail=festival.name,
+        )
+    await message.reply_text(render.festival_saved(festival, created, len(naming)))
+
+
+def _by_name(festivals: list[Festival], name: str) -> Festival | None:
+    wanted = name.casefold()
+    return next((festival for festival in festivals if festival.name.casefold() == wanted), None)

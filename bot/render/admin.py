@@ -1,0 +1,274 @@
+"""Admin replies: previews, confirmations and reports as Telegram HTML, with their buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, tzinfo
+
+from telegram import InlineKeyboardMarkup
+
+from bot.render.common import callback_button, escape, keyboard, utf16_len
+from storage.models import AdminAction, Article, Festival, IngestRun, Rate
+
+# Callback data of the admin buttons: ``admin:<verb>:<id>``.
+PREFIX = "admin"
+PUBLISH, KEEP, DELETE, SPARE, SEND, DROP = "publish", "keep", "delete", "spare", "send", "drop"
+PREVIEW_BODY = 1500  # characters of the body an admin's preview shows
+TEASER = 600  # characters of the body subscribers get when an article is published
+TITLE_SHOWN = 300
+
+
+def callback(verb: str, ident: int) -> str:
+    """The callback data of an admin button."""
+    return f"{PREFIX}:{verb}:{ident}"
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, at a word where possible, with an ellipsis."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
+def excerpt(text: str, budget: int) -> str:
+    """``text`` clipped and escaped so that its HTML takes at most ``budget`` UTF-16 units."""
+    limit = budget
+    while True:
+        shown = escape(clip(text, limit))
+        width = utf16_len(shown)
+        if width <= budget or limit <= 1:
+            return shown
+        limit = max(1, limit * budget // width - 1)
+
+
+def _keyboard(*buttons: tuple[str, str]) -> InlineKeyboardMarkup:
+    markup = keyboard([[callback_button(label, data) for label, data in buttons]])
+    assert markup is not None
+    return markup
+
+
+def _title(article: Article) -> str:
+    return f"<b>{excerpt(article.title, TITLE_SHOWN)}</b>"
+
+
+def usage(problem: str, example: str) -> str:
+    """A friendly reply to bad arguments: what is wrong, then how to write it."""
+    sentence = problem[:1].upper() + problem[1:]
+    return f"{escape(sentence)}.\n\nFor example: <code>{escape(example)}</code>"
+
+
+def post_preview(
+    article: Article, festivals: Sequence[Festival], audience: int
+) -> tuple[str, InlineKeyboardMarkup]:
+    """What an admin sees after /post: the stored article and the choice to publish it now."""
+    lines = [
+        f"📝 Stored as #{article.id}, searchable now.",
+        "",
+        _title(article),
+        excerpt(article.body, PREVIEW_BODY),
+        "",
+    ]
+    if festivals:
+        names = ", ".join(festival.name for festival in festivals)
+        lines.append(f"Festivals: {excerpt(names, PREVIEW_BODY)}")
+    lines.append(
+        f"Publish it now to {_count(audience, 'subscriber')}, or keep it for the next digest?"
+    )
+    keyboard = _keyboard(
+        (f"📣 Publish now ({audience})", callback(PUBLISH, article.id)),
+        ("🗞 Keep for the digest", callback(KEEP, article.id)),
+    )
+    return "\n".join(lines), keyboard
+
+
+def post_exists(existing_id: int) -> str:
+    """/post refused: an article with that title exists."""
+    return (
+        f"An article with this title already exists: #{existing_id} "
+        f"(/article {existing_id}). Nothing was stored."
+    )
+
+
+def published_article(article: Article) -> str:
+    """The message subscribers get when an admin publishes an article now."""
+    return (
+        f"📰 {_title(article)}\n\n{excerpt(article.body, TEASER)}\n\n"
+        f"Read in full: /article {article.id}"
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    """How a send to many chats went."""
+
+    queued: int  # new deliveries queued by this press (0 when it was done before)
+    sent: int
+    blocked: int
+    failed: int
+
+
+def publish_report(article: Article, report: Delivered) -> str:
+    """The preview, replaced once "publish now" was pressed."""
+    if report.queued == 0 and report.sent == 0:
+        return f"#{article.id} {_title(article)} was already published; nobody got it twice."
+    return f"📣 Published #{article.id} {_title(article)}.\n{_report_line(report)}"
+
+
+def kept(article: Article) -> str:
+    """The preview, replaced once "keep for the digest" was pressed."""
+    return f"🗞 #{article.id} {_title(article)} will go out with the next digest."
+
+
+def gone(article_id: int) -> str:
+    """A button about an article that no longer exists."""
+    return f"Article #{article_id} no longer exists."
+
+
+def delete_confirm(article: Article) -> tuple[str, InlineKeyboardMarkup]:
+    """/delete: which article, and the buttons to confirm or not."""
+    text = (
+        f"Delete #{article.id} {_title(article)}?\n"
+        "It leaves the news, the search and the festival pages."
+    )
+    return text, _keyboard(
+        ("🗑 Delete", callback(DELETE, article.id)), ("Keep it", callback(SPARE, article.id))
+    )
+
+
+def deleted(article: Article) -> str:
+    """/delete confirmed."""
+    return f"🗑 Deleted #{article.id} {_title(article)}."
+
+
+def spared(article_id: int) -> str:
+    """/delete called off."""
+    return f"Kept #{article_id}; nothing was deleted."
+
+
+def rate_recorded(rate: Rate, replaced: Rate | None) -> str:
+    """/setrate done."""
+    change = "" if rate.change_pct is None else f" ({rate.change_pct:+}% on the day before)"
+    line = f"💱 {rate.currency}/{rate.base} = {rate.value}{change} as of {rate.as_of:%d %b %Y}."
+    if replaced is not None:
+        line += f"\nIt replaces {replaced.value} ({escape(replaced.source)})."
+    return line
+
+
+def festival_saved(festival: Festival, created: bool, linked: int) -> str:
+    """/addfestival done."""
+    verb = "Added" if created else "Updated"
+    where = ", ".join(part for part in (festival.city, festival.country) if part)
+    facts = [f"{verb} festival #{festival.id} <b>{escape(festival.name)}</b>"]
+    if where:
+        facts.append(escape(where))
+    if festival.starts_on:
+        facts.append(_dates(festival.starts_on, festival.ends_on))
+    lines = [" · ".join(facts) + "."]
+    if festival.description:
+        lines.append(excerpt(festival.description, PREVIEW_BODY))
+    lines.append(f"Linked {_count(linked, 'article')} that name it.")
+    return "\n".join(lines)
+
+
+def _dates(starts_on: date, ends_on: date | None) -> str:
+    if ends_on is None or ends_on == starts_on:
+        return f"{starts_on:%d %b %Y}"
+    return f"{starts_on:%d %b %Y} – {ends_on:%d %b %Y}"
+
+
+def festival_question(field: str, example: str) -> str:
+    """One step of the guided /addfestival."""
+    return (
+        f"{escape(field)}? For example: <i>{escape(example)}</i>\nSend - to skip, /cancel to stop."
+    )
+
+
+def broadcast_confirm(text: str, audience: int, ident: int) -> tuple[str, InlineKeyboardMarkup]:
+    """/broadcast: the message as subscribers will see it, and the buttons to send it or not."""
+    preview = (
+        f"Send this to {_count(audience, 'subscriber')}?\n\n"
+        f"<blockquote>{excerpt(text, PREVIEW_BODY)}</blockquote>"
+    )
+    return preview, _keyboard(
+        (f"📣 Send to {audience}", callback(SEND, ident)), ("Cancel", callback(DROP, ident))
+    )
+
+
+def broadcast_text(text: str) -> str:
+    """The message subscribers get from /broadcast."""
+    return f"📣 {escape(text)}"
+
+
+def broadcast_report(report: Delivered) -> str:
+    """/broadcast done."""
+    if report.queued == 0 and report.sent == 0:
+        return "This broadcast was already sent; nobody got it twice."
+    return f"📣 Broadcast sent.\n{_report_line(report)}"
+
+
+def broadcast_dropped() -> str:
+    """/broadcast called off."""
+    return "Broadcast cancelled; nothing was sent."
+
+
+def _report_line(report: Delivered) -> str:
+    return f"Sent: {report.sent} · blocked: {report.blocked} · failed: {report.failed}"
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """The figures /stats shows."""
+
+    articles: int
+    festivals: int
+    subscribers_active: int
+    subscribers_inactive: int
+    digests_today: int
+    last_ingest: IngestRun | None
+    recent: Sequence[AdminAction]
+
+
+def stats(figures: Stats, zone: tzinfo) -> str:
+    """/stats."""
+    lines = [
+        "<b>filmnews</b>",
+        f"Articles: {figures.articles}",
+        f"Festivals: {figures.festivals}",
+        f"Subscribers: {figures.subscribers_active} active, "
+        f"{figures.subscribers_inactive} inactive",
+        f"Digests sent today: {figures.digests_today}",
+    ]
+    run = figures.last_ingest
+    if run is None:
+        lines.append("Last ingest: never")
+    else:
+        lines.append(
+            f"Last ingest: {run.created_at.astimezone(zone):%Y-%m-%d %H:%M}, "
+            f"{excerpt(run.source, 80)}: "
+            f"{run.articles_added} added, {run.articles_skipped} skipped, "
+            f"{run.rates_added} rates"
+        )
+    if figures.recent:
+        lines += ["", "<b>Recent admin actions</b>"]
+        lines += [_audit_line(action, zone) for action in figures.recent]
+    return "\n".join(lines)
+
+
+def _audit_line(action: AdminAction, zone: tzinfo) -> str:
+    target = f" #{escape(action.target)}" if action.target else ""
+    refused = " — refused" if not action.allowed else ""
+    detail = f": {excerpt(action.detail, 60)}" if action.detail else ""
+    return (
+        f"{action.created_at.astimezone(zone):%m-%d %H:%M} user {action.user_id} "
+        f"{escape(action.action)}{target}{refused}{detail}"
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
