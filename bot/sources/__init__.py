@@ -1,0 +1,1 @@
+"""Where articles, rates and festivals come from."""
