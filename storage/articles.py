@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sqlite3
 import unicodedata
 from collections.abc import Iterable
 from enum import StrEnum
@@ -122,11 +123,13 @@ class Articles:
 
     async def delete(self, article_id: int) -> Article:
         """Remove an article (and so its index entry and festival links); returns it."""
-        async with self._db.transaction() as connection:
-            async with connection.execute(
+        async with (
+            self._db.transaction() as connection,
+            connection.execute(
                 f"DELETE FROM articles WHERE id = ? RETURNING {_COLUMNS}", (article_id,)
-            ) as cursor:
-                row = await cursor.fetchone()
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
         if row is None:
             raise NotFound(f"no article {article_id}")
         return _article(row)
@@ -217,11 +220,16 @@ class Articles:
 
     async def link_festivals(self, article_id: int, festival_ids: Iterable[int]) -> None:
         """Record that an article names these festivals (links already there are kept)."""
+        ids = list(festival_ids)
         async with self._db.transaction() as connection:
-            await connection.executemany(
-                "INSERT OR IGNORE INTO festival_mentions (festival_id, article_id) VALUES (?, ?)",
-                [(festival_id, article_id) for festival_id in festival_ids],
-            )
+            try:
+                await connection.executemany(
+                    "INSERT OR IGNORE INTO festival_mentions (festival_id, article_id) "
+                    "VALUES (?, ?)",
+                    [(festival_id, article_id) for festival_id in ids],
+                )
+            except sqlite3.IntegrityError:
+                raise NotFound(f"no article {article_id} or no festival among {ids}") from None
 
     async def festival_ids(self, article_id: int) -> list[int]:
         """The festivals an article names."""
