@@ -9,6 +9,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from telegram import Update
+from telegram.error import InvalidToken, NetworkError
+
+from bot import console
+from bot.app import build_application
 from bot.config import ConfigError, Settings
 from bot.ingest import IngestReport, ingest
 from storage import StorageError, Store
@@ -55,6 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         match args.command:
             case "ingest":
                 return asyncio.run(ingest_command(settings, args.paths))
+            case "run":
+                return run_command(settings)
+            case "chat":
+                return chat_command(settings, args.user_id)
             case _:
                 print(f"filmnews {args.command}: not built yet", file=sys.stderr)
                 return 1
@@ -63,6 +72,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+NO_TOKEN = """filmnews run: TELEGRAM_BOT_TOKEN is not set.
+Create a bot and get its token from @BotFather in Telegram (https://t.me/BotFather, send /newbot),
+then run:  TELEGRAM_BOT_TOKEN=123456:ABC-your-token filmnews run  (or put it in .env).
+To try the bot without Telegram first, run:  filmnews chat"""
+
+
+def run_command(settings: Settings) -> int:
+    """``filmnews run``: long-poll Telegram until stopped (Ctrl-C or SIGTERM)."""
+    if not settings.token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    application = build_application(settings)
+    try:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    except InvalidToken as error:
+        print(
+            f"filmnews run: Telegram refused TELEGRAM_BOT_TOKEN ({error}); "
+            "check it with @BotFather, or try the bot with: filmnews chat",
+            file=sys.stderr,
+        )
+        return 2
+    except NetworkError as error:
+        print(f"filmnews run: cannot reach {settings.api_url}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def chat_command(settings: Settings, user_id: int) -> int:
+    """``filmnews chat``: the bot in the terminal; quieter logs unless asked for."""
+    if settings.log_level == "INFO":
+        logging.getLogger().setLevel(logging.WARNING)
+    return asyncio.run(console.chat(settings, user_id))
 
 
 async def ingest_command(settings: Settings, paths: Sequence[Path]) -> int:
@@ -101,7 +144,7 @@ def format_report(report: IngestReport) -> str:
             continue
         dated = f" ({file.page_date:%d %B %Y})" if file.page_date else ""
         lines.append(
-            f"{file.path}{dated}: {file.count(AddOutcome.ADDED)} articles added, "
+            f"{file.path}{dated}: {_articles(file.count(AddOutcome.ADDED))} added, "
             f"{file.count(AddOutcome.UPDATED)} completed, {file.count(AddOutcome.SKIPPED)} "
             f"skipped; {len(file.rates_added)} rates added, {file.rates_skipped} skipped"
         )
@@ -111,13 +154,19 @@ def format_report(report: IngestReport) -> str:
             if festivals:
                 lines[-1] += festivals
         for rate in file.rates_added:
-            change = f"{rate.change_pct:+}%" if rate.change_pct is not None else ""
+            change = (
+                "" if rate.change_pct is None else f"{rate.change_pct:+}%".replace("+0%", "0%")
+            )
             lines.append(
                 f"  $ {rate.currency}/{rate.base} = {rate.value} {change} on {rate.as_of}"
             )
     lines.append(
-        f"Total: {report.count(AddOutcome.ADDED)} articles added, "
+        f"Total: {_articles(report.count(AddOutcome.ADDED))} added, "
         f"{report.count(AddOutcome.UPDATED)} completed, {report.count(AddOutcome.SKIPPED)} "
         f"skipped; {report.rates_added} rates added; {report.links} festival links."
     )
     return "\n".join(lines)
+
+
+def _articles(count: int) -> str:
+    return f"{count} article" if count == 1 else f"{count} articles"
