@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import TelegramError
+from telegram.error import Forbidden, TelegramError
 
 from bot.context import Context
 
@@ -23,11 +23,16 @@ async def on_error(update: object, context: Context) -> None:
     )
     if not isinstance(update, Update) or update.effective_chat is None:
         return
+    if isinstance(context.error, Forbidden):
+        return  # the bot was blocked or removed: there is nobody to tell
     chat_id = update.effective_chat.id
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(SORRY, show_alert=True)
-        else:
-            await context.bot.send_message(chat_id, SORRY)
+            try:
+                await update.callback_query.answer(SORRY, show_alert=True)
+                return
+            except TelegramError:
+                pass  # already answered, or too old: say it in the chat instead
+        await context.bot.send_message(chat_id, SORRY)
     except TelegramError as error:
         logger.warning("could not tell chat %s about the error: %s", chat_id, error)
