@@ -121,7 +121,7 @@ async def confirm_delete(update: Update, context: Context) -> None:
     await replace(query, render.deleted(article))
 
 
-@audit.admin_only("delete")
+@audit.admin_only("spare")
 async def spare(update: Update, context: Context) -> None:
     """The "keep it" button of /delete: nothing changes."""
     query = update.callback_query
