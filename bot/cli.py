@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -46,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``filmnews`` console script."""
     args = build_parser().parse_args(argv)
+    # PTB 22 reports RetryAfter.retry_after as a timedelta only when asked to (and warns if not).
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     try:
         settings = Settings.from_env()
     except ConfigError as error:

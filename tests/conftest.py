@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,6 +12,11 @@ from bot.config import Settings
 from storage import Store
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Opt in to PTB 22's timedelta ``retry_after``, as the bot does (else a deprecation error)."""
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 @pytest.fixture
