@@ -25,7 +25,22 @@ def read_festivals(path: Path) -> list[NewFestival]:
     entries = data.get("festival", [])
     if not isinstance(entries, list):
         raise FestivalFileError(f"{path}: 'festival' must be an array of tables ([[festival]])")
-    return [_festival(path, number, entry) for number, entry in enumerate(entries, start=1)]
+    festivals = [_festival(path, number, entry) for number, entry in enumerate(entries, start=1)]
+    _check_names_unique(path, festivals)
+    return festivals
+
+
+def _check_names_unique(path: Path, festivals: list[NewFestival]) -> None:
+    """Two festivals sharing a name or alias would make mentions and upserts ambiguous."""
+    owners: dict[str, tuple[int, str]] = {}
+    for number, festival in enumerate(festivals, start=1):
+        for name in dict.fromkeys(" ".join(n.split()).casefold() for n in festival.names):
+            first = owners.setdefault(name, (number, festival.name))
+            if first[0] != number:
+                raise FestivalFileError(
+                    f"{path}: festival #{number} ({festival.name}): the name {name!r} is "
+                    f"already used by festival #{first[0]} ({first[1]})"
+                )
 
 
 def _festival(path: Path, number: int, entry: Any) -> NewFestival:
