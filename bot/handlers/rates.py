@@ -1,9 +1,76 @@
-"""Handlers: rates (to be built)."""
+"""Handlers: /rates [CODE] and /convert AMOUNT FROM [TO]."""
 
 from __future__ import annotations
 
-from bot.context import App
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot import money
+from bot.context import App, Context, store_of
+from bot.render import rates as render
+
+HISTORY_DAYS = 10
+
+RATES_USAGE = "Send /rates for every currency, or /rates CODE (e.g. /rates KZT) for its history."
 
 
 def register(application: App) -> None:
-    """Add this area's handlers to the application."""
+    """Add /rates and /convert."""
+    application.add_handler(CommandHandler("rates", rates))
+    application.add_handler(CommandHandler("convert", convert))
+
+
+async def rates(update: Update, context: Context) -> None:
+    """Every currency against USD; with a code, that currency's recent history."""
+    message = update.effective_message
+    if message is None:
+        return
+    args = context.args or []
+    if len(args) > 1:
+        await message.reply_text(RATES_USAGE)
+        return
+    store = store_of(context)
+    if not args:
+        await message.reply_text(render.rates_table(await store.rates.latest()))
+        return
+    code = args[0].upper()
+    if code == money.BASE:
+        await message.reply_text(
+            f"Rates are against {money.BASE}. Send /rates CODE for another currency, "
+            "e.g. /rates KZT."
+        )
+        return
+    history = await store.rates.history(code, limit=HISTORY_DAYS) if len(code) == 3 else []
+    if history:
+        await message.reply_text(render.rate_history(code, history))
+    elif code in money.REGION_CODES:
+        await message.reply_text(render.rate_missing(code))
+    else:
+        known = [rate.currency for rate in await store.rates.latest()]
+        await message.reply_text(render.unknown_currency(args[0], known))
+
+
+async def convert(update: Update, context: Context) -> None:
+    """Convert an amount between USD and the region's currencies, through USD."""
+    message = update.effective_message
+    if message is None:
+        return
+    latest = {rate.currency: rate for rate in await store_of(context).rates.latest()}
+    known = money.known_codes(latest)
+    try:
+        request = money.parse_conversion(context.args or [])
+    except money.ConversionUsageError:
+        await message.reply_text(render.convert_usage(known))
+        return
+    except money.AmountError as error:
+        await message.reply_text(render.convert_usage(known, str(error)))
+        return
+    target = request.target or money.default_target(request.source)
+    try:
+        result = money.convert(request.amount, request.source, target, latest)
+    except money.UnknownCurrency as error:
+        await message.reply_text(render.unknown_currency(error.code, known))
+    except money.RateMissing as error:
+        await message.reply_text(render.rate_missing(error.code))
+    else:
+        await message.reply_text(render.conversion(result, latest))

@@ -194,3 +194,25 @@ def _closers(stack: tuple[str, ...]) -> str:
 def _visible_tail(text: str, index: int) -> str:
     """The few characters before ``index`` with tags removed (``end.</b> `` ends a sentence)."""
     return _TAG_OR_ENTITY.sub("", text[max(0, index - 24) : index])
+
+
+def callback_ids(data: str | None, prefix: str, count: int = 1) -> tuple[int, ...] | None:
+    """``prefix:1:2`` → (1, 2) when it has ``count`` positive ids; None for anything else."""
+    head, _, rest = (data or "").partition(":")
+    fields = rest.split(":")
+    if head != prefix or len(fields) != count:
+        return None
+    if not all(field.isascii() and field.isdigit() and len(field) <= 18 for field in fields):
+        return None
+    ids = tuple(int(field) for field in fields)
+    return ids if all(ids) else None
+
+
+def with_keyboard(
+    text: str, markup: InlineKeyboardMarkup | None, limit: int = MAX_MESSAGE
+) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """``text`` split into messages, the keyboard on the last one."""
+    parts = split_message(text, limit)
+    return [
+        (part, markup if index == len(parts) - 1 else None) for index, part in enumerate(parts)
+    ]
