@@ -100,7 +100,7 @@ def _checked(variable: str, parse: Callable[[str], T], raw: str | None) -> T | N
 
 
 def _api_url(raw: str) -> str:
-    if not re.match(r"^https?://[^\s/]+", raw):
+    if not re.fullmatch(r"https?://[^\s/?#]+(?:/\S*)?", raw):
         raise ConfigError("TELEGRAM_API_URL", f"{raw!r} is not an http(s) URL")
     return raw.rstrip("/")
 
@@ -108,7 +108,7 @@ def _api_url(raw: str) -> str:
 def _admin_ids(raw: str) -> frozenset[int]:
     ids = set()
     for part in filter(None, (piece.strip() for piece in raw.split(","))):
-        if not re.fullmatch(r"-?\d+", part):
+        if not re.fullmatch(r"[1-9][0-9]*", part):  # user ids are positive; groups are not
             raise ConfigError("FILMNEWS_ADMIN_IDS", f"{part!r} is not a numeric Telegram user id")
         ids.add(int(part))
     return frozenset(ids)
