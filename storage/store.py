@@ -12,7 +12,9 @@ from storage.articles import Articles
 from storage.audit import AdminActions, IngestRuns
 from storage.database import Database, connect, migrate
 from storage.festivals import Festivals
+from storage.outbox import Outbox
 from storage.rates import Rates
+from storage.subscribers import Subscribers
 
 
 class Store:
@@ -25,6 +27,8 @@ class Store:
         self.rates = Rates(db)
         self.admin_actions = AdminActions(db)
         self.ingest_runs = IngestRuns(db)
+        self.subscribers = Subscribers(db)
+        self.outbox = Outbox(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

@@ -1,0 +1,222 @@
+"""Digest subscribers, their schedule (the UTC instant of the next digest) and digests done."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+import aiosqlite
+
+from storage.convert import from_date, from_datetime, to_date, to_datetime
+from storage.database import Database
+from storage.errors import NotFound
+
+_COLUMNS = (
+    "chat_id, user_id, digest_time, timezone, active, last_article_id, next_due_at, "
+    "inactive_reason, created_at"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    """A chat that receives the daily digest at ``digest_time`` in ``timezone`` (IANA name)."""
+
+    chat_id: int
+    user_id: int | None
+    digest_time: time
+    timezone: str
+    active: bool
+    last_article_id: int  # the newest article already covered
+    next_due_at: datetime | None  # UTC; None when inactive
+    inactive_reason: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRecord:
+    """The digest of one chat for one local day; ``articles`` 0 means nothing was sent."""
+
+    chat_id: int
+    day: date
+    last_article_id: int
+    articles: int
+
+
+def _subscriber(row: aiosqlite.Row) -> Subscriber:
+    return Subscriber(
+        chat_id=row["chat_id"],
+        user_id=row["user_id"],
+        digest_time=time.fromisoformat(row["digest_time"]),
+        timezone=row["timezone"],
+        active=bool(row["active"]),
+        last_article_id=row["last_article_id"],
+        next_due_at=None if row["next_due_at"] is None else to_datetime(row["next_due_at"]),
+        inactive_reason=row["inactive_reason"],
+        created_at=to_datetime(row["created_at"]),
+    )
+
+
+class Subscribers:
+    """Repository of subscribers and of the digests sent to them."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def subscribe(
+        self,
+        chat_id: int,
+        user_id: int | None,
+        digest_time: time,
+        timezone: str,
+        next_due_at: datetime,
+        last_article_id: int,
+    ) -> tuple[Subscriber, bool]:
+        """Subscribe a chat, or change its time and zone; True if it was not subscribed before.
+
+        ``last_article_id`` becomes the watermark of a new (or returning) subscriber only: one
+        who merely changes the time keeps theirs, so no article is skipped or repeated.
+        """
+        async with self._db.transaction() as connection:
+            async with connection.execute(
+                "SELECT active FROM subscribers WHERE chat_id = ?", (chat_id,)
+            ) as cursor:
+                before = await cursor.fetchone()
+            async with connection.execute(
+                f"""
+                INSERT INTO subscribers
+                    (chat_id, user_id, digest_time, timezone, last_article_id, next_due_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (chat_id) DO UPDATE SET
+                    user_id = excluded.user_id,
+                    digest_time = excluded.digest_time,
+                    timezone = excluded.timezone,
+                    last_article_id = CASE WHEN active THEN last_article_id
+                                           ELSE excluded.last_article_id END,
+                    next_due_at = excluded.next_due_at,
+                    active = 1,
+                    inactive_reason = NULL,
+                    updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                RETURNING {_COLUMNS}
+                """,
+                (
+                    chat_id,
+                    user_id,
+                    digest_time.strftime("%H:%M"),
+                    timezone,
+                    last_article_id,
+                    from_datetime(next_due_at),
+                ),
+            ) as cursor:
+                row = await cursor.fetchone()
+        assert row is not None
+        return _subscriber(row), before is None or not before["active"]
+
+    async def deactivate(self, chat_id: int, reason: str) -> bool:
+        """Stop a chat's digests (unsubscribed, blocked the bot…); True if it was active."""
+        changed = await self._db.execute(
+            "UPDATE subscribers SET active = 0, next_due_at = NULL, inactive_reason = ?, "
+            "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE chat_id = ? AND active",
+            (reason, chat_id),
+        )
+        return changed > 0
+
+    async def find(self, chat_id: int) -> Subscriber | None:
+        """A chat's subscription (active or not), or None if it never subscribed."""
+        row = await self._db.fetch_one(
+            f"SELECT {_COLUMNS} FROM subscribers WHERE chat_id = ?", (chat_id,)
+        )
+        return None if row is None else _subscriber(row)
+
+    async def get(self, chat_id: int) -> Subscriber:
+        """A chat's subscription; ``NotFound`` if it never subscribed."""
+        found = await self.find(chat_id)
+        if found is None:
+            raise NotFound(f"chat {chat_id} never subscribed")
+        return found
+
+    async def due(self, now: datetime, limit: int) -> list[Subscriber]:
+        """Active subscribers whose next digest is due by ``now``, longest overdue first."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM subscribers "
+            "WHERE active = 1 AND next_due_at <= ? ORDER BY next_due_at LIMIT ?",
+            (from_datetime(now), limit),
+        )
+        return [_subscriber(row) for row in rows]
+
+    async def count(self, *, active: bool = True) -> int:
+        """How many subscribers are active (or inactive)."""
+        return int(
+            await self._db.fetch_value(
+                "SELECT count(*) FROM subscribers WHERE active = ?", (int(active),)
+            )
+        )
+
+    async def active_chat_ids(self) -> list[int]:
+        """The chats of every active subscriber (for a broadcast)."""
+        rows = await self._db.fetch_all(
+            "SELECT chat_id FROM subscribers WHERE active = 1 ORDER BY chat_id"
+        )
+        return [row[0] for row in rows]
+
+    async def digested(self, pairs: Iterable[tuple[int, date]]) -> set[tuple[int, date]]:
+        """Which of these (chat, local day) pairs already have their digest."""
+        wanted = list(pairs)
+        if not wanted:
+            return set()
+        chats = sorted({chat_id for chat_id, _ in wanted})
+        days = sorted({from_date(day) for _, day in wanted})
+        rows = await self._db.fetch_all(
+            f"SELECT chat_id, day FROM digests WHERE chat_id IN ({_marks(chats)}) "
+            f"AND day IN ({_marks(days)})",
+            [*chats, *days],
+        )
+        found = {(row["chat_id"], to_date(row["day"])) for row in rows}
+        return found & set(wanted)
+
+    async def record_digests(self, records: Sequence[DigestRecord]) -> None:
+        """Record digests as done and move each chat's watermark past what they covered."""
+        async with self._db.transaction() as connection:
+            await connection.executemany(
+                "INSERT INTO digests (chat_id, day, last_article_id, articles) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (chat_id, day) DO NOTHING",
+                [(r.chat_id, from_date(r.day), r.last_article_id, r.articles) for r in records],
+            )
+            await connection.executemany(
+                "UPDATE subscribers SET last_article_id = max(last_article_id, ?) "
+                "WHERE chat_id = ?",
+                [(r.last_article_id, r.chat_id) for r in records],
+            )
+
+    async def reschedule(self, schedule: Sequence[tuple[int, datetime]]) -> None:
+        """Set the next digest instant of these (active) chats."""
+        async with self._db.transaction() as connection:
+            await connection.executemany(
+                "UPDATE subscribers SET next_due_at = ? WHERE chat_id = ? AND active = 1",
+                [(from_datetime(when), chat_id) for chat_id, when in schedule],
+            )
+
+    async def last_digest(self, chat_id: int) -> DigestRecord | None:
+        """The most recent digest of a chat (sent or with nothing new), if any."""
+        row = await self._db.fetch_one(
+            "SELECT chat_id, day, last_article_id, articles FROM digests "
+            "WHERE chat_id = ? ORDER BY day DESC LIMIT 1",
+            (chat_id,),
+        )
+        if row is None:
+            return None
+        return DigestRecord(
+            row["chat_id"], date.fromisoformat(row["day"]), row["last_article_id"], row["articles"]
+        )
+
+    async def digests_on(self, day: date) -> int:
+        """How many digests were recorded for one local day (sent or empty)."""
+        return int(
+            await self._db.fetch_value(
+                "SELECT count(*) FROM digests WHERE day = ?", (from_date(day),)
+            )
+        )
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join("?" * len(values))
