@@ -1,0 +1,136 @@
+"""`filmnews` as a real subprocess; the contract's commands in the README and the parser."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import build_parser
+from tests.conftest import SEEDS
+
+ROOT = SEEDS.parent
+CONTRACT_COMMANDS = ("run", "ingest", "chat", "digest", "check")
+
+
+def filmnews(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m bot ARGS`` in ``cwd`` with only our variables set (no .env there)."""
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("FILMNEWS_", "TELEGRAM_"))
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=cwd,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_ingest_seeds_then_again(tmp_path: Path) -> None:
+    database = str(tmp_path / "data" / "filmnews.db")
+    first = filmnews("ingest", str(SEEDS), cwd=tmp_path, FILMNEWS_DATABASE=database)
+    assert first.returncode == 0, first.stderr
+    out = first.stdout
+    assert "Total: 7 articles added" in out
+    assert "10 rates added; 9 festival links." in out
+    assert "9 festivals added" in out
+    assert "Golden Panda Awards  [Golden Panda Awards]" in out
+    assert (
+        "Showcases Central Asian Talent, New and Old  [Bishkek International Film Festival]" in out
+    )
+    assert "[Eurasian Film Festival, Romford Film Festival]" in out
+    assert "$ TJS/USD = 0.10598 -0.19% on 2026-02-13" in out
+    assert "$ UZS/USD = 0.00008 0% on 2026-02-07" in out
+    assert Path(database).is_file()
+
+    second = filmnews("ingest", str(SEEDS), cwd=tmp_path, FILMNEWS_DATABASE=database)
+    assert second.returncode == 0, second.stderr
+    assert "Total: 0 articles added, 0 completed, 9 skipped; 0 rates added" in second.stdout
+    assert "0 festivals added, 9 already known" in second.stdout
+
+
+def test_a_bad_page_exits_1_naming_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_text("• KGS/USD = 0.01 0%\n• KZT/USD = oops\n01 March 2026\n", "utf-8")
+    result = filmnews("ingest", str(bad), cwd=tmp_path, FILMNEWS_DATABASE=str(tmp_path / "f.db"))
+    assert result.returncode == 1
+    assert "bad.txt:2:" in result.stderr
+    assert "nothing written" in result.stderr
+
+
+def test_a_missing_path_exits_1(tmp_path: Path) -> None:
+    result = filmnews(
+        "ingest", str(tmp_path / "absent"), cwd=tmp_path, FILMNEWS_DATABASE=str(tmp_path / "f.db")
+    )
+    assert result.returncode == 1
+    assert "absent: no such file or folder" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("FILMNEWS_TIMEZONE", "Mars/Base"),
+        ("FILMNEWS_ADMIN_IDS", "12,x"),
+        ("FILMNEWS_DIGEST_TIME", "25:00"),
+    ],
+)
+def test_bad_configuration_exits_2_with_one_line(
+    tmp_path: Path, variable: str, value: str
+) -> None:
+    result = filmnews("ingest", str(SEEDS), cwd=tmp_path, **{variable: value})
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert variable in line
+    assert result.stdout == ""
+    assert not (tmp_path / "data").exists()  # nothing was opened
+
+
+def test_a_bad_variable_in_dot_env_is_named_too(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("FILMNEWS_LOG_LEVEL=CHATTY\n", "utf-8")
+    result = filmnews("ingest", str(SEEDS), cwd=tmp_path)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "FILMNEWS_LOG_LEVEL" in line
+
+
+def parser_commands() -> set[str]:
+    """The subcommands the argparse parser knows."""
+    [subparsers] = [
+        action
+        for action in build_parser()._actions
+        if isinstance(action, argparse._SubParsersAction)
+    ]
+    return set(subparsers.choices)
+
+
+def readme_commands() -> set[str]:
+    """The ``filmnews COMMAND`` lines the README documents."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    return set(re.findall(r"^\s*filmnews ([a-z]+)\b", readme, flags=re.MULTILINE))
+
+
+@pytest.mark.parametrize("command", CONTRACT_COMMANDS)
+def test_every_contract_command_is_in_the_parser_and_the_readme(command: str) -> None:
+    assert command in parser_commands()
+    assert command in readme_commands()
+
+
+def test_the_readme_documents_every_parser_command() -> None:
+    assert parser_commands() <= readme_commands()
+
+
+def test_the_readme_test_command_is_what_ci_runs() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    ci = (ROOT / ".ci" / "run").read_text("utf-8")
+    [command] = re.findall(r"^\s+(pip install -e '\.\[test\]'.*)$", readme, flags=re.MULTILINE)
+    assert command.strip() in ci
