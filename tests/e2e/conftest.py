@@ -194,13 +194,21 @@ class UserChat:
         )
 
     async def press(
-        self, message: SentMessage | int, label: str | None = None, *, data: str | None = None
+        self,
+        message: SentMessage | int,
+        label: str | None = None,
+        *,
+        data: str | None = None,
+        strict: bool = True,
     ) -> Replies:
-        """Press the button whose label contains ``label`` (or with callback ``data``)."""
+        """Press the button whose label contains ``label`` (or with callback ``data``).
+
+        With ``strict=False`` any ``data`` is sent, as an old client or a forger would.
+        """
         message_id = message if isinstance(message, int) else message.message_id
         return await self._act(
             lambda: self.emulator.press_button(
-                self.chat_id, message_id, data, label=label, user_id=self.user_id
+                self.chat_id, message_id, data, label=label, user_id=self.user_id, strict=strict
             )
         )
 
