@@ -13,7 +13,7 @@ from pathlib import Path
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
-from bot import console
+from bot import console, health
 from bot.app import build_application
 from bot.config import ConfigError, Settings
 from bot.ingest import IngestReport, ingest
@@ -67,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return run_command(settings)
             case "chat":
                 return chat_command(settings, args.user_id)
+            case "check":
+                return asyncio.run(check_command(settings))
             case _:
                 print(f"filmnews {args.command}: not built yet", file=sys.stderr)
                 return 1
@@ -109,6 +111,18 @@ def chat_command(settings: Settings, user_id: int) -> int:
     if settings.log_level == "INFO":
         logging.getLogger().setLevel(logging.WARNING)
     return asyncio.run(console.chat(settings, user_id))
+
+
+async def check_command(settings: Settings) -> int:
+    """``filmnews check``: one line; 0 when the database opens and getMe answers, else 1."""
+    if settings.log_level == "INFO":
+        logging.getLogger().setLevel(logging.WARNING)  # one line, not the migrations' log
+    try:
+        print(await health.check(settings))
+    except health.Unhealthy as error:
+        print(f"filmnews check: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 async def ingest_command(settings: Settings, paths: Sequence[Path]) -> int:
