@@ -95,6 +95,11 @@ class _TerminalHTML(HTMLParser):
         self.parts.append(data)
 
 
+def _label_key(label: str) -> str:
+    """A button label as typed: casefolded, words only (``"More ▸"`` → ``"more"``)."""
+    return " ".join(re.sub(r"[^\w\s]", " ", label.casefold()).split())
+
+
 def render_html(text: str, *, ansi: bool) -> str:
     """Telegram HTML as terminal text: bold and friends as ANSI when ``ansi``, else plain."""
     parser = _TerminalHTML(ansi)
@@ -167,10 +172,14 @@ class ConsoleChat:
         wanted = line.strip()
         if wanted.isdigit() and 1 <= int(wanted) <= len(self.buttons):
             return self.buttons[int(wanted) - 1]
+        key = _label_key(wanted)
+        if not key or wanted.startswith("/"):
+            return None
         for button in self.buttons:
-            if button.label.casefold() == wanted.casefold():
+            if _label_key(button.label) == key:
                 return button
-        return None
+        starting = [button for button in self.buttons if _label_key(button.label).startswith(key)]
+        return starting[0] if len(starting) == 1 else None
 
     # ---- what the bot does --------------------------------------------------------------
 

@@ -1,0 +1,144 @@
+"""``filmnews chat``: a real process with piped stdin; Telegram HTML rendered for a terminal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.console import ConsoleChat, render_html
+from storage import Store
+from tests.conftest import SEEDS
+
+
+def chat(tmp_path: Path, script: str, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m bot chat`` with ``script`` as its stdin, no token, a fresh database."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "FILMNEWS_"))}
+    environ |= {
+        "FILMNEWS_DATABASE": str(tmp_path / "chat.db"),
+        "FILMNEWS_SEEDS": str(SEEDS),
+        "PYTHONIOENCODING": "utf-8",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "chat", *args],
+        input=script,
+        cwd=tmp_path,
+        env=environ,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
+
+
+async def titles(tmp_path: Path, limit: int, before_id: int | None = None) -> list[str]:
+    """Titles of the newest articles in the chat's database."""
+    store = await Store.open(tmp_path / "chat.db")
+    try:
+        return [a.title for a in await store.articles.latest(limit, before_id=before_id)]
+    finally:
+        await store.close()
+
+
+async def test_latest_then_more_by_label_then_open_by_number(tmp_path: Path) -> None:
+    result = chat(tmp_path, "/latest 2\nmore\n1\n")
+    assert result.returncode == 0, result.stderr
+    first, second = await titles(tmp_path, 2), await titles(tmp_path, 2, before_id=6)
+    out = result.stdout
+    page_one, _, rest = out.partition("you› more")
+    page_two, _, opened = rest.partition("you› 1")
+    assert all(title in page_one for title in first)
+    assert not any(title in page_one for title in second)
+    assert "(edited)" in page_two  # "More" edits the message in place
+    assert all(title in page_two for title in second)
+    assert "[1]" in page_two
+    assert second[0] in opened  # button 1 of the newest keyboard opens the first article shown
+    assert "<b>" not in out  # HTML rendered, not shown raw
+    assert "\x1b[" not in out  # no ANSI codes when stdout is not a terminal
+
+
+async def test_article_by_id_shows_its_title_and_body(tmp_path: Path) -> None:
+    result = chat(tmp_path, "/article 3\n")
+    assert result.returncode == 0, result.stderr
+    store = await Store.open(tmp_path / "chat.db")
+    try:
+        article = await store.articles.get(3)
+    finally:
+        await store.close()
+    assert article.title in result.stdout
+    assert article.body.split()[5] in result.stdout
+
+
+def test_help_is_the_same_list_as_in_telegram_and_quit_ends_the_session(tmp_path: Path) -> None:
+    result = chat(tmp_path, "/help\n/quit\n/start\n")
+    assert result.returncode == 0, result.stderr
+    assert "/latest [N] — the newest articles" in result.stdout
+    assert "Film news from Central Asia" not in result.stdout  # nothing after /quit
+    assert "/post" not in result.stdout
+
+
+def test_user_id_makes_an_admin(tmp_path: Path) -> None:
+    result = chat(tmp_path, "/help\n", "--user-id", "42", FILMNEWS_ADMIN_IDS="42")
+    assert "Admin commands" in result.stdout
+    assert "/post" in result.stdout
+
+
+def test_unknown_command_and_empty_lines(tmp_path: Path) -> None:
+    result = chat(tmp_path, "\n\n/frobnicate\n")
+    assert result.returncode == 0, result.stderr
+    assert "I don't know the command /frobnicate" in result.stdout
+
+
+def test_end_of_input_without_anything_exits_cleanly(tmp_path: Path) -> None:
+    result = chat(tmp_path, "")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("html", "plain"),
+    [
+        ("<b>Bold</b> &amp; <i>it</i>", "Bold & it"),
+        ("a &lt;tag&gt; &quot;q&quot; &#39;s", 'a <tag> "q" \'s'),
+        ('<a href="https://x.org/a">read</a>', "read (https://x.org/a)"),
+        ('<a href="https://x.org/a">https://x.org/a</a>', "https://x.org/a"),
+        ("<blockquote>quoted</blockquote>", "│ quoted"),
+        ('<span class="tg-spoiler">hidden</span> <code>x&lt;1</code>', "hidden x<1"),
+        ("Кыргызстан <u>кино</u>", "Кыргызстан кино"),
+    ],
+)
+def test_html_is_rendered_as_plain_text(html: str, plain: str) -> None:
+    assert render_html(html, ansi=False) == plain
+
+
+def test_html_bold_becomes_ansi_on_a_terminal() -> None:
+    assert render_html("<b>Big</b> news", ansi=True) == "\x1b[1mBig\x1b[22m news"
+
+
+def test_buttons_are_numbered_and_pressed_by_number_or_label(tmp_path: Path) -> None:
+    with (tmp_path / "out.txt").open("w+", encoding="utf-8") as out:
+        console = ConsoleChat(user_id=5, out=out, ansi=False)
+        keyboard = {
+            "inline_keyboard": [
+                [{"text": "📖 #5 A title", "callback_data": "open:5"}],
+                [{"text": "More ▸", "callback_data": "more:5"}],
+            ]
+        }
+        message = console.send(
+            {"text": "<b>Page</b>", "parse_mode": "HTML", "reply_markup": keyboard}
+        )
+        out.seek(0)
+        assert out.read() == "Page\n[1] 📖 #5 A title\n[2] More ▸\n\n"
+    assert message["text"] == "Page"
+    assert console.button_for("2") == console.button_for("more") == console.buttons[1]
+    assert console.button_for("#5") == console.buttons[0]
+    assert console.button_for("3") is None
+    assert console.button_for("/more") is None
+    pressed = console.pressed(console.buttons[1])["callback_query"]
+    assert pressed["data"] == "more:5"
+    assert pressed["message"]["message_id"] == message["message_id"]
