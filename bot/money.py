@@ -151,9 +151,8 @@ def _grouped(digits: str, mark: str) -> bool:
 
 def parse_conversion(args: Sequence[str]) -> ConversionRequest:
     """``/convert`` arguments (``100 KZT``, ``1 000 kzt usd``, ``100kzt to usd``) → request."""
-    tokens = [token for token in args if token]
-    if len(tokens) == 1 and (attached := _AMOUNT_WITH_CODE.fullmatch(tokens[0])):
-        tokens = [attached["amount"], attached["code"]]
+    given = [token for token in args if token]
+    tokens = list(given)
     codes: list[str] = []
     while tokens and len(codes) < 2:
         last = tokens[-1]
@@ -168,6 +167,8 @@ def parse_conversion(args: Sequence[str]) -> ConversionRequest:
             break
         else:
             break
+    if not tokens and len(codes) == 2:  # "/convert abc KZT": the amount is not a number
+        raise AmountError(f"“{given[0]}” is not an amount I can read")
     if not tokens or not codes:
         raise ConversionUsageError("an amount and a currency code are needed")
     amount = parse_amount(" ".join(tokens))

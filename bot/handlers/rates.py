@@ -47,7 +47,7 @@ async def rates(update: Update, context: Context) -> None:
         await message.reply_text(render.rate_missing(code))
     else:
         known = [rate.currency for rate in await store.rates.latest()]
-        await message.reply_text(render.unknown_currency(args[0], known))
+        await message.reply_text(render.unknown_currency(code, known))
 
 
 async def convert(update: Update, context: Context) -> None:

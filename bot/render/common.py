@@ -97,9 +97,16 @@ class _Splitter:
         for match in _TAG_OR_ENTITY.finditer(self.text):
             self._scan_text(position, match.start(), stack)
             token = match.group()
+            closing = token.startswith("</")
+            if match.start() > 0 and not closing:  # before an entity or an opening tag
+                self.open_at[match.start()] = stack
+                self.candidates.append((match.start(), 0))
             if token.startswith("<"):
                 stack = _apply_tag(stack, token)
             position = match.end()
+            if closing and position < len(self.text) and not self.text[position].isspace():
+                self.open_at[position] = stack  # just after a closing tag
+                self.candidates.append((position, 0))
         self._scan_text(position, len(self.text), stack)
         self.open_at[len(self.text)] = stack
 

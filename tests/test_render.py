@@ -1,0 +1,541 @@
+"""Pure rendering: escaping, teasers, dates, splitting, and the news, festival and rate views."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import pytest
+from telegram import InlineKeyboardMarkup
+
+from bot.money import Conversion
+from bot.render import festivals as festival_views
+from bot.render import news as news_views
+from bot.render import rates as rate_views
+from bot.render.common import (
+    MAX_CALLBACK_DATA,
+    callback_button,
+    callback_ids,
+    escape,
+    format_date,
+    split_message,
+    teaser,
+    utf16_len,
+    with_keyboard,
+)
+from storage.models import MATCH_END, MATCH_START, Article, Festival, Rate, SearchHit
+from tests.emulator import parse_telegram_html
+
+NASTY = "Tom & Jerry <script>alert('x')</script> \"quoted\" 5 > 3 &amp; AT&T"
+
+
+class _Balance(HTMLParser):
+    """Checks that every tag closes in order, and collects the visible text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.stack.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.stack, f"</{tag}> closes nothing"
+        assert self.stack.pop() == tag, f"unbalanced </{tag}>"
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def visible(part: str) -> str:
+    """The visible text of one Telegram HTML message; fails on unbalanced tags."""
+    parser = _Balance()
+    parser.feed(part)
+    parser.close()
+    assert parser.stack == [], f"tags left open: {parser.stack}"
+    plain, _ = parse_telegram_html(part)  # and as strict as Telegram (stricter with "&")
+    assert plain == "".join(parser.text)
+    return plain
+
+
+def words(text: str) -> list[str]:
+    return text.split()
+
+
+def article(
+    number: int = 7, title: str = "Title", body: str = "Body.", **fields: object
+) -> Article:
+    values: dict[str, object] = {
+        "id": number,
+        "title": title,
+        "body": body,
+        "truncated": False,
+        "url": None,
+        "source": "seed:test.txt",
+        "seen_on": date(2026, 2, 13),
+        "created_at": datetime(2026, 2, 14, 8, 0, tzinfo=UTC),
+    }
+    values.update(fields)
+    return Article(**values)  # type: ignore[arg-type]
+
+
+def festival(
+    number: int = 1, name: str = "Bishkek International Film Festival", **fields: object
+) -> Festival:
+    values: dict[str, object] = {
+        "id": number,
+        "name": name,
+        "aliases": (),
+        "kind": "festival",
+        "city": "Bishkek",
+        "country": "Kyrgyzstan",
+        "starts_on": None,
+        "ends_on": None,
+        "edition": None,
+        "description": "",
+    }
+    values.update(fields)
+    return Festival(**values)  # type: ignore[arg-type]
+
+
+def buttons(markup: InlineKeyboardMarkup | None) -> list[tuple[str, str]]:
+    assert markup is not None
+    return [(b.text, str(b.callback_data)) for row in markup.inline_keyboard for b in row]
+
+
+# ---- common ------------------------------------------------------------------------------
+
+
+def test_escape_makes_any_text_safe_and_keeps_it() -> None:
+    escaped = escape(NASTY)
+    assert "<" not in escaped
+    assert ">" not in escaped
+    assert visible(escaped) == NASTY  # "&amp;" in the source text stays literally "&amp;"
+
+
+def test_teaser_cuts_at_a_word_and_flattens_lines() -> None:
+    assert teaser("Short\n\ntext", 50) == "Short text"
+    assert teaser("The quick brown fox jumps over the lazy dog", 20) == "The quick brown fox…"
+    assert len(teaser("x" * 500, 100)) == 100  # no space to cut at: cut anyway
+    assert teaser("Ends with a comma, and more words", 19) == "Ends with a comma…"
+
+
+def test_format_date_has_no_leading_zero() -> None:
+    assert format_date(date(2026, 2, 7)) == "7 February 2026"
+
+
+def test_callback_button_refuses_data_telegram_would_refuse() -> None:
+    assert callback_button("ok", "x" * MAX_CALLBACK_DATA).callback_data == "x" * 64
+    with pytest.raises(ValueError, match="1-64 bytes"):
+        callback_button("too long", "ж" * 33)  # 66 bytes
+    with pytest.raises(ValueError, match="1-64 bytes"):
+        callback_button("empty", "")
+
+
+@pytest.mark.parametrize(
+    ("data", "prefix", "count", "expected"),
+    [
+        ("art:12", "art", 1, (12,)),
+        ("more:12:5", "more", 2, (12, 5)),
+        ("art:999999", "art", 1, (999999,)),
+        ("art:", "art", 1, None),
+        ("art:0", "art", 1, None),
+        ("art:-1", "art", 1, None),
+        ("art:1:2", "art", 1, None),
+        ("art:abc", "art", 1, None),
+        ("art:١٢", "art", 1, None),  # non-ASCII digits
+        ("art:" + "9" * 19, "art", 1, None),  # past SQLite's integers
+        ("more:12", "more", 2, None),
+        ("fest:1", "art", 1, None),
+        ("garbage", "art", 1, None),
+        (None, "art", 1, None),
+    ],
+)
+def test_callback_ids(
+    data: str | None, prefix: str, count: int, expected: tuple[int, ...] | None
+) -> None:
+    assert callback_ids(data, prefix, count) == expected
+
+
+# ---- split_message -----------------------------------------------------------------------
+
+
+def long_body() -> str:
+    """About 10,000 characters of HTML: entities, bold and links, paragraphs and sentences."""
+    sentence = "Films &amp; festivals of <b>Central Asia</b> draw &lt;crowds&gt; to Bishkek. "
+    link = '<a href="https://example.com/?a=1&amp;b=2">a long read with a link</a>. '
+    paragraphs = [(sentence * 5 + link) * (1 + number % 3) for number in range(12)]
+    body = "\n\n".join(paragraphs)
+    assert 9_000 < len(body) < 12_000
+    return body
+
+
+def test_split_a_long_body_into_valid_parts_that_keep_the_text() -> None:
+    body = long_body()
+    parts = split_message(body)
+    assert len(parts) >= 3
+    for part in parts:
+        assert utf16_len(part) <= 4096
+        assert not part.startswith((" ", "\n"))
+        assert not part.endswith((" ", "\n"))
+    assert words(" ".join(visible(part) for part in parts)) == words(visible(body))
+
+
+def test_split_prefers_paragraph_breaks() -> None:
+    paragraph = "A sentence of several words. " * 40  # ~1,160 characters
+    body = "\n\n".join(f"{number} {paragraph}".strip() for number in range(8))
+    parts = split_message(body, 4096)
+    for part in parts:
+        assert part.endswith("words.")  # every part ends a paragraph…
+    assert [part[0] for part in parts] == ["0", "3", "6"]  # …and holds as many as fit
+
+
+def test_split_falls_back_to_sentences_then_words() -> None:
+    sentences = " ".join(f"Sentence number {n} is here." for n in range(300))
+    for part in split_message(sentences, 1000):
+        assert part.endswith("here.")
+    wordy = " ".join(f"word{n}" for n in range(2000))
+    parts = split_message(wordy, 1000)
+    assert all(re.fullmatch(r"word\d+( word\d+)*", part) for part in parts)
+    assert " ".join(parts) == wordy
+
+
+def test_split_never_cuts_inside_an_entity_or_a_tag() -> None:
+    body = "&amp;" * 3000  # no space at all: cuts go between characters
+    parts = split_message(body, 1000)
+    assert all(part.startswith("&amp;") and part.endswith("&amp;") for part in parts)
+    assert "".join(parts) == body
+    linked = ('<a href="https://example.com/long/path">link</a>x' * 400).strip()
+    for part in split_message(linked, 500):
+        visible(part)
+
+
+def test_split_closes_and_reopens_tags_at_a_cut() -> None:
+    body = "<b><i>" + "bold italic words " * 600 + "</i></b> plain"
+    parts = split_message(body, 4096)
+    assert len(parts) == 3
+    assert parts[1].startswith("<b><i>")
+    assert parts[1].endswith("</i></b>")
+    assert all(visible(part) for part in parts)
+    link = '<a href="https://example.com/x?y=1&amp;z=2">' + "linked text " * 500 + "</a>"
+    parts = split_message(link, 4096)
+    assert parts[1].startswith('<a href="https://example.com/x?y=1&amp;z=2">')
+    assert all(visible(part) for part in parts)
+
+
+def test_split_counts_utf16_units_like_telegram() -> None:
+    body = "🎬 " * 2000  # each emoji is two UTF-16 units: 6000 units, 4000 characters
+    parts = split_message(body)
+    assert len(parts) == 2
+    assert all(utf16_len(part) <= 4096 for part in parts)
+
+
+def test_split_cyrillic_text() -> None:
+    body = "Фестиваль кино в Бишкеке. " * 400
+    parts = split_message(body)
+    assert all(utf16_len(part) <= 4096 and part.endswith("Бишкеке.") for part in parts)
+    assert words(" ".join(parts)) == words(body)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [("", []), ("   \n ", []), ("short", ["short"]), ("x" * 4096, ["x" * 4096])],
+)
+def test_split_short_and_empty(body: str, expected: list[str]) -> None:
+    assert split_message(body) == expected
+
+
+def test_split_at_exactly_the_limit() -> None:
+    parts = split_message("x" * 4097)
+    assert [len(part) for part in parts] == [4096, 1]
+
+
+def test_keyboard_goes_on_the_last_part() -> None:
+    markup = InlineKeyboardMarkup([[callback_button("b", "art:1")]])
+    parts = with_keyboard("word " * 2000, markup)
+    assert len(parts) == 3
+    assert [part_markup for _, part_markup in parts] == [None, None, markup]
+
+
+# ---- news --------------------------------------------------------------------------------
+
+
+def test_latest_page_escapes_titles_and_bodies() -> None:
+    text, markup = news_views.latest_page(
+        [article(3, NASTY, f"{NASTY} body")], page_size=5, has_more=False
+    )
+    shown = visible(text)
+    assert NASTY in shown
+    assert "<script>" not in text
+    ((label, data),) = buttons(markup)
+    assert data == "art:3"
+    assert label == "📖 #3 Tom & Jerry…"  # a label is plain text: not escaped
+
+
+def test_latest_page_shows_title_date_teaser_and_buttons() -> None:
+    page = [article(7, "Newest", "First body."), article(5, "Older", "Second body.")]
+    text, markup = news_views.latest_page(page, page_size=2, has_more=True)
+    shown = visible(text)
+    assert shown.index("Newest") < shown.index("Older")
+    assert "13 February 2026 · #7" in shown
+    assert "First body." in shown
+    assert [data for _, data in buttons(markup)] == ["art:7", "art:5", "more:5:2"]
+    text, markup = news_views.latest_page(page, page_size=2, has_more=False, first=False)
+    assert "Older news" in visible(text)
+    assert [data for _, data in buttons(markup)] == ["art:7", "art:5"]
+
+
+def test_latest_page_date_falls_back_to_when_it_was_stored() -> None:
+    text, _ = news_views.latest_page([article(seen_on=None)], page_size=1, has_more=False)
+    assert "14 February 2026" in visible(text)
+
+
+def test_twenty_long_articles_fit_one_message() -> None:
+    page = [
+        article(number, "Long & <odd> title " * 15, "Body & more <text> " * 100)
+        for number in range(120, 100, -1)
+    ]
+    text, markup = news_views.latest_page(page, page_size=20, has_more=True)
+    assert utf16_len(text) <= 4096
+    shown = visible(text)
+    assert all(f"#{number}" in shown for number in range(101, 121))
+    assert all(len(data.encode()) <= 64 for _, data in buttons(markup))
+    assert len(buttons(markup)) == 21
+
+
+def test_big_ids_still_fit_callback_data() -> None:
+    _, markup = news_views.latest_page([article(2**63 - 1)], page_size=20, has_more=True)
+    assert all(len(data.encode()) <= 64 for _, data in buttons(markup))
+
+
+def test_article_in_full_with_truncation_note_and_link() -> None:
+    parts = news_views.article_parts(
+        article(
+            4,
+            "Golden Panda & Co",
+            "First paragraph.\nSecond <paragraph>.",
+            truncated=True,
+            url="https://example.com/a?b=1&c=2",
+        )
+    )
+    assert len(parts) == 1
+    shown = visible(parts[0])
+    assert shown.startswith("Golden Panda & Co\n13 February 2026 · #4")
+    assert "First paragraph.\n\nSecond <paragraph>." in shown
+    assert news_views.TRUNCATED_NOTE in shown
+    assert 'href="https://example.com/a?b=1&amp;c=2"' in parts[0]
+
+
+def test_article_without_truncation_has_no_note_and_no_unsafe_link() -> None:
+    parts = news_views.article_parts(article(url="javascript:alert(1)"))
+    assert news_views.TRUNCATED_NOTE not in parts[0]
+    assert "href" not in parts[0]
+
+
+def test_long_article_is_split_in_order() -> None:
+    paragraphs = [f"Paragraph {n}: " + "words & more words. " * 60 for n in range(10)]
+    parts = news_views.article_parts(article(body="\n".join(paragraphs)))
+    assert len(parts) >= 3
+    joined = " ".join(visible(part) for part in parts)
+    assert [int(n) for n in re.findall(r"Paragraph (\d+)", joined)] == list(range(10))
+    assert all(utf16_len(part) <= 4096 for part in parts)
+
+
+def test_highlight_escapes_first_then_marks() -> None:
+    snippet = f"…the {MATCH_START}<Golden>{MATCH_END} & {MATCH_START}Panda{MATCH_END}\nawards…"
+    assert news_views.highlight(snippet) == "…the <b>&lt;Golden&gt;</b> &amp; <b>Panda</b> awards…"
+    assert news_views.highlight(f"stray {MATCH_START}marker") == "stray marker"
+
+
+def test_search_results() -> None:
+    hits = [
+        SearchHit(article(3, "Кино & фестиваль"), f"{MATCH_START}Кино{MATCH_END} в Бишкеке", -2.5),
+        SearchHit(article(1, "Second"), f"about {MATCH_START}кино{MATCH_END}", -1.0),
+    ]
+    text, markup = news_views.search_results("кино", hits, limit=5)
+    assert "<b>Кино</b> в Бишкеке" in text
+    shown = visible(text)
+    assert "2 matches for “кино”" in shown
+    assert shown.index("Кино & фестиваль") < shown.index("Second")
+    assert [data for _, data in buttons(markup)] == ["art:3", "art:1"]
+
+
+def test_search_results_empty_and_escaped() -> None:
+    text, markup = news_views.search_results("<b>&", [], limit=5)
+    assert markup is None
+    assert "Nothing found for “<b>&”" in visible(text)
+
+
+# ---- festivals ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "shown"),
+    [
+        (date(2025, 6, 11), date(2025, 6, 15), "11–15 June 2025"),
+        (date(2025, 5, 30), date(2025, 6, 2), "30 May – 2 June 2025"),
+        (date(2025, 12, 30), date(2026, 1, 2), "30 December 2025 – 2 January 2026"),
+        (date(2025, 6, 11), date(2025, 6, 11), "11 June 2025"),
+        (date(2025, 6, 11), None, "from 11 June 2025"),
+        (None, date(2025, 6, 15), "until 15 June 2025"),
+        (None, None, None),
+    ],
+)
+def test_date_range(starts: date | None, ends: date | None, shown: str | None) -> None:
+    assert festival_views.date_range(starts, ends) == shown
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [
+        (1, "1st"),
+        (2, "2nd"),
+        (3, "3rd"),
+        (4, "4th"),
+        (11, "11th"),
+        (12, "12th"),
+        (13, "13th"),
+        (21, "21st"),
+        (22, "22nd"),
+        (101, "101st"),
+        (111, "111th"),
+    ],
+)
+def test_ordinal(number: int, shown: str) -> None:
+    assert festival_views.ordinal(number) == shown
+
+
+def test_festival_card() -> None:
+    bishkek = festival(
+        3,
+        aliases=("BIFF",),
+        starts_on=date(2025, 6, 11),
+        ends_on=date(2025, 6, 15),
+        edition=3,
+        description="Central Asian cinema & more <b>",
+    )
+    text, markup = festival_views.festival_card(bishkek, [article(3, "Kyrgyzstan: Film Festival")])
+    shown = visible(text)
+    for fact in (
+        "Bishkek International Film Festival",
+        "Festival · Bishkek, Kyrgyzstan",
+        "11–15 June 2025 · 3rd edition",
+        "Also known as: BIFF",
+        "Central Asian cinema & more <b>",
+        "Kyrgyzstan: Film Festival (13 February 2026, #3)",
+    ):
+        assert fact in shown
+    assert [data for _, data in buttons(markup)] == ["art:3"]
+
+
+def test_festival_card_without_dates_or_news() -> None:
+    text, markup = festival_views.festival_card(festival(kind="film camp", city=None), [])
+    shown = visible(text)
+    assert "Film camp · Kyrgyzstan" in shown
+    assert "dates not known" in shown
+    assert "No articles mention it yet." in shown
+    assert markup is None
+
+
+def test_festival_choices_and_none() -> None:
+    text, markup = festival_views.festival_choices(
+        "eur<", [festival(4, "Eurasian Film Festival"), festival(5, "Eurasian Creative Guild")]
+    )
+    assert "Several festivals match “eur<”" in visible(text)
+    assert [data for _, data in buttons(markup)] == ["fest:4", "fest:5"]
+    text = festival_views.no_festival("cannes&", [festival(1), festival(2, "Golden Panda Awards")])
+    shown = visible(text)
+    assert "“cannes&”" in shown
+    assert "Golden Panda Awards" in shown
+
+
+def test_festival_list_upcoming_first_then_past_latest_first_then_undated() -> None:
+    today = date(2025, 6, 12)
+    known = [
+        festival(1, "Undated B"),
+        festival(2, "Past old", starts_on=date(2024, 5, 1), ends_on=date(2024, 5, 3)),
+        festival(3, "Later", starts_on=date(2025, 9, 12), ends_on=date(2025, 9, 13)),
+        festival(4, "Running", starts_on=date(2025, 6, 11), ends_on=date(2025, 6, 15)),
+        festival(5, "Past recent", starts_on=date(2025, 5, 22), ends_on=date(2025, 5, 27)),
+        festival(6, "Undated A"),
+    ]
+    text, markup = festival_views.festival_list(known, today)
+    shown = visible(text)
+    order = ["Running", "Later", "Past recent", "Past old", "Undated A", "Undated B"]
+    assert [shown.index(name) for name in order] == sorted(shown.index(name) for name in order)
+    assert shown.index("Upcoming") < shown.index("Running")
+    assert "Running — Bishkek, Kyrgyzstan, 11–15 June 2025 (on now)" in shown
+    assert [data for _, data in buttons(markup)] == [
+        "fest:4",
+        "fest:3",
+        "fest:5",
+        "fest:2",
+        "fest:6",
+        "fest:1",
+    ]
+
+
+# ---- rates -------------------------------------------------------------------------------
+
+
+def rate(code: str, value: str, change: str | None, as_of: date = date(2026, 2, 13)) -> Rate:
+    return Rate(
+        code, "USD", Decimal(value), None if change is None else Decimal(change), as_of, "t"
+    )
+
+
+def test_rates_table() -> None:
+    text = rate_views.rates_table(
+        [
+            rate("KZT", "0.00202", "0"),
+            rate("TJS", "0.10598", "-0.19"),
+            rate("UZS", "0.00008", "1.5"),
+        ]
+    )
+    shown = visible(text)
+    assert "KZT: 0.00202 USD (0%) · 1 USD = 495.05 KZT" in shown
+    assert "TJS: 0.10598 USD (-0.19%) · 1 USD = 9.44 TJS" in shown
+    assert "UZS: 0.00008 USD (+1.5%) · 1 USD = 12,500.00 UZS" in shown
+    assert "As of 13 February 2026" in shown
+
+
+def test_rates_table_with_different_dates_dates_each_line() -> None:
+    text = rate_views.rates_table(
+        [rate("KGS", "0.01143", None, date(2026, 2, 7)), rate("KZT", "0.00202", "0")]
+    )
+    shown = visible(text)
+    assert "KGS: 0.01143 USD (n/a) · 1 USD = 87.49 KGS (7 February 2026)" in shown
+    assert "(13 February 2026)" in shown
+    assert "As of" not in shown
+
+
+def test_rate_history() -> None:
+    text = rate_views.rate_history(
+        "TJS", [rate("TJS", "0.10598", "-0.19"), rate("TJS", "0.10661", "0", date(2026, 2, 7))]
+    )
+    shown = visible(text)
+    assert "TJS against USD, last 2 days" in shown
+    assert shown.index("13 February 2026: 0.10598 USD (-0.19%)") < shown.index("7 February 2026")
+
+
+def test_conversion_view() -> None:
+    rates = {"KZT": rate("KZT", "0.00202", "0"), "KGS": rate("KGS", "0.01144", "0")}
+    done = Conversion(Decimal("1.5"), "KGS", "KZT", Decimal("8.495049"), (date(2026, 2, 13),))
+    shown = visible(rate_views.conversion(done, rates))
+    assert "1.5 KGS = 8.50 KZT" in shown
+    assert "through USD" in shown
+    assert "as of 13 February 2026" in shown
+
+
+def test_unknown_currency_is_escaped_and_lists_known() -> None:
+    shown = visible(rate_views.unknown_currency("<X>", ["KGS", "KZT"]))
+    assert shown == "I don't know the currency “<X>”. I know: KGS, KZT."
+
+
+def test_convert_usage_with_a_problem() -> None:
+    shown = visible(rate_views.convert_usage(["KZT", "USD"], "“1<2” is not an amount I can read"))
+    assert shown.startswith("“1<2” is not an amount I can read.")
+    assert "Currencies: KZT, USD." in shown
