@@ -10,6 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, ApplicationBuilder, BaseRateLimiter, Defaults
 from telegram.request import BaseRequest
 
+from bot import update_log
 from bot.commands import PUBLIC_COMMANDS
 from bot.concurrency import PerChatUpdateProcessor
 from bot.config import Settings
@@ -71,6 +72,7 @@ def build_application(
     for module in HANDLER_MODULES:
         module.register(application)
     application.add_error_handler(on_error)
+    application.add_error_handler(update_log.on_error)  # the update's log line says "error"
     return application
 
 

@@ -47,7 +47,7 @@ async def refuse(update: Update, context: Context, action: str) -> None:
     """Turn a non-admin away politely, changing nothing but the audit trail and the log."""
     user_id = user_id_of(update)
     attempt = _attempt(update)
-    logger.warning("refused %s to user %s: %r", action, user_id, attempt)
+    logger.warning("refused %s to user %s (not in FILMNEWS_ADMIN_IDS)", action, user_id)
     await store_of(context).admin_actions.record(
         user_id, action, allowed=False, detail=attempt[:DETAIL_LIMIT]
     )
