@@ -184,6 +184,15 @@ class Outbox:
         rows = await self._db.fetch_all(sql, params)
         return OutboxReport(**{row[0]: row[1] for row in rows})
 
+    async def sent_since(self, kind: str, since: datetime) -> int:
+        """How many messages of one kind Telegram accepted at or after ``since``."""
+        return int(
+            await self._db.fetch_value(
+                "SELECT count(*) FROM outbox WHERE kind = ? AND state = 'sent' AND sent_at >= ?",
+                (kind, from_datetime(since)),
+            )
+        )
+
     async def get(self, kind: str, ref: str, chat_id: int) -> OutboxMessage | None:
         """One queued message, if there is one."""
         row = await self._db.fetch_one(
