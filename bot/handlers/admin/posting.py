@@ -126,8 +126,10 @@ async def spare(update: Update, context: Context) -> None:
     """The "keep it" button of /delete: nothing changes."""
     query = update.callback_query
     assert query is not None
+    article_id = callback_id(query)
     await query.answer()
-    await replace(query, render.spared(callback_id(query)))
+    await audit.record(context, audit.user_id_of(update), "spare", target=article_id)
+    await replace(query, render.spared(article_id))
 
 
 async def _audience(context: Context) -> int:

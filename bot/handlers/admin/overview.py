@@ -1,0 +1,35 @@
+"""Admin: /stats (the newsroom's figures and the latest audit lines) and /digest (a preview)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from telegram import Update
+
+from bot import audit
+from bot.context import Context, settings_of, store_of
+from bot.handlers.admin.common import today
+from bot.render import admin as render
+
+RECENT_ACTIONS = 5
+DIGEST_KIND = "digest"
+
+
+@audit.admin_only("stats")
+async def stats(update: Update, context: Context) -> None:
+    """/stats: articles, festivals, subscribers, digests sent today, last ingest, audit lines."""
+    message = update.effective_message
+    assert message is not None
+    store = store_of(context)
+    zone = settings_of(context).timezone
+    midnight = datetime.combine(today(context), time(0), tzinfo=zone)
+    figures = render.Stats(
+        articles=await store.articles.count(),
+        festivals=await store.festivals.count(),
+        subscribers_active=await store.subscribers.count(active=True),
+        subscribers_inactive=await store.subscribers.count(active=False),
+        digests_today=await store.outbox.sent_since(DIGEST_KIND, midnight),
+        last_ingest=await store.ingest_runs.last(),
+        recent=await store.admin_actions.recent(RECENT_ACTIONS),
+    )
+    await message.reply_text(render.stats(figures, zone))
