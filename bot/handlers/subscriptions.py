@@ -1,9 +1,142 @@
-"""Handlers: subscriptions (to be built)."""
+"""Handlers: /subscribe, /unsubscribe, /settings; and the digest schedule beside them."""
 
 from __future__ import annotations
 
-from bot.context import App
+import re
+import zoneinfo
+from collections.abc import Sequence
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.constants import ChatMemberStatus, ChatType
+from telegram.error import BadRequest
+from telegram.ext import CommandHandler
+
+from bot import digest
+from bot.config import parse_time, parse_zone
+from bot.context import App, Context, settings_of, store_of
+from bot.render import digest as render
+
+_TIME_LIKE = re.compile(r"^\d")
+_ADMINS = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
 
 
 def register(application: App) -> None:
-    """Add this area's handlers to the application."""
+    """Add /subscribe, /unsubscribe, /settings and schedule the digests."""
+    application.add_handler(CommandHandler("subscribe", subscribe))
+    application.add_handler(CommandHandler("unsubscribe", unsubscribe))
+    application.add_handler(CommandHandler("settings", settings))
+    digest.register(application)
+
+
+def parse_subscription(
+    args: Sequence[str], default_time: time, default_zone: ZoneInfo
+) -> tuple[time, ZoneInfo]:
+    """``[HH:MM] [ZONE]`` in either order → (time, zone); ValueError says what is wrong."""
+    if len(args) > 2:
+        raise ValueError("that is more than a time and a zone")
+    at: time | None = None
+    zone: ZoneInfo | None = None
+    for arg in args:
+        if _TIME_LIKE.match(arg):
+            if at is not None:
+                raise ValueError("give one time, not two")
+            at = parse_time(arg.replace(".", ":"))
+        else:
+            if zone is not None:
+                raise ValueError("give one time zone, not two")
+            zone = find_zone(arg)
+    return at or default_time, zone or default_zone
+
+
+def find_zone(name: str) -> ZoneInfo:
+    """An IANA zone name, forgiving of case (``asia/bishkek``); ValueError otherwise."""
+    try:
+        return parse_zone(name)
+    except ValueError:
+        wanted = name.strip().casefold()
+        for key in zoneinfo.available_timezones():
+            if key.casefold() == wanted:
+                return ZoneInfo(key)
+        raise
+
+
+async def subscribe(update: Update, context: Context) -> None:
+    """Subscribe the chat to the daily digest, or change its time and zone."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    defaults = settings_of(context)
+    try:
+        at, zone = parse_subscription(context.args or [], defaults.digest_time, defaults.timezone)
+    except ValueError as error:
+        await message.reply_text(render.subscribe_usage(str(error)))
+        return
+    if not await _may_change(update, context):
+        await message.reply_text(render.admins_only("subscribe"))
+        return
+    store = store_of(context)
+    now = digest.service_of(context.application).clock()
+    next_due = await digest.next_digest(store, chat.id, now, at, zone)
+    user = update.effective_user
+    _, new = await store.subscribers.subscribe(
+        chat.id,
+        user.id if user else None,
+        at,
+        zone.key,
+        next_due,
+        # A new subscriber's first digest starts from now, not from the whole archive
+        # (/latest shows that); one who only changes the time keeps their watermark.
+        last_article_id=await store.articles.last_id(),
+    )
+    await message.reply_text(render.subscribed(at, zone.key, next_due.astimezone(zone), new=new))
+
+
+async def unsubscribe(update: Update, context: Context) -> None:
+    """Stop the chat's daily digest."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    if not await _may_change(update, context):
+        await message.reply_text(render.admins_only("unsubscribe"))
+        return
+    stopped = await store_of(context).subscribers.deactivate(chat.id, "unsubscribed")
+    await message.reply_text(render.unsubscribed(was_subscribed=stopped))
+
+
+async def settings(update: Update, context: Context) -> None:
+    """Show what the digest holds, when and where it comes, and the next one."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    store = store_of(context)
+    defaults = settings_of(context)
+    subscriber = await store.subscribers.find(chat.id)
+    if subscriber is None or not subscriber.active or subscriber.next_due_at is None:
+        text = render.not_subscribed(defaults.digest_time, defaults.timezone.key)
+    else:
+        last = await store.subscribers.last_digest(chat.id)
+        text = render.settings_text(
+            subscriber.digest_time,
+            subscriber.timezone,
+            subscriber.next_due_at.astimezone(ZoneInfo(subscriber.timezone)),
+            last.day if last else None,
+        )
+    await message.reply_text(text)
+
+
+async def _may_change(update: Update, context: Context) -> bool:
+    """In a private chat, yes; in a group, only its admins (and its anonymous admins)."""
+    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return True
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat.id == chat.id  # an anonymous admin speaks as the group
+    if user is None:
+        return False
+    try:
+        member = await context.bot.get_chat_member(chat.id, user.id)
+    except BadRequest:
+        return False
+    return member.status in _ADMINS

@@ -1,0 +1,365 @@
+"""The outbox sender: fan-outs paced under Telegram's limits, beside the bot's replies.
+
+Digests and broadcasts never go through the application's ``AIORateLimiter``: it serves requests
+first in, first out, so a reader's reply would queue behind thousands of digests. The sender has
+its own ``Bot`` (its own HTTP connections) and its own pace, and leaves a slot of that pace to
+every reader's update (``Pacer.reserve``), so that replies and digests together stay near 29
+messages a second.
+
+Each message is marked ``sending`` (committed) before its HTTP call and settled after it. A
+sender that dies (SIGKILL, power cut) leaves at most one message per lane ``sending``: the next
+sender sends it again, so it may arrive twice. That is the price of never losing a digest; with
+the default single lane it is at most one repeated message per crash. A timed-out send is
+different: the process saw it and knows nothing of its fate, so it is marked ``uncertain`` and
+not repeated. One sender runs per database, enforced by a lock file (``SenderLock``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import json
+import logging
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.request import HTTPXRequest
+
+from bot.config import Settings
+from storage import Store
+from storage.outbox import OutboxMessage, OutboxState, Outgoing
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+# Telegram allows about 30 messages a second to different chats, and one a second to one chat.
+SEND_RATE = 29.0
+CHAT_GAP = 1.0
+LANES = 1  # messages in flight at once; each one may be repeated after a crash
+MAX_ATTEMPTS = 5  # network failures before a message is given up as failed
+MAX_BACKOFF = 300.0
+THROTTLED_RESENDS = 5  # 429s waited out in place before the message goes back in the queue
+FETCH = 100
+_POLL = 0.25  # how often a long wait looks whether the sender should stop
+
+
+def utc_now() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(UTC)
+
+
+def _never() -> bool:
+    return False
+
+
+@dataclass
+class SendReport:
+    """What one drain of the outbox did."""
+
+    sent: int = 0
+    blocked: int = 0
+    failed: int = 0
+    uncertain: int = 0
+    retrying: int = 0  # put back in the queue for later (network errors, long floods)
+
+    def __bool__(self) -> bool:
+        return bool(self.sent or self.blocked or self.failed or self.uncertain or self.retrying)
+
+
+class Pacer:
+    """Evenly spaced slots at ``rate`` a second. Slots are kept on an absolute schedule, so a
+    late wake-up does not slow the pace, and no slot is ever taken early, so any one-second
+    window holds at most ``rate`` + 1 sends."""
+
+    def __init__(self, rate: float = SEND_RATE, clock: Callable[[], float] = time.monotonic):
+        self._interval = 1.0 / rate
+        self._clock = clock
+        self._next = 0.0
+
+    async def wait(self) -> None:
+        """Wait for the next free slot and take it."""
+        now = self._clock()
+        slot = max(self._next, now)
+        self._next = slot + self._interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+    def reserve(self) -> None:
+        """Give the next free slot to someone else (a reader's reply)."""
+        self._next = max(self._next, self._clock()) + self._interval
+
+    def hold(self, seconds: float) -> None:
+        """Take no slot for ``seconds`` (Telegram said: retry after)."""
+        self._next = max(self._next, self._clock() + seconds)
+
+
+class SenderLock:
+    """One sender per database across processes: an exclusive lock on a file beside it.
+
+    The kernel releases the lock when its process dies, even by SIGKILL, so whoever holds it
+    knows that a message still marked ``sending`` was left by a dead sender.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    @classmethod
+    def beside(cls, database: Path) -> SenderLock:
+        """The lock of the sender of ``database``."""
+        return cls(database.with_name(f"{database.name}.sender.lock"))
+
+    def acquire(self) -> bool:
+        """Take the lock if nobody holds it; True if we hold it now."""
+        if self._fd is not None:
+            return True
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        """Let another sender take over."""
+        if self._fd is not None:
+            os.close(self._fd)  # closing the descriptor releases the lock
+            self._fd = None
+
+
+def sender_bot(settings: Settings, lanes: int = LANES) -> Bot:
+    """A ``Bot`` with HTTP connections of its own and no rate limiter (the sender paces)."""
+    if not settings.token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    return Bot(
+        settings.token,
+        base_url=f"{settings.api_url}/bot",
+        base_file_url=f"{settings.api_url}/file/bot",
+        request=HTTPXRequest(connection_pool_size=lanes + 1),
+    )
+
+
+def markup_json(markup: InlineKeyboardMarkup | None) -> str | None:
+    """A reply markup as the outbox keeps it."""
+    return None if markup is None else markup.to_json()
+
+
+async def enqueue(
+    store: Store,
+    kind: str,
+    ref: str,
+    messages: Iterable[tuple[int, str, InlineKeyboardMarkup | None]],
+    *,
+    now: datetime | None = None,
+) -> int:
+    """Queue one fan-out — ``(chat_id, html, markup)`` per chat — for the running sender.
+
+    ``(kind, ref)`` names it (e.g. ``("broadcast", "17")``): queueing it again adds only the
+    chats not queued yet, so a retried command never sends twice. Returns how many were new;
+    ``store.outbox.report(kind, ref)`` tells how they fare.
+    """
+    return await store.outbox.add(
+        kind,
+        ref,
+        (Outgoing(chat_id, text, markup_json(markup)) for chat_id, text, markup in messages),
+        now or utc_now(),
+    )
+
+
+@dataclass
+class _Chats:
+    """When each chat last got a message, to keep one message a second per chat."""
+
+    last: dict[int, float] = field(default_factory=dict)
+
+    async def wait(self, chat_id: int) -> None:
+        gap = self.last.get(chat_id, -CHAT_GAP) + CHAT_GAP - time.monotonic()
+        if gap > 0:
+            await asyncio.sleep(gap)
+
+    def sent(self, chat_id: int) -> None:
+        now = time.monotonic()
+        if len(self.last) > 4 * FETCH:
+            self.last = {chat: at for chat, at in self.last.items() if at > now - CHAT_GAP}
+        self.last[chat_id] = now
+
+
+class Sender:
+    """Sends what the outbox holds, paced, recording each message before and after."""
+
+    def __init__(
+        self,
+        store: Store,
+        bot: Bot,
+        *,
+        clock: Clock = utc_now,
+        pacer: Pacer | None = None,
+        lanes: int = LANES,
+    ) -> None:
+        self._store = store
+        self._bot = bot
+        self._clock = clock
+        self._pacer = pacer or Pacer()
+        self._lanes = lanes
+        self._buffer: deque[OutboxMessage] = deque()
+        self._fetching = asyncio.Lock()
+        self._chats = _Chats()
+        self._report = SendReport()
+
+    async def drain(self, stop: Callable[[], bool] = _never) -> SendReport:
+        """Send every message whose time has come; return when none is left (or on ``stop``)."""
+        self._report = SendReport()
+        self._buffer.clear()
+        await asyncio.gather(*(self._lane(stop) for _ in range(self._lanes)))
+        if self._report:
+            logger.info(
+                "outbox: %d sent, %d blocked, %d failed, %d uncertain, %d to retry",
+                self._report.sent,
+                self._report.blocked,
+                self._report.failed,
+                self._report.uncertain,
+                self._report.retrying,
+            )
+        return self._report
+
+    async def _lane(self, stop: Callable[[], bool]) -> None:
+        while not stop():
+            message = await self._next()
+            if message is None:
+                return
+            await self._deliver(message, stop)
+
+    async def _next(self) -> OutboxMessage | None:
+        """Claim the next ready message (pace and per-chat gap respected), or None."""
+        async with self._fetching:
+            while True:
+                if not self._buffer:
+                    self._buffer.extend(await self._store.outbox.ready(self._clock(), FETCH))
+                    if not self._buffer:
+                        return None
+                message = self._buffer.popleft()
+                await self._chats.wait(message.chat_id)
+                await self._pacer.wait()
+                if await self._store.outbox.claim(message.id):
+                    return message
+
+    async def _deliver(self, message: OutboxMessage, stop: Callable[[], bool]) -> None:
+        """Send one claimed message and settle it."""
+        outbox = self._store.outbox
+        markup = (
+            InlineKeyboardMarkup.de_json(json.loads(message.reply_markup), self._bot)
+            if message.reply_markup
+            else None
+        )
+        for _ in range(THROTTLED_RESENDS):
+            try:
+                sent = await self._bot.send_message(
+                    message.chat_id,
+                    message.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                )
+            except RetryAfter as error:
+                wait = _seconds(error)
+                logger.warning("outbox: flood control, waiting %.0f s", wait)
+                self._pacer.hold(wait)
+                if not await _sleep(wait, stop):
+                    break
+                await self._pacer.wait()
+                continue
+            except TimedOut as error:
+                if isinstance(error.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout):
+                    await self._retry(message, error)  # never reached Telegram
+                else:
+                    self._report.uncertain += 1
+                    await outbox.give_up(message.id, OutboxState.UNCERTAIN, _describe(error))
+            except Forbidden as error:
+                await self._blocked(message, error)
+            except BadRequest as error:
+                if "chat not found" in error.message.lower():
+                    await self._blocked(message, error)
+                else:
+                    self._report.failed += 1
+                    logger.error("outbox: message %d refused: %s", message.id, error.message)
+                    await outbox.give_up(message.id, OutboxState.FAILED, _describe(error))
+            except NetworkError as error:
+                await self._retry(message, error)
+            except InvalidToken:
+                await outbox.retry_later(message.id, self._clock(), "invalid token")
+                raise
+            except TelegramError as error:
+                self._report.failed += 1
+                logger.error("outbox: message %d failed: %s", message.id, error)
+                await outbox.give_up(message.id, OutboxState.FAILED, _describe(error))
+            else:
+                self._report.sent += 1
+                await outbox.mark_sent(message.id, sent.message_id, self._clock())
+            self._chats.sent(message.chat_id)
+            return
+        # Still throttled (or stopping): back in the queue, not in flight.
+        self._report.retrying += 1
+        await outbox.retry_later(message.id, self._clock(), "flood control")
+
+    async def _blocked(self, message: OutboxMessage, error: TelegramError) -> None:
+        self._report.blocked += 1
+        reason = _describe(error)
+        async with self._store.transaction():
+            await self._store.outbox.give_up(message.id, OutboxState.BLOCKED, reason)
+            if await self._store.subscribers.deactivate(message.chat_id, reason):
+                logger.info("chat %d unsubscribed: %s", message.chat_id, reason)
+
+    async def _retry(self, message: OutboxMessage, error: TelegramError) -> None:
+        if message.attempts + 1 >= MAX_ATTEMPTS:
+            self._report.failed += 1
+            logger.error(
+                "outbox: message %d failed after %d tries: %s", message.id, MAX_ATTEMPTS, error
+            )
+            await self._store.outbox.give_up(message.id, OutboxState.FAILED, _describe(error))
+            return
+        self._report.retrying += 1
+        backoff = min(MAX_BACKOFF, 2.0 ** (message.attempts + 1))
+        await self._store.outbox.retry_later(
+            message.id, self._clock() + timedelta(seconds=backoff), _describe(error)
+        )
+
+
+def _seconds(error: RetryAfter) -> float:
+    value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _describe(error: TelegramError) -> str:
+    return f"{type(error).__name__}: {error.message}"
+
+
+async def _sleep(seconds: float, stop: Callable[[], bool]) -> bool:
+    """Sleep, looking now and then whether to stop; False if stopped early."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + seconds
+    while (left := deadline - loop.time()) > 0:
+        if stop():
+            return False
+        await asyncio.sleep(min(left, _POLL))
+    return not stop()

@@ -1,0 +1,152 @@
+"""The daily digest and the subscription replies → Telegram HTML."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, time
+
+from telegram import InlineKeyboardMarkup
+
+from bot.money import BASE, format_change, format_number
+from bot.render.common import MAX_MESSAGE, escape, format_date, keyboard, teaser, utf16_len
+from bot.render.festivals import date_range, place
+from bot.render.news import article_date, open_button
+from storage.models import Article, Festival, Rate
+
+# Articles listed in a digest; the others are counted ("and 7 more — /latest").
+DIGEST_ARTICLES = 10
+DIGEST_FESTIVALS = 3
+# Teaser and title lengths tried in turn until the digest fits in one message.
+_FITS = ((160, 200), (80, 160), (0, 120), (0, 60))
+EXAMPLE = "<code>/subscribe 08:30 Asia/Bishkek</code>"
+
+
+def digest_message(
+    day: date,
+    articles: Sequence[Article],
+    total: int,
+    rates: Sequence[Rate],
+    festivals: Sequence[Festival],
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """New articles (newest first, ``total`` of them in all), the rates, upcoming festivals;
+    one message, with a button to open each listed article."""
+    listed = list(articles[:DIGEST_ARTICLES])
+    while True:
+        for teaser_chars, title_chars in _FITS:
+            text = _digest_text(day, listed, total, rates, festivals, teaser_chars, title_chars)
+            if utf16_len(text) <= MAX_MESSAGE or not listed:
+                return text, keyboard([[open_button(article)] for article in listed])
+        listed.pop()
+
+
+def _digest_text(
+    day: date,
+    articles: Sequence[Article],
+    total: int,
+    rates: Sequence[Rate],
+    festivals: Sequence[Festival],
+    teaser_chars: int,
+    title_chars: int,
+) -> str:
+    new = "1 new article" if total == 1 else f"{total} new articles"
+    blocks = [f"📬 <b>Your film news digest</b> · {format_date(day)}\n<i>{new}</i>"]
+    for article in articles:
+        lines = [
+            f"<b>{escape(teaser(article.title, title_chars))}</b>",
+            f"<i>{format_date(article_date(article))}</i> · #{article.id}",
+        ]
+        if teaser_chars:
+            lines.append(escape(teaser(article.body, teaser_chars)))
+        blocks.append("\n".join(lines))
+    if total > len(articles):
+        blocks.append(f"… and {total - len(articles)} more — /latest")
+    if rates:
+        lines = [f"💱 <b>Rates against {BASE}</b>"]
+        lines += [
+            f"{escape(rate.currency)} {format_number(rate.value)} "
+            f"({format_change(rate.change_pct)})"
+            for rate in rates
+        ]
+        blocks.append("\n".join(lines))
+    if festivals:
+        lines = ["🎬 <b>Coming up</b>"]
+        for festival in festivals[:DIGEST_FESTIVALS]:
+            facts = [date_range(festival.starts_on, festival.ends_on), place(festival)]
+            details = ", ".join(escape(fact) for fact in facts if fact)
+            lines.append(f"<b>{escape(festival.name)}</b>" + (f" — {details}" if details else ""))
+        blocks.append("\n".join(lines))
+    blocks.append("<i>/settings shows your digest time · /unsubscribe stops it</i>")
+    return "\n\n".join(blocks)
+
+
+def when(at: time, zone: str) -> str:
+    """``08:30 (Asia/Bishkek)``."""
+    return f"{at:%H:%M} ({escape(zone)})"
+
+
+def local_instant(instant: datetime) -> str:
+    """``Saturday 7 February 2026 at 08:30``, in the instant's own zone."""
+    return f"{instant:%A} {format_date(instant.date())} at {instant:%H:%M}"
+
+
+def subscribed(at: time, zone: str, next_local: datetime, *, new: bool) -> str:
+    """The answer to /subscribe."""
+    if new:
+        first = (
+            "✅ <b>Subscribed.</b> Every day at "
+            f"{when(at, zone)} I will send you the new articles, the rates and the festivals "
+            "coming up."
+        )
+    else:
+        first = f"✅ <b>Digest time changed</b> to {when(at, zone)}, every day."
+    return (
+        f"{first}\nNext digest: {local_instant(next_local)}.\n"
+        "A day without new articles brings no message.\n\n"
+        f"Change it with {EXAMPLE}; stop it with /unsubscribe."
+    )
+
+
+def subscribe_usage(problem: str | None = None) -> str:
+    """How to use /subscribe, after what was wrong."""
+    lines = [f"{escape(problem[0].upper() + problem[1:])}." if problem else ""]
+    lines += [
+        f"Send /subscribe [HH:MM] [ZONE], e.g. {EXAMPLE} or <code>/subscribe 21:00</code>.",
+        "HH:MM is 24-hour local time; ZONE is a time zone name such as Asia/Almaty, "
+        "Asia/Tashkent or Europe/Berlin.",
+    ]
+    return "\n".join(line for line in lines if line)
+
+
+def unsubscribed(*, was_subscribed: bool) -> str:
+    """The answer to /unsubscribe."""
+    if was_subscribed:
+        return "🔕 Unsubscribed: no more daily digests. /subscribe brings them back."
+    return "You are not subscribed. /subscribe starts a daily digest."
+
+
+def admins_only(command: str) -> str:
+    """A group member who is not an admin tried to change the group's digest."""
+    return f"Only the group's admins can use /{escape(command)} here."
+
+
+def not_subscribed(default_at: time, default_zone: str) -> str:
+    """The answer to /settings in a chat without a digest."""
+    return (
+        "You have no daily digest. /subscribe sends you one every day at "
+        f"{when(default_at, default_zone)}; choose your own time and zone with {EXAMPLE}."
+    )
+
+
+def settings_text(at: time, zone: str, next_local: datetime, last_day: date | None) -> str:
+    """The answer to /settings: what the digest holds, when, where, and the next one."""
+    lines = [
+        "⚙️ <b>Your daily digest</b>",
+        "What: the articles new since the last digest, the rates against USD and the "
+        "festivals coming up (no message on a day without new articles).",
+        f"When: every day at {when(at, zone)}.",
+        f"Next: {local_instant(next_local)}.",
+    ]
+    if last_day is not None:
+        lines.append(f"Last: {format_date(last_day)}.")
+    lines.append(f"\nChange it with {EXAMPLE}; stop it with /unsubscribe.")
+    return "\n".join(lines)
