@@ -1,17 +1,20 @@
-"""``filmnews check``, the container health check, run as a real process against the emulator."""
+"""Real ``filmnews`` processes against the emulator: the health check, and SIGTERM."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sqlite3
 import sys
 from collections.abc import AsyncIterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import SEEDS
 from tests.emulator import BOT_USERNAME, TEST_TOKEN, BotApiEmulator
 
 TIMEOUT = 30
@@ -46,9 +49,9 @@ def environment(tmp_path: Path, **variables: str) -> dict[str, str]:
     return env
 
 
-async def filmnews(tmp_path: Path, *args: str, **variables: str) -> Finished:
-    """Run ``python -m bot ARGS`` in ``tmp_path`` (so no .env is read) until it exits."""
-    process = await asyncio.create_subprocess_exec(
+async def start(tmp_path: Path, *args: str, **variables: str) -> asyncio.subprocess.Process:
+    """Start ``python -m bot ARGS`` in ``tmp_path`` (so no .env is read)."""
+    return await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "bot",
@@ -58,6 +61,11 @@ async def filmnews(tmp_path: Path, *args: str, **variables: str) -> Finished:
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
+
+
+async def filmnews(tmp_path: Path, *args: str, **variables: str) -> Finished:
+    """Run ``python -m bot ARGS`` in ``tmp_path`` until it exits."""
+    process = await start(tmp_path, *args, **variables)
     async with asyncio.timeout(TIMEOUT):
         stdout, stderr = await process.communicate()
     assert process.returncode is not None
@@ -100,7 +108,7 @@ async def test_check_fails_in_one_line_when_the_database_is_too_new(
 ) -> None:
     database = tmp_path / "data" / "filmnews.db"
     database.parent.mkdir()
-    with sqlite3.connect(database) as connection:
+    with closing(sqlite3.connect(database)) as connection:
         connection.execute("PRAGMA user_version = 999")
 
     done = await filmnews(
@@ -118,3 +126,53 @@ async def test_check_fails_without_a_token(tmp_path: Path) -> None:
 
     assert done.code == 1
     assert done.stderr == "filmnews check: TELEGRAM_BOT_TOKEN is not set\n"
+
+
+async def test_sigterm_finishes_the_reply_in_flight_and_closes_the_database(
+    tmp_path: Path, emulator: BotApiEmulator
+) -> None:
+    process = await start(
+        tmp_path,
+        "run",
+        TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+        TELEGRAM_API_URL=emulator.api_url,
+        FILMNEWS_ADMIN_IDS="42",
+        FILMNEWS_SEEDS=str(SEEDS),
+    )
+    try:
+        await emulator.wait_for(lambda: emulator.calls("getUpdates"), TIMEOUT, "polling")
+        emulator.set_delay(1.0, "sendMessage")  # the reply is slow to be answered
+        await emulator.send_text(42, "/setrate KZT 0.00201 2026-01-05", user_id=42)
+        await emulator.wait_for(lambda: emulator.calls("sendMessage"), TIMEOUT, "the reply")
+        assert not emulator.sent(42)  # the reply is on the wire, not answered yet
+
+        process.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(TIMEOUT):
+            _, stderr = await process.communicate()
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    [reply] = emulator.sent(42)
+    assert "KZT/USD = 0.00201" in reply.plain
+    assert "update from user 42: /setrate → ok" in log
+    database = tmp_path / "data" / "filmnews.db"
+    assert closed_cleanly(database)
+    with closing(sqlite3.connect(database)) as connection:
+        assert connection.execute(
+            "SELECT value FROM rates WHERE currency = 'KZT' AND as_of = '2026-01-05'"
+        ).fetchall() == [("0.00201",)]
+        assert connection.execute("SELECT user_id, action FROM admin_actions").fetchall() == [
+            (42, "setrate")
+        ]
+
+
+def closed_cleanly(database: Path) -> bool:
+    """No write-ahead log left (the last connection closed and checkpointed) and no damage."""
+    if Path(f"{database}-wal").exists():
+        return False
+    with closing(sqlite3.connect(database)) as connection:
+        return connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
