@@ -6,6 +6,7 @@ import aiosqlite
 
 from storage.convert import to_datetime
 from storage.database import Database
+from storage.errors import NotFound
 from storage.models import AdminAction, IngestRun
 
 
@@ -35,13 +36,26 @@ class AdminActions:
         allowed: bool,
         target: str | None = None,
         detail: str = "",
-    ) -> None:
-        """Append one line to the audit trail."""
-        await self._db.execute(
-            "INSERT INTO admin_actions (user_id, action, target, allowed, detail) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (user_id, action, target, allowed, detail),
-        )
+    ) -> int:
+        """Append one line to the audit trail; returns its id."""
+        async with (
+            self._db.transaction() as connection,
+            connection.execute(
+                "INSERT INTO admin_actions (user_id, action, target, allowed, detail) "
+                "VALUES (?, ?, ?, ?, ?) RETURNING id",
+                (user_id, action, target, allowed, detail),
+            ) as cursor,
+        ):
+            row = await cursor.fetchone()
+        assert row is not None
+        return int(row[0])
+
+    async def get(self, action_id: int) -> AdminAction:
+        """One line of the audit trail; ``NotFound`` if there is none with that id."""
+        row = await self._db.fetch_one("SELECT * FROM admin_actions WHERE id = ?", (action_id,))
+        if row is None:
+            raise NotFound(f"no audit line {action_id}")
+        return _action(row)
 
     async def recent(self, limit: int = 5) -> list[AdminAction]:
         """The newest lines of the audit trail, newest first."""
