@@ -363,6 +363,15 @@ def test_search_results() -> None:
     assert [data for _, data in buttons(markup)] == ["art:3", "art:1"]
 
 
+def test_search_match_in_the_title_is_marked_there() -> None:
+    title = "Golden <Panda> Awards"
+    snippet = f"Golden <{MATCH_START}Panda{MATCH_END}> Awards"
+    hit = SearchHit(article(3, title, "Body text here.\nMore."), snippet, -3.0)
+    text, _ = news_views.search_results("panda", [hit], limit=5)
+    assert "<b>Golden &lt;<u>Panda</u>&gt; Awards</b>" in text
+    assert "Body text here. More." in visible(text)
+
+
 def test_search_results_empty_and_escaped() -> None:
     text, markup = news_views.search_results("<b>&", [], limit=5)
     assert markup is None

@@ -122,7 +122,9 @@ async def article(update: Update, context: Context) -> None:
         return
     args = context.args or []
     number = args[0].removeprefix("#") if len(args) == 1 else ""
-    if not (number.isascii() and number.isdigit() and 0 < len(number) <= MAX_ID_DIGITS):
+    if not (number.isascii() and number.isdigit() and len(number) <= MAX_ID_DIGITS) or not int(
+        number or 0
+    ):
         await message.reply_text(ARTICLE_USAGE)
         return
     try:

@@ -23,6 +23,7 @@ from storage.models import MATCH_END, MATCH_START, Article, SearchHit
 ARTICLE = "art"  # callback data art:<id> opens an article
 MORE = "more"  # callback data more:<before id>:<page size> shows the next page of /latest
 BUTTON_TITLE_CHARS = 40
+SEARCH_CONTEXT_CHARS = 200
 # Teaser and title lengths tried in turn until a /latest page fits in one message.
 FITS = ((220, 300), (140, 300), (80, 200), (0, 120), (0, 60))
 TRUNCATED_NOTE = "The source page cut this article short: this is all of it we have."
@@ -104,10 +105,10 @@ def article_parts(article: Article) -> list[str]:
     return split_message("\n\n".join(blocks))
 
 
-def highlight(snippet: str) -> str:
-    """A search snippet → HTML: escaped, with the marked matches in bold."""
+def highlight(snippet: str, tag: str = "b") -> str:
+    """A search snippet → HTML: escaped, with the marked matches in ``tag`` (bold)."""
     flat = _SPACES.sub(" ", snippet).strip()
-    return _SENTINELS.sub("", _MARKED.sub(r"<b>\1</b>", escape(flat)))
+    return _SENTINELS.sub("", _MARKED.sub(rf"<{tag}>\1</{tag}>", escape(flat)))
 
 
 def search_results(
@@ -124,13 +125,30 @@ def search_results(
     blocks = [f"🔎 <b>{count} for “{shown}”</b>"]
     for hit in hits:
         article = hit.article
+        title, context = _title_and_context(hit)
         blocks.append(
-            f"<b>{escape(article.title)}</b>\n"
+            f"<b>{title}</b>\n"
             f"<i>{format_date(article_date(article))}</i> · #{article.id}\n"
-            f"{highlight(hit.snippet)}"
+            f"{context}"
         )
     text = split_message("\n\n".join(blocks))[0]
     return text, keyboard([[open_button(hit.article)] for hit in hits])
+
+
+def _title_and_context(hit: SearchHit) -> tuple[str, str]:
+    """The title and a line of context as HTML, with the matches marked where they are.
+
+    The snippet comes from the title when the best match is there: the title is then shown
+    marked, and the start of the body gives the context.
+    """
+    title = hit.article.title
+    plain = _SPACES.sub(" ", _SENTINELS.sub("", hit.snippet)).strip()
+    if plain == " ".join(title.split()):
+        # Underlined, as the title is bold already.
+        return highlight(hit.snippet, "u"), escape(teaser(hit.article.body, SEARCH_CONTEXT_CHARS))
+    if plain.strip("…") in title:
+        return escape(title), escape(teaser(hit.article.body, SEARCH_CONTEXT_CHARS))
+    return escape(title), highlight(hit.snippet)
 
 
 def _matches(count: int) -> str:
