@@ -1,0 +1,157 @@
+"""E2E: /festival (forgiving lookup, card, choices, buttons) and /festivals over the seeds."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from bot.render.festivals import date_range
+from storage.models import Festival, NewFestival
+from tests.e2e.conftest import RunningBot
+
+BISHKEK = "Bishkek International Film Festival"
+PANDA = "Golden Panda Awards"
+EURASIAN = "Eurasian Film Festival"
+ECG = "Eurasian Creative Guild Film Festival"
+
+
+async def festival_named(bot: RunningBot, name: str) -> Festival:
+    return next(f for f in await bot.store.festivals.all() if f.name == name)
+
+
+async def test_festival_card(bot: RunningBot) -> None:
+    replies = await bot.private(5).send("/festival bishkek")
+
+    [card] = replies.sent
+    lines = card.plain.splitlines()
+    assert lines[0] == f"🎬 {BISHKEK}"
+    assert lines[1] == "Festival · Bishkek, Kyrgyzstan"
+    assert lines[2] == "📅 11–15 June 2025 · 3rd edition"
+    assert "Also known as: Bishkek Film Festival, Bishkek festival, BIFF" in card.plain
+    assert "retrospective of director Tolomush Okeev" in card.plain
+    assert "Kyrgyzstan: Film Festival Showcases Central Asian Talent, New and Old" in card.plain
+    assert card.callback_data == ["art:3"]
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("golden panda", PANDA),
+        ("panda", PANDA),
+        ("Golden Pnda", PANDA),
+        ("BIFF", BISHKEK),
+        ("Bishkek International Film Festival", BISHKEK),
+        ("eurasian film festival", EURASIAN),
+        ("lokarno", "Locarno Film Festival"),
+    ],
+)
+async def test_festival_is_forgiving(bot: RunningBot, query: str, name: str) -> None:
+    replies = await bot.private(5).send(f"/festival {query}")
+    assert replies.last.plain.startswith(f"🎬 {name}\n")
+
+
+async def test_card_opens_the_articles_that_mention_it(bot: RunningBot) -> None:
+    chat = bot.private(5)
+    card = (await chat.send("/festival golden panda")).last
+    assert "12–13 September 2025 · 2nd edition" in card.plain
+    assert card.callback_data == ["art:4"]
+
+    opened = await chat.press(card, "#4")
+
+    assert opened.sent[0].plain.startswith(
+        "Kazakh Film Brings History and Culture to the 2nd Golden Panda Awards"
+    )
+
+
+async def test_several_matches_are_buttons(bot: RunningBot) -> None:
+    chat = bot.private(5)
+    eurasian = await festival_named(bot, EURASIAN)
+    ecg = await festival_named(bot, ECG)
+
+    choices = (await chat.send("/festival eurasian")).last
+
+    assert choices.plain.startswith("Several festivals match “eurasian”")
+    assert sorted(choices.callback_data) == sorted([f"fest:{eurasian.id}", f"fest:{ecg.id}"])
+    card = await chat.press(choices, data=f"fest:{eurasian.id}")
+    assert card.answers
+    assert card.last.plain.startswith(f"🎬 {EURASIAN}\n")
+    assert "22–27 May 2025 · 7th edition" in card.last.plain
+    assert "Where East Meets West" in card.last.plain
+    other = await chat.press(choices, data=f"fest:{ecg.id}")
+    assert "dates not known" in other.last.plain
+    assert "Film About Turkmen Poet Wins International Award in London" in other.last.plain
+
+
+@pytest.mark.parametrize("query", ["a", "cannes", "<b>&amp;"])
+async def test_unknown_festival_lists_some_known(bot: RunningBot, query: str) -> None:
+    replies = await bot.private(5).send(f"/festival {query}")
+    assert replies.text.startswith(f"I know no festival called “{query}”.")
+    assert f"Some I know: {BISHKEK}" in replies.text
+    assert not replies.last.buttons
+
+
+async def test_festival_usage(bot: RunningBot) -> None:
+    replies = await bot.private(5).send("/festival")
+    assert "Send /festival with a name, e.g. /festival bishkek" in replies.text
+
+
+@pytest.mark.parametrize(
+    ("data", "answer"),
+    [("fest:999999", "no longer listed"), ("fest:abc", "no longer works"), ("fest:", "works")],
+)
+async def test_forged_festival_buttons(bot: RunningBot, data: str, answer: str) -> None:
+    chat = bot.private(5)
+    choices = (await chat.send("/festival eurasian")).last
+    pressed = await chat.press(choices, data=data, strict=False)
+    assert not pressed.sent
+    assert answer in pressed.answers[0]["text"]
+
+
+async def test_festivals_upcoming_first_then_past_latest_first_then_undated(
+    bot: RunningBot,
+) -> None:
+    today = datetime.now(bot.settings.timezone).date()
+    soon = (today + timedelta(days=30), today + timedelta(days=35))
+    running = (today - timedelta(days=5), today + timedelta(days=5))
+    for name, (starts, ends) in (("Didor Film Festival", soon), ("Running Film Days", running)):
+        await bot.store.festivals.upsert(
+            NewFestival(
+                name, city="Dushanbe", country="Tajikistan", starts_on=starts, ends_on=ends
+            )
+        )
+
+    replies = await bot.private(5).send("/festivals")
+
+    text = replies.text
+    order = [
+        "Upcoming",
+        "Running Film Days",
+        "Didor Film Festival",
+        "Past",
+        PANDA,  # September 2025
+        BISHKEK,  # June 2025
+        EURASIAN,  # May 2025
+        "Dates not known",
+        ECG,
+        "Lisbon Film Festival",
+        "San Sebastian International Film Festival",
+    ]
+    positions = [text.index(item) for item in order]
+    assert positions == sorted(positions)
+    assert f"Running Film Days — Dushanbe, Tajikistan, {date_range(*running)} (on now)" in text
+    assert f"{BISHKEK} — Bishkek, Kyrgyzstan, 11–15 June 2025" in text
+    assert len(replies.last.buttons) == 11
+
+    running_id = (await festival_named(bot, "Running Film Days")).id
+    assert replies.last.callback_data[0] == f"fest:{running_id}"
+    card = await bot.private(5).press(replies.last, "Running Film Days")
+    assert "No articles mention it yet." in card.last.plain
+
+
+async def test_festivals_when_none_are_known(launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    async with launch(seeds=tmp_path / "no-seeds") as empty:
+        replies = await empty.private(5).send("/festivals")
+        assert replies.text == "I know no festivals yet."
+        unknown = await empty.private(5).send("/festival bishkek")
+        assert unknown.text == "I know no festival called “bishkek”."
