@@ -13,7 +13,7 @@ from pathlib import Path
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
-from bot import console, health
+from bot import console, digest, health
 from bot.app import build_application
 from bot.config import ConfigError, Settings
 from bot.ingest import IngestReport, ingest
@@ -69,6 +69,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return chat_command(settings, args.user_id)
             case "check":
                 return asyncio.run(check_command(settings))
+            case "digest":
+                return asyncio.run(digest_command(settings))
             case _:
                 print(f"filmnews {args.command}: not built yet", file=sys.stderr)
                 return 1
@@ -122,6 +124,37 @@ async def check_command(settings: Settings) -> int:
     except health.Unhealthy as error:
         print(f"filmnews check: {error}", file=sys.stderr)
         return 1
+    return 0
+
+
+async def digest_command(settings: Settings) -> int:
+    """``filmnews digest --now``: queue every due digest, send the outbox, say what happened."""
+    if not settings.token:
+        print(
+            "filmnews digest: TELEGRAM_BOT_TOKEN is not set; get a bot's token from @BotFather "
+            "(https://t.me/BotFather, send /newbot) and put it in the environment or in .env.",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        composed, sent = await digest.send_due(settings)
+    except InvalidToken as error:
+        print(f"filmnews digest: Telegram refused TELEGRAM_BOT_TOKEN ({error})", file=sys.stderr)
+        return 2
+    except NetworkError as error:
+        print(f"filmnews digest: cannot reach {settings.api_url}: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"Digests: {composed.due} due, {composed.queued} queued, {composed.empty} with nothing "
+        f"new, {composed.repeated} already sent that day."
+    )
+    if sent is None:
+        print("Another filmnews process is sending the outbox; it will send them.")
+    else:
+        print(
+            f"Outbox: {sent.sent} sent, {sent.blocked} blocked (unsubscribed), {sent.failed} "
+            f"failed, {sent.uncertain} uncertain (timed out, not repeated)."
+        )
     return 0
 
 

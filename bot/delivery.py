@@ -23,9 +23,10 @@ import logging
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -83,6 +84,14 @@ class SendReport:
     def __bool__(self) -> bool:
         return bool(self.sent or self.blocked or self.failed or self.uncertain or self.retrying)
 
+    def add(self, other: SendReport) -> None:
+        """Count ``other`` in too."""
+        self.sent += other.sent
+        self.blocked += other.blocked
+        self.failed += other.failed
+        self.uncertain += other.uncertain
+        self.retrying += other.retrying
+
 
 class Pacer:
     """Evenly spaced slots at ``rate`` a second. Slots are kept on an absolute schedule, so a
@@ -101,6 +110,10 @@ class Pacer:
         self._next = slot + self._interval
         if slot > now:
             await asyncio.sleep(slot - now)
+
+    def delay(self) -> float:
+        """Seconds until the next free slot."""
+        return max(0.0, self._next - self._clock())
 
     def reserve(self) -> None:
         """Give the next free slot to someone else (a reader's reply)."""
@@ -193,10 +206,9 @@ class _Chats:
 
     last: dict[int, float] = field(default_factory=dict)
 
-    async def wait(self, chat_id: int) -> None:
-        gap = self.last.get(chat_id, -CHAT_GAP) + CHAT_GAP - time.monotonic()
-        if gap > 0:
-            await asyncio.sleep(gap)
+    def delay(self, chat_id: int) -> float:
+        """Seconds to wait before the next message to ``chat_id``."""
+        return max(0.0, self.last.get(chat_id, -CHAT_GAP) + CHAT_GAP - time.monotonic())
 
     def sent(self, chat_id: int) -> None:
         now = time.monotonic()
@@ -205,8 +217,15 @@ class _Chats:
         self.last[chat_id] = now
 
 
+Settle = Callable[[], Awaitable[None]]
+
+
 class Sender:
-    """Sends what the outbox holds, paced, recording each message before and after."""
+    """Sends what the outbox holds, paced, recording each message before and after.
+
+    When no wait is due, recording one message's outcome and claiming the next share one
+    commit; either way, a lane never has more than one message marked ``sending``.
+    """
 
     def __init__(
         self,
@@ -244,28 +263,48 @@ class Sender:
         return self._report
 
     async def _lane(self, stop: Callable[[], bool]) -> None:
-        while not stop():
-            message = await self._next()
-            if message is None:
-                return
-            await self._deliver(message, stop)
+        settle: Settle | None = None
+        try:
+            while not stop():
+                message = await self._next(settle)
+                settle = None
+                if message is None:
+                    return
+                settle = await self._send(message, stop)
+        finally:
+            if settle is not None:
+                await settle()
 
-    async def _next(self) -> OutboxMessage | None:
-        """Claim the next ready message (pace and per-chat gap respected), or None."""
+    async def _next(self, settle: Settle | None) -> OutboxMessage | None:
+        """Record the previous outcome (``settle``) and claim the next ready message, pace and
+        per-chat gap respected; None when no message is ready."""
+        outbox = self._store.outbox
         async with self._fetching:
             while True:
                 if not self._buffer:
-                    self._buffer.extend(await self._store.outbox.ready(self._clock(), FETCH))
+                    if settle is not None:
+                        await settle()
+                        settle = None
+                    self._buffer.extend(await outbox.ready(self._clock(), FETCH))
                     if not self._buffer:
                         return None
                 message = self._buffer.popleft()
-                await self._chats.wait(message.chat_id)
+                wait = max(self._chats.delay(message.chat_id), self._pacer.delay())
+                if settle is not None and wait > 0:
+                    await settle()  # don't leave a sent message marked in flight while waiting
+                    settle = None
+                if wait > 0:
+                    await asyncio.sleep(self._chats.delay(message.chat_id))
                 await self._pacer.wait()
-                if await self._store.outbox.claim(message.id):
-                    return message
+                async with self._store.transaction():
+                    if settle is not None:
+                        await settle()
+                        settle = None
+                    if await outbox.claim(message.id):
+                        return message
 
-    async def _deliver(self, message: OutboxMessage, stop: Callable[[], bool]) -> None:
-        """Send one claimed message and settle it."""
+    async def _send(self, message: OutboxMessage, stop: Callable[[], bool]) -> Settle:
+        """Send one claimed message; return how to record its outcome."""
         outbox = self._store.outbox
         markup = (
             InlineKeyboardMarkup.de_json(json.loads(message.reply_markup), self._bot)
@@ -289,60 +328,54 @@ class Sender:
                     break
                 await self._pacer.wait()
                 continue
-            except TimedOut as error:
-                if isinstance(error.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout):
-                    await self._retry(message, error)  # never reached Telegram
-                else:
-                    self._report.uncertain += 1
-                    await outbox.give_up(message.id, OutboxState.UNCERTAIN, _describe(error))
-            except Forbidden as error:
-                await self._blocked(message, error)
-            except BadRequest as error:
-                if "chat not found" in error.message.lower():
-                    await self._blocked(message, error)
-                else:
-                    self._report.failed += 1
-                    logger.error("outbox: message %d refused: %s", message.id, error.message)
-                    await outbox.give_up(message.id, OutboxState.FAILED, _describe(error))
-            except NetworkError as error:
-                await self._retry(message, error)
             except InvalidToken:
                 await outbox.retry_later(message.id, self._clock(), "invalid token")
                 raise
             except TelegramError as error:
-                self._report.failed += 1
-                logger.error("outbox: message %d failed: %s", message.id, error)
-                await outbox.give_up(message.id, OutboxState.FAILED, _describe(error))
-            else:
-                self._report.sent += 1
-                await outbox.mark_sent(message.id, sent.message_id, self._clock())
+                self._chats.sent(message.chat_id)
+                return self._failure(message, error)
             self._chats.sent(message.chat_id)
-            return
-        # Still throttled (or stopping): back in the queue, not in flight.
+            self._report.sent += 1
+            at = self._clock()
+            return partial(outbox.mark_sent, message.id, sent.message_id, at)
+        # Still throttled (or stopping): back in the queue, no longer in flight.
         self._report.retrying += 1
-        await outbox.retry_later(message.id, self._clock(), "flood control")
+        return partial(outbox.retry_later, message.id, self._clock(), "flood control")
 
-    async def _blocked(self, message: OutboxMessage, error: TelegramError) -> None:
-        self._report.blocked += 1
+    def _failure(self, message: OutboxMessage, error: TelegramError) -> Settle:
+        """How to record a message Telegram did not take."""
+        outbox = self._store.outbox
         reason = _describe(error)
-        async with self._store.transaction():
-            await self._store.outbox.give_up(message.id, OutboxState.BLOCKED, reason)
-            if await self._store.subscribers.deactivate(message.chat_id, reason):
-                logger.info("chat %d unsubscribed: %s", message.chat_id, reason)
-
-    async def _retry(self, message: OutboxMessage, error: TelegramError) -> None:
-        if message.attempts + 1 >= MAX_ATTEMPTS:
-            self._report.failed += 1
-            logger.error(
-                "outbox: message %d failed after %d tries: %s", message.id, MAX_ATTEMPTS, error
-            )
-            await self._store.outbox.give_up(message.id, OutboxState.FAILED, _describe(error))
-            return
-        self._report.retrying += 1
-        backoff = min(MAX_BACKOFF, 2.0 ** (message.attempts + 1))
-        await self._store.outbox.retry_later(
-            message.id, self._clock() + timedelta(seconds=backoff), _describe(error)
+        if isinstance(error, TimedOut) and not isinstance(
+            error.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout
+        ):
+            self._report.uncertain += 1  # it may have arrived: not sent again
+            return partial(outbox.give_up, message.id, OutboxState.UNCERTAIN, reason)
+        if isinstance(error, Forbidden) or (
+            isinstance(error, BadRequest) and "chat not found" in error.message.lower()
+        ):
+            self._report.blocked += 1
+            return partial(self._blocked, message.chat_id, message.id, reason)
+        tries = message.attempts + 1  # this one included
+        if (
+            isinstance(error, NetworkError)
+            and not isinstance(error, BadRequest)
+            and tries < MAX_ATTEMPTS
+        ):
+            self._report.retrying += 1
+            later = self._clock() + timedelta(seconds=min(MAX_BACKOFF, 2.0**tries))
+            return partial(outbox.retry_later, message.id, later, reason)
+        self._report.failed += 1
+        logger.error(
+            "outbox: message %d to chat %d failed: %s", message.id, message.chat_id, reason
         )
+        return partial(outbox.give_up, message.id, OutboxState.FAILED, reason)
+
+    async def _blocked(self, chat_id: int, message_id: int, reason: str) -> None:
+        async with self._store.transaction():
+            await self._store.outbox.give_up(message_id, OutboxState.BLOCKED, reason)
+            if await self._store.subscribers.deactivate(chat_id, reason):
+                logger.info("chat %d unsubscribed: %s", chat_id, reason)
 
 
 def _seconds(error: RetryAfter) -> float:

@@ -15,17 +15,29 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.ext import TypeHandler
 
 from bot import schedule
+from bot.config import Settings
 from bot.context import App, Context
-from bot.delivery import LANES, SEND_RATE, Clock, Pacer, Sender, SenderLock, sender_bot, utc_now
-from bot.delivery import markup_json as _markup_json
+from bot.delivery import (
+    LANES,
+    SEND_RATE,
+    Clock,
+    Pacer,
+    Sender,
+    SenderLock,
+    SendReport,
+    markup_json,
+    sender_bot,
+    utc_now,
+)
 from bot.render.digest import DIGEST_ARTICLES, DIGEST_FESTIVALS, digest_message
 from bot.render.festivals import order_festivals
 from storage import Store
@@ -40,6 +52,8 @@ JOB = "digest"
 COMPOSE_BATCH = 500
 TICK = timedelta(minutes=1)
 IDLE = 1.0  # seconds between looks at the outbox when nothing woke the sender
+LOCK_RETRY = 10.0  # seconds between tries to become the sender when another process is
+STOP_POLL = 0.05  # how soon an idle sender notices that the application stops
 # Handlers in this group run for every update before the command handlers (group 0).
 RESERVE_GROUP = -50
 
@@ -139,7 +153,7 @@ async def _content(
     articles = await store.articles.newer_than(watermark, DIGEST_ARTICLES)
     upcoming = order_festivals(festivals, day)[0][:DIGEST_FESTIVALS]
     text, markup = digest_message(day, articles, count, rates, upcoming)
-    return count, text, _markup_json(markup)
+    return count, text, markup_json(markup)
 
 
 async def next_digest(
@@ -199,41 +213,93 @@ class DigestService:
         """Every reader's update gets a reply: keep a slot of the sending pace for it."""
         self.pacer.reserve()
 
+    def now(self) -> datetime:
+        """The service's clock (tests replace ``clock``; the sender reads it through this)."""
+        return self.clock()
+
     async def _send(self, application: App) -> None:
-        """Send the outbox until the application stops (PTB awaits this task on stop)."""
+        """Send the outbox until the application stops (PTB awaits this task on stop).
+
+        The sender's own ``Bot`` is made only once there is something to send.
+        """
         settings = application.bot_data.settings
+        store = application.bot_data.store
         lock = SenderLock.beside(settings.database)
+        sender: Sender | None = None
+        bot: Bot | None = None
 
         def stopping() -> bool:
             return not application.running
 
-        while not lock.acquire():
-            if stopping():
-                return
-            logger.info("another process sends the outbox of %s; waiting", settings.database)
-            await self._idle(10 * IDLE)
         try:
-            store = application.bot_data.store
-            recovered = await store.outbox.recover()
-            if recovered:
+            if not lock.acquire():
+                logger.info("another process sends the outbox of %s", settings.database)
+            while not lock.acquire():
+                await self._idle(LOCK_RETRY, stopping)
+                if stopping():
+                    return
+            if recovered := await store.outbox.recover():
                 logger.warning(
                     "%d messages were in flight when the last sender stopped: sending them "
                     "again (each may arrive twice)",
                     recovered,
                 )
-            async with sender_bot(settings, self.lanes) as bot:
-                sender = Sender(store, bot, clock=self.clock, pacer=self.pacer, lanes=self.lanes)
-                while not stopping():
-                    self._wake.clear()
+            while not stopping():
+                self._wake.clear()
+                if await store.outbox.ready(self.now(), 1):
+                    if bot is None:
+                        bot = sender_bot(settings, self.lanes)
+                        await bot.initialize()
+                    sender = sender or Sender(
+                        store, bot, clock=self.now, pacer=self.pacer, lanes=self.lanes
+                    )
                     await sender.drain(stopping)
-                    await self._idle(IDLE)
+                await self._idle(IDLE, stopping)
         finally:
             lock.release()
+            if bot is not None:
+                await bot.shutdown()
 
-    async def _idle(self, seconds: float) -> None:
-        """Wait until woken or for ``seconds``."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), seconds)
+    async def _idle(self, seconds: float, stopping: Callable[[], bool]) -> None:
+        """Wait until woken, stopping, or ``seconds`` passed."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while not self._wake.is_set() and not stopping():
+            left = deadline - loop.time()
+            if left <= 0:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), min(left, STOP_POLL))
+
+
+async def send_due(
+    settings: Settings, *, clock: Clock = utc_now, lanes: int = LANES, rate: float = SEND_RATE
+) -> tuple[ComposeReport, SendReport | None]:
+    """``filmnews digest --now``: queue every due digest and send the whole outbox, waiting
+    out retries; the send report is None when another process holds the sender lock (it will
+    send them)."""
+    store = await Store.open(settings.database)
+    try:
+        composed = await compose_due(store, clock())
+        lock = SenderLock.beside(settings.database)
+        if not lock.acquire():
+            return composed, None
+        try:
+            if recovered := await store.outbox.recover():
+                logger.warning("sending again %d messages left in flight by a crash", recovered)
+            totals = SendReport()
+            async with sender_bot(settings, lanes) as bot:
+                sender = Sender(store, bot, clock=clock, pacer=Pacer(rate), lanes=lanes)
+                while True:
+                    totals.add(await sender.drain())
+                    retry_at = await store.outbox.next_retry_at()
+                    if retry_at is None:
+                        return composed, totals
+                    await asyncio.sleep(max(0.0, (retry_at - clock()).total_seconds()))
+        finally:
+            lock.release()
+    finally:
+        await store.close()
 
 
 def service_of(application: App) -> DigestService:
