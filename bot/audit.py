@@ -16,7 +16,7 @@ from bot.context import Context, settings_of, store_of
 logger = logging.getLogger(__name__)
 
 REFUSAL = "Sorry, that is for the newsroom's admins only."
-# How much of a refused command's text the audit trail keeps.
+# How much of a refused command's text the audit trail keeps (and of any detail, the log).
 DETAIL_LIMIT = 200
 
 Callback = Callable[[Update, Context], Awaitable[Any]]
@@ -34,13 +34,14 @@ def is_admin(context: Context, user_id: int) -> bool:
 
 async def record(
     context: Context, user_id: int, action: str, *, target: object = None, detail: str = ""
-) -> None:
-    """Write an admin's action to the audit trail and the log."""
+) -> int:
+    """Write an admin's action to the audit trail and the log; returns the audit line's id."""
     shown = None if target is None else str(target)
-    await store_of(context).admin_actions.record(
-        user_id, action, allowed=True, target=shown, detail=detail[:DETAIL_LIMIT]
+    action_id = await store_of(context).admin_actions.record(
+        user_id, action, allowed=True, target=shown, detail=detail
     )
-    logger.info("admin %s: %s %s %s", user_id, action, shown or "-", detail[:DETAIL_LIMIT])
+    logger.info("admin %s: %s %s %r", user_id, action, shown or "-", detail[:DETAIL_LIMIT])
+    return action_id
 
 
 async def refuse(update: Update, context: Context, action: str) -> None:

@@ -9,6 +9,7 @@ from datetime import date, tzinfo
 from telegram import InlineKeyboardMarkup
 
 from bot.render.common import callback_button, escape, keyboard, utf16_len
+from bot.render.news import open_button
 from storage.models import AdminAction, Article, Festival, IngestRun, Rate
 
 # Callback data of the admin buttons: ``admin:<verb>:<id>``.
@@ -95,28 +96,36 @@ def post_exists(existing_id: int) -> str:
     )
 
 
-def published_article(article: Article) -> str:
+def published_article(article: Article) -> tuple[str, InlineKeyboardMarkup]:
     """The message subscribers get when an admin publishes an article now."""
-    return (
-        f"📰 {_title(article)}\n\n{excerpt(article.body, TEASER)}\n\n"
-        f"Read in full: /article {article.id}"
-    )
+    text = f"📰 {_title(article)}\n\n{excerpt(article.body, TEASER)}"
+    markup = keyboard([[open_button(article)]])
+    assert markup is not None
+    return text, markup
 
 
 @dataclass(frozen=True, slots=True)
 class Delivered:
     """How a send to many chats went."""
 
-    queued: int  # new deliveries queued by this press (0 when it was done before)
+    queued: int  # the chats this fan-out was queued for
     sent: int
-    blocked: int
+    blocked: int  # the chat blocked the bot (and is unsubscribed)
     failed: int
+    pending: int = 0  # still queued when the bot stopped: sent after the restart
+
+
+ALREADY_SENT = "Already sent: nobody gets it twice."
+NOBODY = "There are no subscribers yet: nobody to send it to."
+
+
+def publishing(article: Article, queued: int) -> str:
+    """The preview, replaced once "publish now" was pressed."""
+    return f"📣 Publishing #{article.id} {_title(article)} to {_count(queued, 'subscriber')}…"
 
 
 def publish_report(article: Article, report: Delivered) -> str:
-    """The preview, replaced once "publish now" was pressed."""
-    if report.queued == 0 and report.sent == 0:
-        return f"#{article.id} {_title(article)} was already published; nobody got it twice."
+    """The preview, once the article went out to every subscriber."""
     return f"📣 Published #{article.id} {_title(article)}.\n{_report_line(report)}"
 
 
@@ -205,10 +214,13 @@ def broadcast_text(text: str) -> str:
     return f"📣 {escape(text)}"
 
 
+def broadcasting(queued: int) -> str:
+    """/broadcast confirmed."""
+    return f"📣 Sending the broadcast to {_count(queued, 'subscriber')}…"
+
+
 def broadcast_report(report: Delivered) -> str:
     """/broadcast done."""
-    if report.queued == 0 and report.sent == 0:
-        return "This broadcast was already sent; nobody got it twice."
     return f"📣 Broadcast sent.\n{_report_line(report)}"
 
 
@@ -218,7 +230,10 @@ def broadcast_dropped() -> str:
 
 
 def _report_line(report: Delivered) -> str:
-    return f"Sent: {report.sent} · blocked: {report.blocked} · failed: {report.failed}"
+    line = f"Sent: {report.sent} · blocked: {report.blocked} · failed: {report.failed}"
+    if report.pending:
+        line += f" · still queued: {report.pending} (they go out when the bot runs again)"
+    return line
 
 
 @dataclass(frozen=True, slots=True)

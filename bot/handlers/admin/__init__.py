@@ -11,7 +11,7 @@ from telegram.ext import (
 )
 
 from bot.context import App
-from bot.handlers.admin import catalog, overview, posting
+from bot.handlers.admin import broadcast, catalog, overview, posting
 from bot.render import admin as render
 
 
@@ -21,12 +21,15 @@ def register(application: App) -> None:
     application.add_handler(CommandHandler("delete", posting.delete))
     application.add_handler(CommandHandler("setrate", catalog.setrate))
     application.add_handler(_addfestival_conversation())
+    application.add_handler(CommandHandler("broadcast", broadcast.broadcast))
     application.add_handler(CommandHandler("stats", overview.stats))
     for verb, callback in (
         (render.PUBLISH, posting.publish),
         (render.KEEP, posting.keep),
         (render.DELETE, posting.confirm_delete),
         (render.SPARE, posting.spare),
+        (render.SEND, broadcast.send),
+        (render.DROP, broadcast.drop),
     ):
         application.add_handler(
             CallbackQueryHandler(callback, pattern=rf"^{render.PREFIX}:{verb}:\d+$")

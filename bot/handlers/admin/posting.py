@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot import audit
 from bot.context import Context, store_of
+from bot.handlers.admin import fanout
 from bot.handlers.admin.common import argument_text, callback_id, replace, today
 from bot.handlers.admin.forms import parse_article_id, parse_post
 from bot.mentions import MentionFinder
@@ -13,6 +14,7 @@ from bot.render import admin as render
 from storage.errors import Conflict, NotFound
 from storage.models import NewArticle
 
+PUBLISH_KIND = "publish"  # the outbox kind of published articles; their ref is the article id
 POST_EXAMPLE = "/post Didor festival opens in Dushanbe\nThe festival opens on Friday with…"
 
 
@@ -57,8 +59,40 @@ async def publish(update: Update, context: Context) -> None:
     """The "publish now" button: send the article to every subscriber, once."""
     query = update.callback_query
     assert query is not None
+    article_id = callback_id(query)
+    store = store_of(context)
+    try:
+        article = await store.articles.get(article_id)
+    except NotFound:
+        await query.answer()
+        await replace(query, render.gone(article_id))
+        return
+    text, markup = render.published_article(article)
+    async with store.transaction():
+        queued = await fanout.queue(context, PUBLISH_KIND, str(article_id), text, markup)
+        if queued:
+            await audit.record(
+                context,
+                audit.user_id_of(update),
+                "publish",
+                target=article_id,
+                detail=f"to {queued} subscribers",
+            )
+    if not queued:
+        await query.answer(await _nobody_or_done(context), show_alert=True)
+        return
     await query.answer()
-    raise NotImplementedError  # the outbox is being built
+    await replace(query, render.publishing(article, queued))
+    fanout.wake_sender(context.application)
+    if isinstance(query.message, Message):
+        fanout.follow(
+            context.application,
+            PUBLISH_KIND,
+            str(article_id),
+            queued,
+            (query.message.chat_id, query.message.message_id),
+            lambda report: render.publish_report(article, report),
+        )
 
 
 @audit.admin_only("keep")
@@ -133,5 +167,10 @@ async def spare(update: Update, context: Context) -> None:
 
 
 async def _audience(context: Context) -> int:
-    """How many subscribers a publish or a broadcast would reach now."""
-    return 0  # the subscribers repository is being built
+    """How many subscribers a publish would reach now."""
+    return await store_of(context).subscribers.count()
+
+
+async def _nobody_or_done(context: Context) -> str:
+    """Why pressing "publish now" queued nobody."""
+    return render.ALREADY_SENT if await _audience(context) else render.NOBODY
