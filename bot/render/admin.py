@@ -236,6 +236,18 @@ def _report_line(report: Delivered) -> str:
     return line
 
 
+def digest_note(*, subscribed: bool, new: int) -> str:
+    """What /digest shows before the preview itself."""
+    if subscribed and not new:
+        return "Nothing new since your last digest: your next one would not be sent."
+    if subscribed:
+        return f"Your digest if it were sent now ({_count(new, 'new article')}):"
+    return (
+        "You are not subscribed (/subscribe). A subscriber who never had a digest would get "
+        f"this ({_count(new, 'article')}):"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Stats:
     """The figures /stats shows."""

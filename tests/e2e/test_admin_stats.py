@@ -1,11 +1,12 @@
-"""E2E: /stats shows the newsroom's figures and the latest lines of the audit trail."""
+"""E2E: /stats (figures and the latest audit lines) and /digest (a preview of one)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.audit import REFUSAL
 from storage.outbox import Outgoing
+from storage.subscribers import DigestRecord
 from tests.e2e.conftest import ADMIN_ID, RunningBot
 
 STRANGER = 7
@@ -54,3 +55,48 @@ async def test_stats_is_refused_to_others(bot: RunningBot) -> None:
     assert replies.text == REFUSAL
     [action] = await bot.store.admin_actions.recent(1)
     assert (action.user_id, action.action, action.allowed) == (STRANGER, "stats", False)
+
+
+async def test_digest_previews_what_a_subscribed_admin_would_get(bot: RunningBot) -> None:
+    await _subscribe(bot, ADMIN_ID)
+    watermark = await bot.store.articles.last_id()
+    await bot.store.subscribers.record_digests(
+        [DigestRecord(ADMIN_ID, date(2026, 1, 1), watermark, 3)]
+    )
+    chat = bot.private(ADMIN_ID)
+    await chat.send("/post Didor festival opens\nThe Didor festival opens on Friday.")
+    outbox = await bot.store.outbox.report()
+
+    replies = await chat.send("/digest")
+
+    note, preview = replies.texts
+    assert "1 new article" in note
+    assert "Didor festival opens" in preview
+    assert preview.count("#") == 1  # only the article newer than the last digest
+    assert (await bot.store.subscribers.get(ADMIN_ID)).last_article_id == watermark
+    assert await bot.store.outbox.report() == outbox  # nothing queued for anyone
+
+
+async def test_digest_with_nothing_new_says_so(bot: RunningBot) -> None:
+    await _subscribe(bot, ADMIN_ID)
+    await bot.store.subscribers.record_digests(
+        [DigestRecord(ADMIN_ID, date(2026, 1, 1), await bot.store.articles.last_id(), 3)]
+    )
+
+    replies = await bot.private(ADMIN_ID).send("/digest")
+
+    assert replies.text == "Nothing new since your last digest: your next one would not be sent."
+
+
+async def test_digest_for_an_admin_not_subscribed_covers_the_archive(bot: RunningBot) -> None:
+    replies = await bot.private(ADMIN_ID).send("/digest")
+
+    note, preview = replies.texts
+    assert "You are not subscribed" in note
+    assert f"{await bot.store.articles.count()} new articles" in preview
+
+
+async def test_digest_is_refused_to_others(bot: RunningBot) -> None:
+    replies = await bot.private(STRANGER).send("/digest")
+
+    assert replies.text == REFUSAL

@@ -23,6 +23,7 @@ def register(application: App) -> None:
     application.add_handler(_addfestival_conversation())
     application.add_handler(CommandHandler("broadcast", broadcast.broadcast))
     application.add_handler(CommandHandler("stats", overview.stats))
+    application.add_handler(CommandHandler("digest", overview.digest))
     for verb, callback in (
         (render.PUBLISH, posting.publish),
         (render.KEEP, posting.keep),

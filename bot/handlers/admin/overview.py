@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from telegram import Update
 
@@ -10,6 +11,8 @@ from bot import audit
 from bot.context import Context, settings_of, store_of
 from bot.handlers.admin.common import today
 from bot.render import admin as render
+from bot.render.digest import DIGEST_ARTICLES, DIGEST_FESTIVALS, digest_message
+from bot.render.festivals import order_festivals
 
 RECENT_ACTIONS = 5
 DIGEST_KIND = "digest"
@@ -33,3 +36,26 @@ async def stats(update: Update, context: Context) -> None:
         recent=await store.admin_actions.recent(RECENT_ACTIONS),
     )
     await message.reply_text(render.stats(figures, zone))
+
+
+@audit.admin_only("digest")
+async def digest(update: Update, context: Context) -> None:
+    """/digest: the digest this chat would get now (nothing is sent to anyone, nothing moves)."""
+    message = update.effective_message
+    assert message is not None
+    store = store_of(context)
+    subscriber = await store.subscribers.find(message.chat_id)
+    subscribed = subscriber is not None and subscriber.active
+    watermark = subscriber.last_article_id if subscriber is not None and subscribed else 0
+    zone = (
+        ZoneInfo(subscriber.timezone) if subscriber is not None else settings_of(context).timezone
+    )
+    day = datetime.now(zone).date()
+    count = await store.articles.count_newer_than(watermark)
+    await message.reply_text(render.digest_note(subscribed=subscribed, new=count))
+    if not count:
+        return
+    articles = await store.articles.newer_than(watermark, DIGEST_ARTICLES)
+    upcoming = order_festivals(await store.festivals.all(), day)[0][:DIGEST_FESTIVALS]
+    text, markup = digest_message(day, articles, count, await store.rates.latest(), upcoming)
+    await message.reply_text(text, reply_markup=markup)
