@@ -24,7 +24,7 @@ from telegram import Bot, Update
 from telegram.ext import TypeHandler
 
 from bot import schedule
-from bot.config import Settings
+from bot.config import Settings, parse_zone
 from bot.context import App, Context
 from bot.delivery import (
     LANES,
@@ -104,8 +104,8 @@ async def _compose_batch(
     plans: list[_Plan] = []
     for subscriber in due:
         try:
-            zone = ZoneInfo(subscriber.timezone)
-        except (ValueError, OSError):  # ZoneInfoNotFoundError is both; a zone tzdata dropped
+            zone = parse_zone(subscriber.timezone)
+        except ValueError:  # a zone that tzdata dropped since
             logger.error("chat %d: unknown zone %r", subscriber.chat_id, subscriber.timezone)
             await store.subscribers.deactivate(subscriber.chat_id, "unknown time zone")
             continue

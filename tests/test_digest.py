@@ -1,0 +1,287 @@
+"""Composing digests on a real store: who is due, what each digest holds, once per local day."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from bot.digest import KIND, compose_due, next_digest
+from bot.schedule import next_after
+from storage import Store
+from storage.models import NewArticle, NewFestival, Rate
+from storage.outbox import OutboxState, Outgoing
+
+BISHKEK = ZoneInfo("Asia/Bishkek")
+DAY = date(2026, 2, 7)
+# 08:30 in Bishkek (UTC+6) on DAY.
+DUE = datetime(2026, 2, 7, 2, 30, tzinfo=UTC)
+
+
+async def add_articles(store: Store, *titles: str) -> list[int]:
+    """Store articles with these titles; their ids, in order."""
+    ids = []
+    for title in titles:
+        article_id, _ = await store.articles.add(
+            NewArticle(title, f"What happened: {title}.", "admin:1")
+        )
+        ids.append(article_id)
+    return ids
+
+
+async def subscribe(
+    store: Store,
+    chat_id: int,
+    at: time = time(8, 30),
+    zone: str = "Asia/Bishkek",
+    *,
+    now: datetime,
+) -> None:
+    """Subscribe as /subscribe does: watermark at the newest article, next instant after now."""
+    await store.subscribers.subscribe(
+        chat_id,
+        chat_id,
+        at,
+        zone,
+        next_after(now, at, ZoneInfo(zone)),
+        await store.articles.last_id(),
+    )
+
+
+async def digest_text(store: Store, chat_id: int, day: date = DAY) -> str:
+    """The text of a queued digest."""
+    message = await store.outbox.get(KIND, day.isoformat(), chat_id)
+    assert message is not None, f"no digest for chat {chat_id} on {day}"
+    return message.text
+
+
+async def test_a_new_subscriber_gets_only_articles_added_after_subscribing(store: Store) -> None:
+    await add_articles(store, "Old news from the archive")
+    await subscribe(store, 1, now=DUE - timedelta(hours=3))
+    await add_articles(store, "First fresh story", "Second fresh story")
+
+    assert (await compose_due(store, DUE - timedelta(seconds=1))).due == 0
+    report = await compose_due(store, DUE)
+
+    assert (report.due, report.queued, report.empty) == (1, 1, 0)
+    text = await digest_text(store, 1)
+    assert "Old news" not in text
+    assert text.index("Second fresh story") < text.index("First fresh story")  # newest first
+    assert "2 new articles" in text
+
+
+async def test_each_article_once_none_skipped_across_days(store: Store) -> None:
+    await subscribe(store, 1, now=DUE - timedelta(hours=1))
+    await add_articles(store, "Monday premiere")
+    await compose_due(store, DUE)
+    await add_articles(store, "Tuesday award", "Wednesday retrospective")
+
+    report = await compose_due(store, DUE + timedelta(days=1))
+
+    assert report.queued == 1
+    first, second = await digest_text(store, 1), await digest_text(store, 1, DAY + timedelta(1))
+    assert "Monday premiere" in first
+    assert "Tuesday" not in first
+    assert "Tuesday award" in second
+    assert "Wednesday retrospective" in second
+    assert "Monday premiere" not in second
+    assert (await store.subscribers.get(1)).last_article_id == await store.articles.last_id()
+
+
+async def test_a_day_without_news_sends_nothing_but_counts_as_done(store: Store) -> None:
+    await subscribe(store, 1, now=DUE - timedelta(hours=1))
+
+    report = await compose_due(store, DUE)
+
+    assert (report.queued, report.empty) == (0, 1)
+    assert (await store.outbox.report()).total == 0
+    assert await store.subscribers.digested([(1, DAY)]) == {(1, DAY)}
+    assert (await store.subscribers.get(1)).next_due_at == DUE + timedelta(days=1)
+
+
+async def test_composing_twice_queues_one_digest(store: Store) -> None:
+    await subscribe(store, 1, now=DUE - timedelta(hours=1))
+    await add_articles(store, "Only once")
+
+    await compose_due(store, DUE)
+    again = await compose_due(store, DUE + timedelta(minutes=5))
+
+    assert again.due == 0
+    assert (await store.outbox.report(KIND)).pending == 1
+
+
+async def test_after_downtime_one_digest_for_the_latest_missed_day(store: Store) -> None:
+    await subscribe(store, 1, now=DUE - timedelta(hours=1))
+    await add_articles(store, "Written while the bot was down")
+    back = DUE + timedelta(days=3, hours=2)  # 10:30 in Bishkek, three days later
+
+    report = await compose_due(store, back)
+
+    assert (report.due, report.queued) == (1, 1)
+    assert (await store.outbox.report(KIND)).total == 1
+    assert await store.subscribers.last_digest(1) is not None
+    assert (await store.subscribers.last_digest(1)).day == DAY + timedelta(days=3)  # type: ignore[union-attr]
+    assert (await store.subscribers.get(1)).next_due_at == DUE + timedelta(days=4)
+    assert (await compose_due(store, back + timedelta(minutes=1))).due == 0
+
+
+async def test_a_later_time_the_same_day_does_not_bring_a_second_digest(store: Store) -> None:
+    await subscribe(store, 1, now=DUE - timedelta(hours=1))
+    await add_articles(store, "Morning story")
+    await compose_due(store, DUE)
+    await add_articles(store, "Afternoon story")
+    # The reader moves the digest to 20:00 the same day, as /subscribe does it.
+    evening = await next_digest(store, 1, DUE + timedelta(hours=1), time(20, 0), BISHKEK)
+    assert evening == datetime(2026, 2, 8, 14, 0, tzinfo=UTC)  # not today: today's is done
+
+    # Even a schedule that points at today's 20:00 finds the day done.
+    today_evening = datetime(2026, 2, 7, 14, 0, tzinfo=UTC)
+    await store.subscribers.subscribe(1, 1, time(20, 0), "Asia/Bishkek", today_evening, 0)
+    report = await compose_due(store, today_evening)
+
+    assert (report.due, report.queued, report.repeated) == (1, 0, 1)
+    assert (await store.outbox.report(KIND)).total == 1
+    assert (await store.subscribers.get(1)).next_due_at == evening
+
+
+async def test_two_zones_each_at_their_own_local_time(store: Store) -> None:
+    now = datetime(2026, 2, 7, 0, 0, tzinfo=UTC)
+    await subscribe(store, 1, time(9, 0), "Asia/Bishkek", now=now)  # 03:00 UTC
+    await subscribe(store, 2, time(9, 0), "Asia/Kathmandu", now=now)  # 03:15 UTC
+    await add_articles(store, "News for both")
+
+    at_3 = await compose_due(store, datetime(2026, 2, 7, 3, 0, tzinfo=UTC))
+    at_3_14 = await compose_due(store, datetime(2026, 2, 7, 3, 14, tzinfo=UTC))
+    at_3_15 = await compose_due(store, datetime(2026, 2, 7, 3, 15, tzinfo=UTC))
+
+    assert (at_3.queued, at_3_14.queued, at_3_15.queued) == (1, 0, 1)
+    assert await store.outbox.get(KIND, "2026-02-07", 1) is not None
+    assert await store.outbox.get(KIND, "2026-02-07", 2) is not None
+
+
+async def test_many_subscribers_in_several_batches(store: Store) -> None:
+    now = DUE - timedelta(hours=1)
+    async with store.transaction():
+        for chat_id in range(1, 1204):
+            await subscribe(store, chat_id, now=now)
+    await add_articles(store, "For everyone")
+
+    report = await compose_due(store, DUE, batch=500)
+
+    assert (report.due, report.queued) == (1203, 1203)
+    outbox = await store.outbox.report(KIND, DAY.isoformat())
+    assert outbox.pending == 1203
+    assert (await compose_due(store, DUE, batch=500)).due == 0
+
+
+async def test_the_digest_is_capped_with_the_rest_counted(store: Store) -> None:
+    await subscribe(store, 1, now=DUE - timedelta(hours=1))
+    await add_articles(store, *(f"Story number {n}" for n in range(1, 16)))
+
+    await compose_due(store, DUE)
+
+    text = await digest_text(store, 1)
+    assert "15 new articles" in text
+    assert "Story number 15" in text
+    assert "Story number 6" in text
+    assert "Story number 5<" not in text
+    assert "… and 5 more — /latest" in text
+    message = await store.outbox.get(KIND, DAY.isoformat(), 1)
+    assert message is not None
+    assert message.reply_markup is not None
+    buttons = json.loads(message.reply_markup)["inline_keyboard"]
+    assert len(buttons) == 10
+
+
+async def test_the_digest_has_rates_and_upcoming_festivals(store: Store) -> None:
+    await subscribe(store, 1, now=DUE - timedelta(hours=1))
+    await add_articles(store, "Something new")
+    await store.rates.add(Rate("KGS", "USD", Decimal("0.01143"), Decimal("-0.19"), DAY, "t"))
+    await store.festivals.upsert(
+        NewFestival(
+            "Kinoshok", city="Anapa", starts_on=date(2026, 9, 10), ends_on=date(2026, 9, 16)
+        )
+    )
+    await store.festivals.upsert(NewFestival("Long Gone Fest", starts_on=date(2020, 5, 1)))
+
+    await compose_due(store, DUE)
+
+    text = await digest_text(store, 1)
+    assert "KGS 0.01143 (-0.19%)" in text
+    assert "Kinoshok" in text
+    assert "Anapa" in text
+    assert "Long Gone Fest" not in text
+
+
+async def test_article_text_is_escaped(store: Store) -> None:
+    await subscribe(store, 1, now=DUE - timedelta(hours=1))
+    await add_articles(store, "<script>alert(1)</script> & friends")
+
+    await compose_due(store, DUE)
+
+    text = await digest_text(store, 1)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; friends" in text
+    assert "<script>" not in text
+
+
+async def test_a_subscriber_with_an_unknown_zone_is_stopped_not_looped(store: Store) -> None:
+    await store.subscribers.subscribe(1, 1, time(8, 30), "Mars/Olympus_Mons", DUE, 0)
+    await add_articles(store, "Unreachable")
+
+    report = await compose_due(store, DUE)
+
+    assert report.due == 1
+    subscriber = await store.subscribers.get(1)
+    assert not subscriber.active
+    assert subscriber.inactive_reason == "unknown time zone"
+
+
+async def test_unsubscribing_stops_and_subscribing_again_starts_from_now(store: Store) -> None:
+    await subscribe(store, 1, now=DUE - timedelta(hours=1))
+    await add_articles(store, "While subscribed")
+    assert await store.subscribers.deactivate(1, "unsubscribed")
+    assert not await store.subscribers.deactivate(1, "unsubscribed")
+    assert (await compose_due(store, DUE)).due == 0
+
+    await add_articles(store, "While away")
+    await subscribe(store, 1, now=DUE + timedelta(hours=1))
+    await add_articles(store, "After coming back")
+    await compose_due(store, DUE + timedelta(days=1))
+
+    text = await digest_text(store, 1, DAY + timedelta(days=1))
+    assert "After coming back" in text
+    assert "While away" not in text
+    assert "While subscribed" not in text
+    assert await store.subscribers.count() == 1
+
+
+async def test_outbox_queues_a_fan_out_once_and_reports_it(store: Store) -> None:
+    now = datetime(2026, 2, 7, tzinfo=UTC)
+    first = await store.outbox.add("broadcast", "7", [Outgoing(1, "hi"), Outgoing(2, "hi")], now)
+    again = await store.outbox.add("broadcast", "7", [Outgoing(2, "hi"), Outgoing(3, "hi")], now)
+    [one, two, *_] = await store.outbox.ready(now, 10)
+    assert await store.outbox.claim(one.id)
+    assert not await store.outbox.claim(one.id)
+    await store.outbox.mark_sent(one.id, 99, now)
+    assert await store.outbox.claim(two.id)
+    await store.outbox.give_up(two.id, OutboxState.BLOCKED, "Forbidden")
+
+    report = await store.outbox.report("broadcast", "7")
+
+    assert (first, again) == (2, 1)
+    assert (report.sent, report.blocked, report.pending, report.total) == (1, 1, 1, 3)
+    assert not report.done
+
+
+async def test_recover_requeues_what_a_dead_sender_left_in_flight(store: Store) -> None:
+    now = datetime(2026, 2, 7, tzinfo=UTC)
+    await store.outbox.add("digest", "2026-02-07", [Outgoing(1, "a"), Outgoing(2, "b")], now)
+    [first, _] = await store.outbox.ready(now, 10)
+    await store.outbox.claim(first.id)
+
+    assert await store.outbox.recover() == 1
+
+    ready = await store.outbox.ready(now, 10)
+    assert [m.chat_id for m in ready] == [1, 2]
+    assert ready[0].attempts == 1
