@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import html
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from datetime import date
-from itertools import accumulate
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -20,6 +19,9 @@ MAX_CALLBACK_DATA = 64
 _SPACES = re.compile(r"\s+")
 _TAG_OR_ENTITY = re.compile(r"<[^>]*>|&[^;\s<>&]*;")
 _TAG = re.compile(r"<[^>]*>")
+_ENTITY = re.compile(r"&[^;\s<>&]*;")
+_LONGEST_ENTITY = 12
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _TAG_NAME = re.compile(r"</?([a-zA-Z][\w-]*)")
 # Sentence ends: punctuation, optional closing quotes or brackets, then the whitespace run.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\Z")
@@ -32,9 +34,10 @@ def escape(text: str) -> str:
 
 def teaser(text: str, limit: int = 200) -> str:
     """The start of ``text`` on one line, cut at a word boundary with "…" (plain text)."""
-    flat = _SPACES.sub(" ", text).strip()
+    window = limit * 4 + 16  # enough to fill ``limit`` unless the text is mostly spaces
+    flat = " ".join(text[:window].split())
     if len(flat) <= limit:
-        return flat
+        return flat if len(text) <= window else flat + "…"
     cut = flat[: max(limit - 1, 0)]
     if " " in cut and not flat[len(cut)].isspace():
         cut = cut[: cut.rindex(" ")]
@@ -84,52 +87,18 @@ class _Splitter:
     def __init__(self, text: str, limit: int) -> None:
         self.text = text
         self.limit = limit
-        self.width = [0, *accumulate(utf16_len(char) for char in text)]
-        # For every index where a cut may go: the opening tags open there, outermost first.
-        self.open_at: dict[int, tuple[str, ...]] = {}
-        # Cut candidates: (index, rank); a higher rank is a better place to cut.
-        self.candidates: list[tuple[int, int]] = []
-        self._scan()
-
-    def _scan(self) -> None:
+        # Characters outside the BMP count twice in UTF-16: where they are.
+        self.wide = [match.start() for match in _ASTRAL.finditer(text)]
+        # Every tag: where it starts and ends, and the tags open after it (outermost first).
+        self.tag_starts: list[int] = []
+        self.tag_ends: list[int] = []
+        self.stacks: list[tuple[str, ...]] = []
         stack: tuple[str, ...] = ()
-        position = 0
-        for match in _TAG_OR_ENTITY.finditer(self.text):
-            self._scan_text(position, match.start(), stack)
-            token = match.group()
-            closing = token.startswith("</")
-            if match.start() > 0 and not closing:  # before an entity or an opening tag
-                self.open_at[match.start()] = stack
-                self.candidates.append((match.start(), 0))
-            if token.startswith("<"):
-                stack = _apply_tag(stack, token)
-            position = match.end()
-            if closing and position < len(self.text) and not self.text[position].isspace():
-                self.open_at[position] = stack  # just after a closing tag
-                self.candidates.append((position, 0))
-        self._scan_text(position, len(self.text), stack)
-        self.open_at[len(self.text)] = stack
-
-    def _scan_text(self, start: int, end: int, stack: tuple[str, ...]) -> None:
-        text = self.text
-        for index in range(start, end):
-            self.open_at[index] = stack
-            if text[index].isspace() and (index == 0 or not text[index - 1].isspace()):
-                run_end = index
-                while run_end < len(text) and text[run_end].isspace():
-                    run_end += 1
-                run = text[index:run_end]
-                if "\n\n" in run:
-                    rank = 4
-                elif "\n" in run:
-                    rank = 3
-                elif _SENTENCE_END.search(_visible_tail(text, index)):
-                    rank = 2
-                else:
-                    rank = 1
-                self.candidates.append((index, rank))
-            elif index > start:
-                self.candidates.append((index, 0))  # between two characters of a word
+        for match in _TAG.finditer(text):
+            stack = _apply_tag(stack, match.group())
+            self.tag_starts.append(match.start())
+            self.tag_ends.append(match.end())
+            self.stacks.append(stack)
 
     def parts(self) -> list[str]:
         result: list[str] = []
@@ -137,46 +106,103 @@ class _Splitter:
         reopen: tuple[str, ...] = ()
         while start < len(self.text):
             budget = self.limit - sum(map(utf16_len, reopen))
-            end_text = len(self.text)
-            if self._cost(start, end_text) <= budget:
-                result.append("".join(reopen) + self.text[start:end_text])
+            if self._width(start, len(self.text)) <= budget:
+                result.append("".join(reopen) + self.text[start:])
                 break
             cut = self._best_cut(start, budget)
-            stack = self.open_at[cut]
+            stack = self._stack_at(cut)
             body = self.text[start:cut].rstrip()
             result.append("".join(reopen) + body + _closers(stack))
-            start = cut
-            while start < len(self.text) and self.text[start].isspace():
-                start += 1
+            spaces = _SPACES.match(self.text, cut)
+            start = spaces.end() if spaces else cut
             reopen = stack
         return [part for part in result if _TAG.sub("", part).strip()]
 
+    def _width(self, start: int, end: int) -> int:
+        if not self.wide:
+            return end - start
+        return end - start + bisect_left(self.wide, end) - bisect_left(self.wide, start)
+
+    def _stack_at(self, index: int) -> tuple[str, ...]:
+        """The tags open at ``index`` (which is outside any tag)."""
+        position = bisect_right(self.tag_ends, index) - 1
+        return self.stacks[position] if position >= 0 else ()
+
     def _cost(self, start: int, end: int) -> int:
-        return (
-            self.width[end]
-            - self.width[start]
-            + sum(len(name) + 3 for name in map(_tag_name, self.open_at[end]))
-        )
+        closers = sum(len(_tag_name(tag)) + 3 for tag in self._stack_at(end))
+        return self._width(start, end) + closers
+
+    def _inside_tag(self, index: int) -> bool:
+        position = bisect_right(self.tag_starts, index) - 1
+        return position >= 0 and index < self.tag_ends[position]
 
     def _best_cut(self, start: int, budget: int) -> int:
+        """The end of the next part: the best kind of cut that keeps half of what fits."""
+        hard = self._farthest(start, budget)
         # Every character is at least one unit wide: no cut past start + budget can fit.
-        first = bisect_right(self.candidates, (start, 5))
-        last = bisect_right(self.candidates, (start + budget, 5))
-        fitting = [
-            (index, rank)
-            for index, rank in self.candidates[first:last]
-            if self._cost(start, index) <= budget
-        ]
-        if not fitting:
-            # No room even for one character (a huge tag?): cut at the next possible place.
-            return self.candidates[first][0]
-        reach = max(index for index, _ in fitting)
-        # Prefer the best kind of cut, as long as it keeps at least half of what would fit.
-        for rank in (4, 3, 2, 1, 0):
-            best = [index for index, r in fitting if r == rank]
-            if best and (max(best) - start) * 2 >= reach - start:
-                return max(best)
-        return reach
+        runs = list(_SPACES.finditer(self.text, start + 1, start + budget + 1))
+        best: dict[int, int] = {}  # rank → the farthest fitting cut of that rank
+        for run in reversed(runs):
+            index = run.start()
+            if (index - start) * 2 < hard - start:
+                break  # this and every cut before it would keep less than half
+            rank = self._rank(run.group(), index)
+            fits = not self._inside_tag(index) and self._cost(start, index) <= budget
+            if rank not in best and fits:
+                best[rank] = index
+                if rank == 4:
+                    break
+        if best:
+            return best[max(best)]
+        if hard > start:
+            return hard
+        # No room even for one character (a huge tag?): cut after the tag.
+        return self.tag_ends[bisect_right(self.tag_starts, start)]
+
+    def _rank(self, spaces: str, index: int) -> int:
+        if "\n\n" in spaces:
+            return 4
+        if "\n" in spaces:
+            return 3
+        if _SENTENCE_END.search(_visible_tail(self.text, index)):
+            return 2
+        return 1
+
+    def _farthest(self, start: int, budget: int) -> int:
+        """The farthest cut between two characters, outside tags and entities, that fits."""
+        if not self.wide:
+            index = min(len(self.text), start + budget)
+        else:
+            low, high = start, min(len(self.text), start + budget)
+            while low < high:  # the last index whose width from start fits
+                middle = (low + high + 1) // 2
+                if self._width(start, middle) <= budget:
+                    low = middle
+                else:
+                    high = middle - 1
+            index = low
+        while index > start:
+            token = self._token_around(index)
+            if token is not None:
+                index = token
+                continue
+            excess = self._cost(start, index) - budget
+            if excess <= 0:
+                return index
+            index -= excess
+        return start
+
+    def _token_around(self, index: int) -> int | None:
+        """The start of the tag or entity that ``index`` falls strictly inside, if any."""
+        position = bisect_right(self.tag_starts, index) - 1
+        if position >= 0 and self.tag_starts[position] < index < self.tag_ends[position]:
+            return self.tag_starts[position]
+        amp = self.text.rfind("&", max(0, index - _LONGEST_ENTITY), index)
+        if amp >= 0:
+            entity = _ENTITY.match(self.text, amp)
+            if entity is not None and index < entity.end():
+                return amp
+        return None
 
 
 def _apply_tag(stack: tuple[str, ...], tag: str) -> tuple[str, ...]:
