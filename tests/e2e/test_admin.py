@@ -229,3 +229,18 @@ async def test_buttons_pressed_by_a_non_admin_are_refused(bot: RunningBot, verb:
     refused = [a for a in await bot.store.admin_actions.recent(50) if not a.allowed]
     assert len(refused) == len(refused_before) + 1
     assert (refused[0].user_id, refused[0].action) == (STRANGER, verb)
+
+
+async def test_admins_get_the_admin_commands_in_their_menu(bot: RunningBot) -> None:
+    chat_menu = await bot.emulator.wait_for(
+        lambda: bot.emulator.commands_for("chat"), what="the admins' menu"
+    )
+
+    [call] = [c for c in bot.emulator.calls("setMyCommands") if c.params.get("scope")]
+    assert call.params["scope"] == {"type": "chat", "chat_id": ADMIN_ID}
+    names = [command["command"] for command in chat_menu]
+    assert {"post", "delete", "setrate", "addfestival", "broadcast", "stats", "digest"} <= set(
+        names
+    )
+    assert "latest" in names
+    assert "post" not in [command["command"] for command in bot.emulator.commands]
