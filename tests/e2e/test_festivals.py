@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from bot.render.festivals import date_range
 from storage.models import Festival, NewFestival
-from tests.e2e.conftest import RunningBot
+from tests.e2e.conftest import Launcher, RunningBot
 
 BISHKEK = "Bishkek International Film Festival"
 PANDA = "Golden Panda Awards"
@@ -149,7 +150,7 @@ async def test_festivals_upcoming_first_then_past_latest_first_then_undated(
     assert "No articles mention it yet." in card.last.plain
 
 
-async def test_festivals_when_none_are_known(launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_festivals_when_none_are_known(launch: Launcher, tmp_path: Path) -> None:
     async with launch(seeds=tmp_path / "no-seeds") as empty:
         replies = await empty.private(5).send("/festivals")
         assert replies.text == "I know no festivals yet."

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from storage.models import NewArticle
-from tests.e2e.conftest import RunningBot
+from tests.e2e.conftest import Launcher, RunningBot
 from tests.emulator import SentMessage, utf16_len
 
 # The seed articles by id: ingest numbers them oldest first.
@@ -116,7 +117,7 @@ async def test_latest_in_a_group_and_addressed_to_another_bot(bot: RunningBot) -
     assert not await group.send("/latest@otherbot")
 
 
-async def test_latest_with_no_articles(launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_latest_with_no_articles(launch: Launcher, tmp_path: Path) -> None:
     async with launch(seeds=tmp_path / "no-seeds") as empty:
         replies = await empty.private(5).send("/latest")
     assert replies.text == "No articles yet."

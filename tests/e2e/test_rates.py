@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from storage.models import Rate
-from tests.e2e.conftest import RunningBot
+from tests.e2e.conftest import Launcher, RunningBot
 
 KNOWN = "KGS, KZT, TJS, TMT, USD, UZS"
 
@@ -140,7 +141,7 @@ async def test_convert_an_unknown_currency(bot: RunningBot, arguments: str, code
     assert replies.text == f"I don't know the currency “{code}”. I know: {KNOWN}."
 
 
-async def test_without_rates(launch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_without_rates(launch: Launcher, tmp_path: Path) -> None:
     async with launch(seeds=tmp_path / "no-seeds") as empty:
         chat = empty.private(5)
         assert (await chat.send("/rates")).text == "No rates yet."
