@@ -9,13 +9,13 @@ from telegram import Update
 
 from bot import audit
 from bot.context import Context, settings_of, store_of
+from bot.digest import KIND as DIGEST_KIND
 from bot.handlers.admin.common import today
 from bot.render import admin as render
 from bot.render.digest import DIGEST_ARTICLES, DIGEST_FESTIVALS, digest_message
 from bot.render.festivals import order_festivals
 
 RECENT_ACTIONS = 5
-DIGEST_KIND = "digest"
 
 
 @audit.admin_only("stats")
