@@ -92,7 +92,8 @@ def post_exists(existing_id: int) -> str:
     """/post refused: an article with that title exists."""
     return (
         f"An article with this title already exists: #{existing_id} "
-        f"(/article {existing_id}). Nothing was stored."
+        f"(/article {existing_id}). Nothing was stored.\n"
+        f"To correct it, remove it with /delete {existing_id}, then /post it again."
     )
 
 
