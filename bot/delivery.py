@@ -266,7 +266,7 @@ class Sender:
         settle: Settle | None = None
         try:
             while not stop():
-                message = await self._next(settle)
+                message = await self._next(settle, stop)
                 settle = None
                 if message is None:
                     return
@@ -275,9 +275,9 @@ class Sender:
             if settle is not None:
                 await settle()
 
-    async def _next(self, settle: Settle | None) -> OutboxMessage | None:
+    async def _next(self, settle: Settle | None, stop: Callable[[], bool]) -> OutboxMessage | None:
         """Record the previous outcome (``settle``) and claim the next ready message, pace and
-        per-chat gap respected; None when no message is ready."""
+        per-chat gap respected; None when no message is ready (or on ``stop``)."""
         outbox = self._store.outbox
         async with self._fetching:
             while True:
@@ -293,8 +293,8 @@ class Sender:
                 if settle is not None and wait > 0:
                     await settle()  # don't leave a sent message marked in flight while waiting
                     settle = None
-                if wait > 0:
-                    await asyncio.sleep(self._chats.delay(message.chat_id))
+                if wait > 0 and not await _sleep(self._chats.delay(message.chat_id), stop):
+                    return None
                 await self._pacer.wait()
                 async with self._store.transaction():
                     if settle is not None:
