@@ -332,7 +332,8 @@ class Sender:
                 await outbox.retry_later(message.id, self._clock(), "invalid token")
                 raise
             except TelegramError as error:
-                self._chats.sent(message.chat_id)
+                if isinstance(error, TimedOut):
+                    self._chats.sent(message.chat_id)  # it may have arrived
                 return self._failure(message, error)
             self._chats.sent(message.chat_id)
             self._report.sent += 1

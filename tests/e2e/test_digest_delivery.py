@@ -1,0 +1,177 @@
+"""The outbox sender against the emulator: timeouts, network errors, refusals, the enqueue API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.request import HTTPXRequest
+
+from bot.config import Settings
+from bot.delivery import MAX_ATTEMPTS, Pacer, Sender, SenderLock, enqueue
+from bot.digest import send_due
+from storage import Store
+from storage.outbox import OutboxState
+from tests.emulator import TEST_TOKEN, BotApiEmulator
+
+NOW = datetime(2026, 2, 7, 3, 0, tzinfo=UTC)
+
+
+class FakeClock:
+    """A clock that only moves when told to."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """The sender's clock, stopped at NOW."""
+    return FakeClock(NOW)
+
+
+@pytest.fixture
+async def bot(emulator: BotApiEmulator) -> AsyncIterator[Bot]:
+    """A plain Bot on the emulator that gives up on an answer after 0.2 s."""
+    async with Bot(
+        TEST_TOKEN, base_url=emulator.base_url, request=HTTPXRequest(read_timeout=0.2)
+    ) as started:
+        yield started
+
+
+@pytest.fixture
+def sender(store: Store, bot: Bot, clock: FakeClock) -> Sender:
+    """A sender with no pace to speak of."""
+    return Sender(store, bot, clock=clock, pacer=Pacer(1000.0))
+
+
+async def queue(store: Store, *chat_ids: int, kind: str = "broadcast", ref: str = "1") -> int:
+    """Queue one plain message per chat."""
+    return await enqueue(
+        store, kind, ref, [(c, f"Hello <b>{c}</b>", None) for c in chat_ids], now=NOW
+    )
+
+
+async def test_a_timed_out_send_is_uncertain_and_not_repeated(
+    store: Store, sender: Sender, emulator: BotApiEmulator, clock: FakeClock
+) -> None:
+    await queue(store, 1)
+    emulator.set_delay(1.0, "sendMessage")
+
+    report = await sender.drain()
+    clock.now += timedelta(hours=1)
+    again = await sender.drain()
+
+    assert (report.uncertain, report.sent, again.sent, again.uncertain) == (1, 0, 0, 0)
+    assert len(emulator.calls("sendMessage")) == 1
+    message = await store.outbox.get("broadcast", "1", 1)
+    assert message is not None
+    assert message.state is OutboxState.UNCERTAIN
+
+
+@pytest.mark.parametrize("fault", [502, "drop"])
+async def test_a_network_error_is_retried_after_a_backoff(
+    store: Store,
+    sender: Sender,
+    emulator: BotApiEmulator,
+    clock: FakeClock,
+    fault: int | str,
+) -> None:
+    await queue(store, 1)
+    emulator.fail_next("sendMessage", status=fault)  # type: ignore[arg-type]
+
+    failed = await sender.drain()
+    too_soon = await sender.drain()
+    clock.now += timedelta(seconds=2)
+    retried = await sender.drain()
+
+    assert (failed.retrying, too_soon.sent, retried.sent) == (1, 0, 1)
+    assert [m.chat_id for m in emulator.sent()] == [1]
+    assert (await store.outbox.report("broadcast", "1")).sent == 1
+
+
+async def test_network_errors_past_the_last_try_fail_the_message(
+    store: Store, sender: Sender, emulator: BotApiEmulator, clock: FakeClock
+) -> None:
+    await queue(store, 1, 2)
+    emulator.fail_next("sendMessage", status=502, chat_id=1, count=MAX_ATTEMPTS)
+
+    for _ in range(MAX_ATTEMPTS):
+        await sender.drain()
+        clock.now += timedelta(minutes=5)
+
+    report = await store.outbox.report("broadcast", "1")
+    assert (report.sent, report.failed, report.pending) == (1, 1, 0)
+    assert len([c for c in emulator.calls("sendMessage") if c.params["chat_id"] == 1]) == 5
+    assert not emulator.sent(1)
+
+
+async def test_a_message_telegram_refuses_fails_without_retrying(
+    store: Store, sender: Sender, emulator: BotApiEmulator
+) -> None:
+    await enqueue(store, "broadcast", "2", [(1, "<b>unclosed", None), (2, "fine", None)], now=NOW)
+
+    report = await sender.drain()
+
+    assert (report.failed, report.sent) == (1, 1)
+    message = await store.outbox.get("broadcast", "2", 1)
+    assert message is not None
+    assert message.state is OutboxState.FAILED
+    assert len(emulator.calls("sendMessage")) == 2
+
+
+async def test_enqueue_sends_a_fan_out_once_with_its_buttons(
+    store: Store, sender: Sender, emulator: BotApiEmulator
+) -> None:
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Open", callback_data="art:7")]])
+    fan_out = [(chat_id, "<b>Big news</b>", markup) for chat_id in (1, 2, 3)]
+
+    first = await enqueue(store, "publish", "7", fan_out, now=NOW)
+    again = await enqueue(store, "publish", "7", fan_out, now=NOW)
+    report = await sender.drain()
+    await enqueue(store, "publish", "7", fan_out, now=NOW)
+    after = await sender.drain()
+
+    assert (first, again, report.sent, after.sent) == (3, 0, 3, 0)
+    assert sorted(m.chat_id for m in emulator.sent()) == [1, 2, 3]
+    assert all(m.callback_data == ["art:7"] for m in emulator.sent())
+    assert all(m.plain == "Big news" for m in emulator.sent())
+    assert (await store.outbox.report("publish", "7")).sent == 3
+
+
+async def test_only_one_sender_per_database(
+    tmp_path: Path, emulator: BotApiEmulator, store: Store
+) -> None:
+    database = tmp_path / "one.db"
+    settings = Settings(token=TEST_TOKEN, api_url=emulator.api_url, database=database)
+    held = SenderLock.beside(database)
+    assert held.acquire()
+    try:
+        assert not SenderLock.beside(database).acquire()
+        composed, sent = await send_due(settings, clock=lambda: NOW)
+    finally:
+        held.release()
+    assert sent is None
+    assert composed.due == 0
+    assert SenderLock.beside(database).acquire()
+
+
+def test_the_pacer_spaces_slots_and_leaves_room_for_replies() -> None:
+    ticks = [100.0]
+    pacer = Pacer(rate=10.0, clock=lambda: ticks[0])
+
+    assert pacer.delay() == 0
+    pacer.reserve()  # a reader's reply takes the slot now
+    assert pacer.delay() == pytest.approx(0.1)
+    pacer.reserve()
+    assert pacer.delay() == pytest.approx(0.2)
+    pacer.hold(5.0)  # Telegram said: retry after 5 s
+    assert pacer.delay() == pytest.approx(5.0)
+    ticks[0] += 10
+    assert pacer.delay() == 0
