@@ -1,0 +1,444 @@
+"""Command latency through ``Application.process_update`` and end-to-end throughput vs an echo bot.
+
+    python bench/bench_commands.py [--articles 100000] [--samples 300] [--updates 2000]
+
+1. Latency: the real Application (build_application) over a database of N articles, with a
+   recording ``BaseRequest`` (no network): p50 and p99 of every reader command and button.
+   Target: p99 ≤ 15 ms for each.
+2. Throughput: updates per second end to end (long polling, real HTTP) against the Bot API
+   emulator, for a bare python-telegram-bot echo bot and for filmnews, on the same emulator
+   and the same stream of updates from many chats, then the ratio. Target: ≥ 70 %.
+   filmnews runs with AIORateLimiter in place but Telegram's flood limits lifted (they would
+   cap both at 30 messages/s, which measures Telegram, not the code); a short extra run shows
+   the shipped limits holding sends to about 30/s.
+
+The database is generated once per size and kept in the temp folder (``--fresh`` rebuilds it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+from telegram import Update  # noqa: E402
+from telegram.ext import (  # noqa: E402
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest, RequestData  # noqa: E402
+
+from bot.app import build_application  # noqa: E402
+from bot.commands import COMMANDS  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from storage import Store  # noqa: E402
+from storage.models import NewArticle  # noqa: E402
+from tests.emulator import BotApiEmulator, polling  # noqa: E402
+
+SEEDS = ROOT / "seeds"
+Params = dict[str, Any]
+
+COMMON = ["film", "festival", "cinema", "director", "premiere", "Central", "Asia", "award"]
+RARE = ["snowleopard", "okeev", "tregua", "chengdu", "мерген", "кинофестиваль"]
+WORDS = [
+    f"{a}{b}"
+    for a in ("ka", "zu", "mir", "tol", "bek", "sar", "dun", "ol")
+    for b in ("an", "ek", "ir", "on", "ul", "ash", "ov", "ai", "im", "et", "us", "or")
+]
+
+
+# ---- data ---------------------------------------------------------------------------------
+
+
+def _article(rng: random.Random, serial: int) -> NewArticle:
+    words = [rng.choice(WORDS) for _ in range(60)]
+    for _ in range(4):
+        words[rng.randrange(60)] = rng.choice(COMMON)
+    if rng.random() < 0.5:
+        words[rng.randrange(60)] = "film"  # a word half of all articles contain
+    if rng.random() < 0.001:
+        words[rng.randrange(60)] = rng.choice(RARE)
+    title = " ".join(rng.choice(WORDS).capitalize() for _ in range(6)) + f" No. {serial}"
+    return NewArticle(
+        title=title,
+        body=" ".join(words).capitalize() + ".",
+        source="bench:generated",
+        seen_on=date(2020, 1, 1) + timedelta(days=serial % 2000),
+    )
+
+
+async def build_database(path: Path, count: int) -> float:
+    """Fill a database with ``count`` generated articles; seconds taken."""
+    started = time.perf_counter()
+    rng = random.Random(7)
+    store = await Store.open(path)
+    try:
+        for batch in range(0, count, 2000):
+            async with store.transaction():
+                for serial in range(batch, min(batch + 2000, count)):
+                    await store.articles.add(_article(rng, serial))
+    finally:
+        await store.close()
+    return time.perf_counter() - started
+
+
+async def database(count: int, fresh: bool) -> Path:
+    """The cached database of ``count`` articles, built if need be."""
+    path = Path(tempfile.gettempdir()) / f"filmnews-bench-{count}.db"
+    if fresh or not path.exists():
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)  # noqa: ASYNC240 - set-up, not timed
+        seconds = await build_database(path, count)
+        print(f"generated {count:,} articles in {seconds:.1f} s ({count / seconds:,.0f}/s)")
+    return path
+
+
+def working_copy(source: Path, folder: Path) -> Path:
+    """A copy of the cached database, so that benchmarks never change the cache."""
+    target = folder / source.name
+    shutil.copyfile(source, target)
+    return target
+
+
+# ---- latency ------------------------------------------------------------------------------
+
+
+class RecordingRequest(BaseRequest):
+    """The Bot API answered in-process with the least work: records calls, returns a Message."""
+
+    def __init__(self) -> None:
+        self.bot: Params = {"id": 1, "is_bot": True, "first_name": "bench", "username": "bench"}
+        self.calls: list[tuple[str, Params]] = []
+        self._message_id = 0
+
+    @property
+    def read_timeout(self) -> float | None:
+        """No network."""
+        return None
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    async def do_request(
+        self, url: str, method: str, request_data: RequestData | None = None, *_: Any, **__: Any
+    ) -> tuple[int, bytes]:
+        """Answer getMe with a bot, sends and edits with a Message, the rest with True."""
+        name = url.rsplit("/", 1)[-1]
+        params = request_data.parameters if request_data else {}
+        self.calls.append((name, params))
+        result: Any = True
+        if name == "getMe":
+            result = self.bot
+        elif name in ("sendMessage", "editMessageText", "editMessageReplyMarkup"):
+            self._message_id += 1
+            result = {
+                "message_id": params.get("message_id", self._message_id),
+                "date": 0,
+                "chat": {"id": params.get("chat_id", 1), "type": "private"},
+                "text": "ok",
+            }
+            if "reply_markup" in params:
+                result["reply_markup"] = params["reply_markup"]
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+
+def message_update(update_id: int, chat_id: int, text: str) -> Params:
+    """A private text message, with its bot_command entity when it starts with one."""
+    message: Params = {
+        "message_id": update_id,
+        "date": int(time.time()),
+        "chat": {"id": chat_id, "type": "private", "first_name": "U"},
+        "from": {"id": chat_id, "is_bot": False, "first_name": "U"},
+        "text": text,
+    }
+    if text.startswith("/"):
+        length = len(text.split()[0])
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+    return {"update_id": update_id, "message": message}
+
+
+def button_update(update_id: int, chat_id: int, data: str) -> Params:
+    """A press of an inline button with ``data`` on message 1."""
+    chat = {"id": chat_id, "type": "private", "first_name": "U"}
+    return {
+        "update_id": update_id,
+        "callback_query": {
+            "id": str(update_id),
+            "from": {"id": chat_id, "is_bot": False, "first_name": "U"},
+            "chat_instance": "1",
+            "data": data,
+            "message": {"message_id": 1, "date": 0, "chat": chat, "text": "page"},
+        },
+    }
+
+
+def percentile(samples: list[float], q: int) -> float:
+    """The q-th percentile (1..99) of samples."""
+    return statistics.quantiles(samples, n=100, method="inclusive")[q - 1]
+
+
+async def latency(settings: Settings, samples: int, article_count: int) -> bool:
+    """Print p50/p99 per command; True when every p99 is within target."""
+    request = RecordingRequest()
+    # AIORateLimiter stays in the path; its limits are lifted so it never sleeps here.
+    limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
+    app = build_application(settings, request=request, rate_limiter=limiter)
+    await app.initialize()
+    assert app.post_init is not None
+    await app.post_init(app)
+    handled = {c.name for c in COMMANDS}
+    rng = random.Random(1)
+    ids = iter(range(1, 10**9))
+
+    def text(t: str | Callable[[], str]) -> Callable[[], Params]:
+        return lambda: message_update(
+            next(ids), rng.randrange(1, 10_000), t() if callable(t) else t
+        )
+
+    cases: list[tuple[str, Callable[[], Params]]] = [
+        ("/start", text("/start")),
+        ("/help", text("/help")),
+        ("/latest", text("/latest")),
+        ("/latest 20", text("/latest 20")),
+        ("/article ID (random)", text(lambda: f"/article {rng.randrange(1, article_count)}")),
+        ("/search one rare word", text(lambda: f"/search {rng.choice(RARE)}")),
+        ("/search film (half of all)", text("/search film")),
+        ("/search two common words", text("/search film festival")),
+        ("/search no match", text("/search zzzzqqq")),
+        ("/festival bishkek", text("/festival bishkek")),
+        ("/festival eurasian (choice)", text("/festival eurasian")),
+        ("/festival typo", text("/festival golden pnda")),
+        ("/festivals", text("/festivals")),
+        ("/rates", text("/rates")),
+        ("/rates KZT", text("/rates KZT")),
+        ("/convert 100 USD KZT", text("/convert 100 USD KZT")),
+        ("/convert 5000 KGS", text("/convert 5000 KGS")),
+        ("unknown command", text("/frobnicate")),
+        ("plain text", text("golden panda")),
+    ]
+    # Buttons: press what /latest shows (More, open an article), whatever their data format.
+    await app.process_update(Update.de_json(text("/latest")(), app.bot))
+    markup = request.calls[-1][1].get("reply_markup", {}).get("inline_keyboard", [])
+    buttons = [b for row in markup for b in row if "callback_data" in b]
+    if buttons:
+        more, opened = buttons[-1]["callback_data"], buttons[0]["callback_data"]
+        cases.append(("button More", lambda: button_update(next(ids), 5, more)))
+        cases.append(("button open article", lambda: button_update(next(ids), 5, opened)))
+
+    print(
+        f"\nLatency through Application.process_update, {article_count:,} articles, "
+        f"{samples} samples each (target p99 ≤ 15 ms)"
+    )
+    print(f"{'command':<30} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  calls")
+    ok = True
+    try:
+        for name, make in cases:
+            command = name.split()[0].lstrip("/")
+            if name.startswith("/") and command not in handled:
+                continue
+            updates = [Update.de_json(make(), app.bot) for _ in range(samples + 20)]
+            times = []
+            before = len(request.calls)
+            for index, update in enumerate(updates):
+                started = time.perf_counter()
+                await app.process_update(update)
+                if index >= 20:  # warm-up
+                    times.append((time.perf_counter() - started) * 1000)
+            calls = {c for c, _ in request.calls[before:]}
+            p50, p99 = percentile(times, 50), percentile(times, 99)
+            flag = "" if p99 <= 15 else "  ← over target"
+            ok &= p99 <= 15
+            print(
+                f"{name:<30} {p50:8.2f} {p99:8.2f} {max(times):8.2f}  {','.join(sorted(calls))}"
+                f"{flag}"
+            )
+    finally:
+        await app.shutdown()
+        assert app.post_shutdown is not None
+        await app.post_shutdown(app)
+    return ok
+
+
+# ---- throughput ---------------------------------------------------------------------------
+
+# What the users type, in turn, from many chats (the echo bot answers each with its text).
+STREAM = [
+    "/latest",
+    "/article 42",
+    "/search festival",
+    "/rates",
+    "/festival bishkek",
+    "/help",
+    "/convert 100 USD KZT",
+    "/latest 3",
+]
+
+
+async def echo(update: Update, context: Any) -> None:
+    """The echo bot's one handler."""
+    assert update.message is not None
+    await update.message.reply_text(update.message.text or "")
+
+
+async def serve_emulator() -> None:
+    """Child process: run the emulator; on each request line push updates, answer the seconds.
+
+    The emulator runs in a process of its own, as Telegram would, so that its work (parsing
+    every reply's HTML) is not charged to the bot being measured.
+    """
+    async with BotApiEmulator() as emulator:
+        print(json.dumps({"api_url": emulator.api_url, "token": emulator.token}), flush=True)
+        while line := await asyncio.to_thread(sys.stdin.readline):
+            job = json.loads(line)
+            before = len(emulator.sent())
+            started = time.perf_counter()
+            stream = job["stream"]
+            for index in range(job["updates"]):
+                chat = 1 + index % job["chats"]
+                await emulator.send_text(chat, stream[index % len(stream)], user_id=chat)
+            while len(emulator.sent()) - before < job["updates"]:  # noqa: ASYNC110
+                await asyncio.sleep(0.002)
+            print(json.dumps({"seconds": time.perf_counter() - started}), flush=True)
+
+
+class EmulatorProcess:
+    """The emulator in a child process, driven over its stdin and stdout."""
+
+    def __init__(self, process: asyncio.subprocess.Process, api_url: str, token: str) -> None:
+        self.process, self.api_url, self.token = process, api_url, token
+
+    @classmethod
+    async def start(cls) -> EmulatorProcess:
+        """Start the child and read its address."""
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            __file__,
+            "--serve-emulator",
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        assert process.stdout is not None
+        hello = json.loads(await process.stdout.readline())
+        return cls(process, hello["api_url"], hello["token"])
+
+    async def run(self, updates: int, chats: int, stream: list[str]) -> float:
+        """Have users send ``updates`` messages; seconds until the bot answered them all."""
+        assert self.process.stdin is not None
+        assert self.process.stdout is not None
+        self.process.stdin.write(
+            json.dumps({"updates": updates, "chats": chats, "stream": stream}).encode() + b"\n"
+        )
+        await self.process.stdin.drain()
+        return float(json.loads(await self.process.stdout.readline())["seconds"])
+
+    async def stop(self) -> None:
+        """Close the child's input and wait for it."""
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        await self.process.wait()
+
+
+async def rate(
+    app: Application,  # type: ignore[type-arg]
+    emulator: EmulatorProcess,
+    updates: int,
+    chats: int,
+    stream: list[str],
+) -> tuple[float, float]:
+    """Updates per second of ``app`` long-polling the emulator, and its CPU ms per update."""
+    async with polling(app):
+        await emulator.run(min(updates, 100), chats, stream)  # warm-up
+        cpu = time.process_time()
+        seconds = await emulator.run(updates, chats, stream)
+        cpu = time.process_time() - cpu
+    return updates / seconds, cpu / updates * 1000
+
+
+async def throughput(settings: Settings, updates: int, chats: int, rounds: int) -> bool:
+    """Print updates/s for the echo bot and filmnews on one emulator; True when ≥ 70 %."""
+    print(
+        f"\nEnd to end over HTTP (long polling), {updates} updates from {chats} chats, best of "
+        f"{rounds} alternating rounds; the emulator in a process of its own"
+    )
+    print(f"{'stream':<12} {'bot':<34} {'updates/s':>10} {'CPU ms/update':>14}")
+    emulator = await EmulatorProcess.start()
+    ours = replace(settings, token=emulator.token, api_url=emulator.api_url)
+    ratios = {}
+    try:
+        for label, stream in (("/help only", ["/help"]), ("reader mix", STREAM)):
+            echo_runs, our_runs = [], []
+            for _ in range(rounds):
+                echo_app = (
+                    ApplicationBuilder()
+                    .token(emulator.token)
+                    .base_url(f"{emulator.api_url}/bot")
+                    .build()
+                )
+                echo_app.add_handler(MessageHandler(filters.TEXT, echo))
+                echo_runs.append(await rate(echo_app, emulator, updates, chats, stream))
+                limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=3)
+                app = build_application(ours, rate_limiter=limiter)
+                our_runs.append(await rate(app, emulator, updates, chats, stream))
+            (echo_rate, echo_cpu), (our_rate, our_cpu) = max(echo_runs), max(our_runs)
+            ratios[label] = our_rate / echo_rate
+            print(f"{label:<12} {'bare PTB echo bot':<34} {echo_rate:10.0f} {echo_cpu:14.2f}")
+            print(f"{'':<12} {'filmnews (limits lifted)':<34} {our_rate:10.0f} {our_cpu:14.2f}")
+            print(f"{'':<12} {'ratio (target ≥ 70 %)':<34} {ratios[label]:10.0%}")
+        shipped, _ = await rate(build_application(ours), emulator, 150, chats, STREAM)
+        print(
+            f"{'reader mix':<12} {'filmnews as shipped':<34} {shipped:10.0f}"
+            "  (AIORateLimiter holds Telegram's 30 messages/s after a first burst)"
+        )
+    finally:
+        await emulator.stop()
+    return min(ratios.values()) >= 0.7
+
+
+async def main() -> int:
+    """Run both benchmarks; exit 1 when a target is missed."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--samples", type=int, default=300)
+    parser.add_argument("--updates", type=int, default=2000)
+    parser.add_argument("--chats", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--fresh", action="store_true", help="rebuild the cached database")
+    parser.add_argument("--serve-emulator", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve_emulator:
+        await serve_emulator()
+        return 0
+    cached = await database(args.articles, args.fresh)
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(database=working_copy(cached, Path(folder)), seeds=SEEDS)
+        fast = await latency(settings, args.samples, args.articles)
+        settings = replace(settings, database=working_copy(cached, Path(folder)))
+        quick = await throughput(settings, args.updates, args.chats, args.rounds)
+    print("\ntargets:", "met" if fast and quick else "MISSED")
+    return 0 if fast and quick else 1
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
