@@ -42,6 +42,7 @@ COMMANDS: tuple[Command, ...] = (
         "add or update a festival",
         admin=True,
     ),
+    Command("cancel", "", "stop the guided /addfestival", admin=True),
     Command("broadcast", "TEXT", "send a message to every subscriber", admin=True),
     Command("stats", "", "articles, subscribers, digests, recent admin actions", admin=True),
     Command("digest", "", "preview the digest you would receive now", admin=True),
