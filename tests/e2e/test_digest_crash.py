@@ -1,0 +1,144 @@
+"""Crash safety: SIGKILL the digest sender at random points of a 1,000-digest run, restart it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import sys
+from collections import Counter
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from storage import Store
+from storage.models import NewArticle
+from tests.emulator import TEST_TOKEN, BotApiEmulator
+
+SUBSCRIBERS = 1000
+KILLS = 4
+# The sender of `filmnews digest --now`, without Telegram's pace (the emulator has no limit
+# here), so that the run lasts seconds rather than a minute.
+RUN = (
+    "import asyncio\n"
+    "from bot.config import Settings\n"
+    "from bot.digest import send_due\n"
+    "asyncio.run(send_due(Settings.from_env(), rate=100_000.0))\n"
+)
+
+
+async def prepare(database: Path) -> None:
+    """SUBSCRIBERS chats due a minute ago, with news for them."""
+    store = await Store.open(database)
+    due = datetime.now(UTC) - timedelta(minutes=1)
+    async with store.transaction():
+        for chat_id in range(1, SUBSCRIBERS + 1):
+            await store.subscribers.subscribe(chat_id, chat_id, time(9), "Asia/Almaty", due, 0)
+    for title in ("Crash-proof premiere", "Restart retrospective"):
+        await store.articles.add(NewArticle(title, f"About {title}.", "admin:42"))
+    await store.close()
+
+
+async def test_sigkill_loses_no_digest_and_repeats_at_most_one_per_kill(
+    tmp_path: Path, emulator: BotApiEmulator
+) -> None:
+    database = tmp_path / "crash.db"
+    await prepare(database)
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": TEST_TOKEN,
+        "TELEGRAM_API_URL": emulator.api_url,
+        "FILMNEWS_DATABASE": str(database),
+        "FILMNEWS_LOG_LEVEL": "WARNING",
+        "PTB_TIMEDELTA": "1",
+    }
+    seed = random.randrange(1_000_000)
+    rng = random.Random(seed)
+    kills = runs = 0
+    while True:
+        runs += 1
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", RUN, cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE
+        )
+        if kills < KILLS:
+            if kills == 0:  # somewhere in start-up, composing, or the first sends
+                await asyncio.sleep(rng.uniform(0.3, 1.2))
+            else:  # in the middle of sending
+                target = len(emulator.sent()) + rng.randint(1, 250)
+                while len(emulator.sent()) < target and process.returncode is None:  # noqa: ASYNC110
+                    await asyncio.sleep(0.001)
+            if process.returncode is None:
+                process.send_signal(signal.SIGKILL)
+                await process.wait()
+                kills += 1
+                continue
+        _, errors = await process.communicate()
+        assert process.returncode == 0, errors.decode()
+        if kills >= KILLS:
+            break
+
+    received = Counter(message.chat_id for message in emulator.sent())
+    repeats = sum(count - 1 for count in received.values())
+    print(
+        f"\ncrash test (seed {seed}): {runs} runs, {kills} SIGKILLs, "
+        f"{len(received)}/{SUBSCRIBERS} chats got their digest, {repeats} repeated"
+    )
+    assert set(received) == set(range(1, SUBSCRIBERS + 1))
+    assert repeats <= kills
+    assert all("Crash-proof premiere" in m.plain for m in emulator.sent())
+    store = await Store.open(database)
+    try:
+        report = await store.outbox.report("digest")
+        recorded = [await store.subscribers.last_digest(c) for c in range(1, SUBSCRIBERS + 1)]
+        due_again = await store.subscribers.due(datetime.now(UTC), SUBSCRIBERS)
+    finally:
+        await store.close()
+    assert (report.sent, report.total) == (SUBSCRIBERS, SUBSCRIBERS)
+    assert all(record is not None and record.articles == 2 for record in recorded)
+    assert not due_again
+
+
+@pytest.mark.parametrize("token", ["", TEST_TOKEN])
+async def test_filmnews_digest_now_sends_what_is_due_and_exits(
+    tmp_path: Path, emulator: BotApiEmulator, token: str
+) -> None:
+    database = tmp_path / "cli.db"
+    store = await Store.open(database)
+    due = datetime.now(UTC) - timedelta(minutes=1)
+    await store.subscribers.subscribe(5, 5, time(9), "Asia/Bishkek", due, 0)
+    await store.subscribers.subscribe(6, 6, time(9), "Asia/Bishkek", due + timedelta(days=1), 0)
+    await store.articles.add(NewArticle("From cron", "Sent by filmnews digest --now.", "t"))
+    await store.close()
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": token,
+        "TELEGRAM_API_URL": emulator.api_url,
+        "FILMNEWS_DATABASE": str(database),
+        "PTB_TIMEDELTA": "1",
+    }
+
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "digest",
+        "--now",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+
+    if not token:
+        assert process.returncode == 2
+        assert "TELEGRAM_BOT_TOKEN" in err.decode()
+        assert not emulator.sent()
+        return
+    assert process.returncode == 0, err.decode()
+    assert "Digests: 1 due, 1 queued" in out.decode()
+    assert "Outbox: 1 sent" in out.decode()
+    assert [m.chat_id for m in emulator.sent()] == [5]
+    assert "From cron" in emulator.sent()[0].plain
