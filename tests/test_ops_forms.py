@@ -34,6 +34,12 @@ def test_post_splits_title_from_body() -> None:
     assert (form.title, form.body) == ("Didor opens", "First line\n\nSecond paragraph")
 
 
+def test_post_on_one_line_splits_at_the_first_bar() -> None:
+    form = parse_post("Didor | opens | on Friday")
+    assert (form.title, form.body) == ("Didor", "opens | on Friday")
+    assert parse_post("A | B title\nbody").title == "A | B title"
+
+
 @pytest.mark.parametrize(("text", "expected"), [("12", 12), (" #7 ", 7)])
 def test_article_ids(text: str, expected: int) -> None:
     assert parse_article_id(text) == expected

@@ -161,9 +161,11 @@ def spared(article_id: int) -> str:
     return f"Kept #{article_id}; nothing was deleted."
 
 
-def rate_recorded(rate: Rate, replaced: Rate | None) -> str:
-    """/setrate done."""
-    change = "" if rate.change_pct is None else f" ({rate.change_pct:+}% on the day before)"
+def rate_recorded(rate: Rate, replaced: Rate | None, before: Rate | None) -> str:
+    """/setrate done: the rate, its change since the rate before it, what it replaced."""
+    change = ""
+    if rate.change_pct is not None and before is not None:
+        change = f" ({rate.change_pct:+}% since {before.as_of:%d %b %Y})"
     line = f"💱 {rate.currency}/{rate.base} = {rate.value}{change} as of {rate.as_of:%d %b %Y}."
     if replaced is not None:
         line += f"\nIt replaces {replaced.value} ({escape(replaced.source)})."

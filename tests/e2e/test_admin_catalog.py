@@ -27,7 +27,7 @@ async def test_setrate_records_the_rate_with_its_change(bot: RunningBot) -> None
         "KZT", "USD", Decimal("0.00210"), Decimal("5.00"), today, f"admin:{ADMIN_ID}"
     )
     assert "KZT/USD = 0.00210" in replies.text
-    assert "+5.00%" in replies.text
+    assert f"+5.00% since {yesterday:%d %b %Y}" in replies.text
     [action] = await bot.store.admin_actions.recent(1)
     assert (action.action, action.target, action.detail) == ("setrate", f"KZT/{today}", "0.00210")
 

@@ -70,7 +70,7 @@ async def setrate(update: Update, context: Context) -> None:
         await audit.record(
             context, user_id, "setrate", target=f"{rate.currency}/{as_of}", detail=str(rate.value)
         )
-    await message.reply_text(render.rate_recorded(rate, replaced))
+    await message.reply_text(render.rate_recorded(rate, replaced, before))
 
 
 @audit.admin_only("addfestival")

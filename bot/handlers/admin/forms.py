@@ -48,8 +48,13 @@ class FestivalForm:
 
 
 def parse_post(text: str) -> PostForm:
-    """The first non-blank line is the title, the rest the body."""
+    """The first non-blank line is the title, the rest the body.
+
+    One line alone may be ``Title | body`` (for clients, and the terminal, that send one line).
+    """
     lines = text.strip().splitlines()
+    if len(lines) == 1 and " | " in lines[0]:
+        lines = [part.strip() for part in lines[0].split(" | ", 1)]
     if not lines:
         raise ValueError("an article needs a title on the first line and the body below it")
     title = " ".join(lines[0].split())
@@ -60,7 +65,10 @@ def parse_post(text: str) -> PostForm:
             f"keep it under {TITLE_LIMIT} and put the rest in the body"
         )
     if not body:
-        raise ValueError("the article has a title but no body: write the body below the title")
+        raise ValueError(
+            "the article has a title but no body: write the body below the title "
+            "(or after ' | ' on the same line)"
+        )
     return PostForm(title, body)
 
 
