@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 
 from bot.audit import REFUSAL
-from bot.render.admin import ALREADY_SENT
+from bot.render.admin import ALREADY_SENT, NOBODY
 from bot.render.news import open_button
 from tests.e2e.conftest import ADMIN_ID, Launcher, RunningBot
 from tests.emulator import SentMessage
@@ -138,12 +138,16 @@ async def test_broadcast_cancelled_sends_nothing(bot: RunningBot) -> None:
     assert not any(bot.emulator.sent(chat_id) for chat_id in SUBSCRIBERS)
 
 
-async def test_broadcast_with_bad_input_explains(bot: RunningBot) -> None:
+async def test_broadcast_with_bad_input_or_nobody_to_send_to_explains(bot: RunningBot) -> None:
     admin = bot.private(ADMIN_ID)
 
+    nobody = await admin.send("/broadcast Hello?")
+    await _subscribe(bot, *SUBSCRIBERS)
     empty = await admin.send("/broadcast   ")
     long = await admin.send("/broadcast " + "&" * 4000)
 
+    assert nobody.text == NOBODY
+    assert not nobody.last.buttons
     assert "Write the message after /broadcast" in empty.text
     assert "too long for one Telegram message" in long.text
     assert await bot.store.admin_actions.recent() == []

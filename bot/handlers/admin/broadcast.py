@@ -36,8 +36,11 @@ async def broadcast(update: Update, context: Context) -> None:
         problem = f"the message is {over} characters too long for one Telegram message"
         await message.reply_text(render.usage(problem, EXAMPLE))
         return
-    request_id = await audit.record(context, audit.user_id_of(update), REQUEST, detail=text)
     audience = await store_of(context).subscribers.count()
+    if not audience:
+        await message.reply_text(render.NOBODY)
+        return
+    request_id = await audit.record(context, audit.user_id_of(update), REQUEST, detail=text)
     preview, keyboard = render.broadcast_confirm(text, audience, request_id)
     await message.reply_text(preview, reply_markup=keyboard)
 
