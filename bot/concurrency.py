@@ -11,13 +11,13 @@ from telegram.ext import BaseUpdateProcessor
 
 from bot.update_log import logged
 
-# Updates handled at once. A Bot API call takes 20-300 ms from a real server, so handling one
-# update at a time would cap the bot at a few replies per second for all chats together, while
-# Telegram lets a bot send about 30 messages per second: 8 updates in flight reach that even at
-# 250 ms per call. More would only cost CPU: httpx's connection pool checks every pooled
-# connection on each request (measured in bench/bench_commands.py: 16 in flight cost ~0.6 ms
-# more CPU per update than 8 when the Bot API answers instantly).
-WORKERS = 8
+# Updates handled at once. A Bot API call takes 20-100 ms from a well-placed server, so handling
+# one update at a time would cap the bot at 10-50 replies per second for all chats together;
+# Telegram itself lets a bot send about 30 messages per second, which 4 updates in flight reach
+# up to ~130 ms per call. More would mostly cost CPU: httpx's pool checks every pooled connection
+# on each request (bench/bench_commands.py, Bot API answering at once: CPU per update grows from
+# ~1.4 ms sequential to ~1.5 ms with 4 in flight, ~1.8 ms with 8, ~2.2 ms with 16).
+WORKERS = 4
 # Updates admitted at once, most of them waiting for their chat's turn or for a worker.
 MAX_PENDING = 1024
 

@@ -16,6 +16,7 @@ import re
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -304,6 +305,10 @@ async def chat(
     interactive = stdin.isatty()
     console = ConsoleChat(user_id=user_id, out=stdout, ansi=stdout.isatty())
     application = build_application(settings, request=ConsoleRequest(console), rate_limiter=False)
+    # The application is initialised but never started: no polling, and no jobs (digests must
+    # not go out from a terminal session). PTB warns that tasks of non-blocking handlers are then
+    # not awaited on shutdown; they still run on this loop, and the warning would only confuse.
+    warnings.filterwarnings("ignore", "Tasks created via `Application.create_task`")
     await application.initialize()
     try:
         if application.post_init:

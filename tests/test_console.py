@@ -58,6 +58,7 @@ async def test_latest_then_more_by_label_then_open_by_number(tmp_path: Path) -> 
     assert all(title in page_two for title in second)
     assert "[1]" in page_two
     assert second[0] in opened  # button 1 of the newest keyboard opens the first article shown
+    assert result.stderr == ""  # no warnings or log noise in a normal session
     assert "<b>" not in out  # HTML rendered, not shown raw
     assert "\x1b[" not in out  # no ANSI codes when stdout is not a terminal
 
