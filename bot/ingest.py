@@ -99,19 +99,30 @@ async def ingest(store: Store, paths: Iterable[Path]) -> IngestReport:
     for path in festival_files:
         report.files.append(await _ingest_festivals(store, path))
 
-    parsed: list[tuple[Path, Page]] = []
-    for path in page_files:
-        try:
-            parsed.append((path, await asyncio.to_thread(read_page, path)))
-        except PageError as error:
-            report.files.append(FileReport(path, error=str(error)))
+    parsed, failed = await asyncio.to_thread(_read_pages, page_files)
+    report.files.extend(failed)
     # Oldest page first and each page bottom-up, so that newer articles get higher ids;
     # undated pages (single articles) last, so a dated copy of the same article wins.
     parsed.sort(key=lambda item: (item[1].date is None, item[1].date or date.min, item[0]))
-    finder = MentionFinder(await store.festivals.all())
+    festivals = await store.festivals.all()
+    finder = MentionFinder(festivals)
+    names = {festival.id: festival.name for festival in festivals}
     for path, page in parsed:
-        report.files.append(await _ingest_page(store, finder, path, page))
+        report.files.append(await _ingest_page(store, finder, names, path, page))
     return report
+
+
+def _read_pages(paths: list[Path]) -> tuple[list[tuple[Path, Page]], list[FileReport]]:
+    """Parse every page; those that cannot be read become error reports."""
+    parsed, failed = [], []
+    for path in paths:
+        try:
+            parsed.append((path, read_page(path)))
+        except PageError as error:
+            failed.append(FileReport(path, error=str(error)))
+        except OSError as error:
+            failed.append(FileReport(path, error=f"{path.name}: {error.strerror or error}"))
+    return parsed, failed
 
 
 async def _ingest_festivals(store: Store, path: Path) -> FileReport:
@@ -128,37 +139,42 @@ async def _ingest_festivals(store: Store, path: Path) -> FileReport:
     return report
 
 
-async def _ingest_page(store: Store, finder: MentionFinder, path: Path, page: Page) -> FileReport:
+async def _ingest_page(
+    store: Store, finder: MentionFinder, names: dict[int, str], path: Path, page: Page
+) -> FileReport:
     report = FileReport(path, page_date=page.date)
-    names = {festival.id: festival.name for festival in await store.festivals.all()}
     source = f"seed:{path.name}"
+    items = page.articles[::-1]  # bottom-up: the top article, the newest, gets the highest id
+    news = [
+        NewArticle(item.title, item.body, source, item.truncated, seen_on=page.date)
+        for item in items
+    ]
+    rates = []
+    for ticker in page.rates:
+        assert page.date is not None, "the parser refuses rates without a page date"
+        rates.append(
+            Rate(ticker.currency, ticker.base, ticker.value, ticker.change_pct, page.date, source)
+        )
     async with store.transaction():
-        for item in reversed(page.articles):
-            new = NewArticle(
-                title=item.title,
-                body=item.body,
-                truncated=item.truncated,
-                source=source,
-                seen_on=page.date,
-            )
-            article_id, outcome = await store.articles.add(new)
-            linked: list[int] = []
-            if outcome is not AddOutcome.SKIPPED:
-                linked = finder.find(item.title, item.body)
-                await store.articles.link_festivals(article_id, linked)
-            report.articles.append(
-                ArticleResult(article_id, item.title, outcome, tuple(names[i] for i in linked))
-            )
-        report.articles.reverse()
-        for ticker in page.rates:
-            assert page.date is not None, "the parser refuses rates without a page date"
-            rate = Rate(
-                ticker.currency, ticker.base, ticker.value, ticker.change_pct, page.date, source
-            )
-            if await store.rates.add(rate):
+        added = await store.articles.add_many(news)
+        links = [
+            [] if outcome is AddOutcome.SKIPPED else finder.find(item.title, item.body)
+            for item, (_, outcome) in zip(items, added, strict=True)
+        ]
+        await store.articles.link_many(
+            (article_id, festival_id)
+            for (article_id, _), festival_ids in zip(added, links, strict=True)
+            for festival_id in festival_ids
+        )
+        for rate, stored in zip(rates, await store.rates.add_many(rates), strict=True):
+            if stored:
                 report.rates_added.append(rate)
             else:
                 report.rates_skipped += 1
+        report.articles = [
+            ArticleResult(article_id, item.title, outcome, tuple(names[i] for i in festival_ids))
+            for item, (article_id, outcome), festival_ids in zip(items, added, links, strict=True)
+        ][::-1]
         await store.ingest_runs.record(
             str(path),
             articles_added=report.count(AddOutcome.ADDED),

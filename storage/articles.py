@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import TypeVar
 
 import aiosqlite
 
+from storage import ranking
 from storage.convert import from_date, to_date, to_datetime
 from storage.database import Database
 from storage.errors import Conflict, NotFound
@@ -20,6 +24,9 @@ from storage.models import MATCH_END, MATCH_START, Article, NewArticle, SearchHi
 # otherwise make bm25 score every one of them.
 SEARCH_CANDIDATES = 500
 SNIPPET_TOKENS = 24
+_INSERT_CHUNK = 500  # rows per INSERT statement, well under SQLite's limit of variables
+
+T = TypeVar("T")
 
 _COLUMNS = "id, title, body, truncated, url, source, seen_on, created_at"
 _A_COLUMNS = ", ".join(f"a.{column}" for column in _COLUMNS.split(", "))
@@ -63,6 +70,53 @@ def _article(row: aiosqlite.Row) -> Article:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    """What adding needs to know of an article already stored."""
+
+    id: int
+    truncated: bool
+    length: int
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What ``add_many`` will do: its outcomes, and the rows to insert and to update."""
+
+    outcomes: list[AddOutcome] = field(default_factory=list)
+    inserts: dict[str, NewArticle] = field(default_factory=dict)
+    updates: dict[str, NewArticle] = field(default_factory=dict)
+
+
+def _plan(news: Sequence[NewArticle], keys: list[str], stored: dict[str, _Stored]) -> _Plan:
+    """The outcome of adding ``news`` one by one, as rows to insert and update at once."""
+    plan = _Plan()
+    # Whether each title's body is cut, and its length, as the batch goes on.
+    bodies = {key: (found.truncated, found.length) for key, found in stored.items()}
+    for new, key in zip(news, keys, strict=True):
+        current = bodies.get(key)
+        if current is None:
+            plan.inserts[key] = new
+            plan.outcomes.append(AddOutcome.ADDED)
+        elif current[0] and (not new.truncated or len(new.body) > current[1]):
+            if key in plan.inserts:  # added earlier in this batch: insert the fuller body
+                first = plan.inserts[key]
+                plan.inserts[key] = replace(first, body=new.body, truncated=new.truncated)
+            else:
+                plan.updates[key] = new
+            plan.outcomes.append(AddOutcome.UPDATED)
+        else:
+            plan.outcomes.append(AddOutcome.SKIPPED)
+            continue
+        bodies[key] = (new.truncated, len(new.body))
+    return plan
+
+
+def _chunks(items: list[T], size: int) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 class Articles:
     """Repository of articles."""
 
@@ -71,46 +125,65 @@ class Articles:
 
     async def add(self, new: NewArticle) -> tuple[int, AddOutcome]:
         """Store an article unless one with the same title exists (a cut body is completed)."""
-        key = fingerprint(new.title)
+        [result] = await self.add_many([new])
+        return result
+
+    async def add_many(self, news: Sequence[NewArticle]) -> list[tuple[int, AddOutcome]]:
+        """``add`` each article in order, in one transaction and a few round trips."""
+        keys = [fingerprint(new.title) for new in news]
         async with self._db.transaction() as connection:
-            async with connection.execute(
-                "SELECT id, truncated, length(body) FROM articles WHERE fingerprint = ?", (key,)
-            ) as cursor:
-                existing = await cursor.fetchone()
-            if existing is None:
-                return await self._insert(connection, new, key), AddOutcome.ADDED
-            article_id, truncated, length = existing
-            if truncated and (not new.truncated or len(new.body) > length):
-                await connection.execute(
+            rows = await connection.execute_fetchall(
+                "SELECT fingerprint, id, truncated, length(body) FROM articles "
+                "WHERE fingerprint IN (SELECT value FROM json_each(?))",
+                (json.dumps(list(set(keys))),),
+            )
+            stored = {row[0]: _Stored(row[1], bool(row[2]), row[3]) for row in rows}
+            plan = _plan(news, keys, stored)
+            ids = {key: found.id for key, found in stored.items()}
+            for chunk in _chunks(list(plan.inserts.items()), _INSERT_CHUNK):
+                ids.update(await self._insert_many(connection, chunk))
+            if plan.updates:
+                await connection.executemany(
                     "UPDATE articles SET body = ?, truncated = ? WHERE id = ?",
-                    (new.body, new.truncated, article_id),
+                    [
+                        (new.body, new.truncated, stored[key].id)
+                        for key, new in plan.updates.items()
+                    ],
                 )
-                return article_id, AddOutcome.UPDATED
-            return article_id, AddOutcome.SKIPPED
+        return [(ids[key], outcome) for key, outcome in zip(keys, plan.outcomes, strict=True)]
+
+    @staticmethod
+    async def _insert_many(
+        connection: aiosqlite.Connection, items: list[tuple[str, NewArticle]]
+    ) -> dict[str, int]:
+        """Insert articles with one statement; their ids by fingerprint."""
+        values = ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(items))
+        params: list[object] = []
+        for key, new in items:
+            params += (new.title, new.body, new.truncated, new.url, new.source)
+            params += (from_date(new.seen_on), key)
+        try:
+            rows = await connection.execute_fetchall(
+                "INSERT INTO articles (title, body, truncated, url, source, seen_on, fingerprint) "
+                f"VALUES {values} RETURNING fingerprint, id",
+                params,
+            )
+        except sqlite3.IntegrityError as error:  # a url already taken
+            raise Conflict(f"article not stored: {error}") from None
+        return {row[0]: row[1] for row in rows}
 
     async def create(self, new: NewArticle) -> Article:
         """Store a new article; ``Conflict`` (with the existing id) if the title is taken."""
         key = fingerprint(new.title)
         async with self._db.transaction() as connection:
-            async with connection.execute(
+            rows = await connection.execute_fetchall(
                 "SELECT id FROM articles WHERE fingerprint = ?", (key,)
-            ) as cursor:
-                existing = await cursor.fetchone()
-            if existing is not None:
-                raise Conflict(f"article {existing[0]} has the same title", existing[0])
-            article_id = await self._insert(connection, new, key)
-        return await self.get(article_id)
-
-    @staticmethod
-    async def _insert(connection: aiosqlite.Connection, new: NewArticle, key: str) -> int:
-        async with connection.execute(
-            "INSERT INTO articles (title, body, truncated, url, source, seen_on, fingerprint) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (new.title, new.body, new.truncated, new.url, new.source, from_date(new.seen_on), key),
-        ) as cursor:
-            row = await cursor.fetchone()
-        assert row is not None
-        return int(row[0])
+            )
+            if rows:
+                existing = next(iter(rows))[0]
+                raise Conflict(f"article {existing} has the same title", existing)
+            ids = await self._insert_many(connection, [(key, new)])
+        return await self.get(ids[key])
 
     async def get(self, article_id: int) -> Article:
         """One article; ``NotFound`` if there is none with that id."""
@@ -165,32 +238,65 @@ class Articles:
         return int(await self._db.fetch_value("SELECT coalesce(max(id), 0) FROM articles"))
 
     async def search(self, words: str, limit: int = 5) -> list[SearchHit]:
-        """Articles containing every word, best first (bm25), with a snippet of the matches."""
+        """Articles containing every word, best first (BM25), with a snippet of the matches.
+
+        Only the newest ``SEARCH_CANDIDATES`` matches are ranked, so a search costs about the
+        same whether a word is in ten articles or in half a million (see storage/ranking.py).
+        """
         query = fts_query(words)
-        if query is None:
+        if query is None or limit < 1:
             return []
         rows = await self._db.fetch_all(
-            f"""
-            WITH candidates AS (
-                SELECT rowid AS id, bm25(articles_fts, 4.0, 1.0) AS score,
-                       snippet(articles_fts, -1, :start, :end, '…', :tokens) AS snippet
-                FROM articles_fts WHERE articles_fts MATCH :query
-                ORDER BY rowid DESC LIMIT :candidates
-            )
-            SELECT {_A_COLUMNS}, candidates.score, candidates.snippet
-            FROM candidates JOIN articles AS a USING (id)
-            ORDER BY candidates.score, a.id DESC LIMIT :limit
-            """,
-            {
-                "query": query,
-                "start": MATCH_START,
-                "end": MATCH_END,
-                "tokens": SNIPPET_TOKENS,
-                "candidates": SEARCH_CANDIDATES,
-                "limit": limit,
-            },
+            f"SELECT {_COLUMNS} FROM articles WHERE id IN (SELECT rowid FROM articles_fts "
+            "WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?)",
+            (query, SEARCH_CANDIDATES),
         )
-        return [SearchHit(_article(row), row["snippet"], row["score"]) for row in rows]
+        if not rows:
+            return []
+        query_terms = ranking.terms(words)
+        idfs = await self._idfs(query_terms)
+        candidates = {row["id"]: row for row in rows}
+        best = ranking.rank(
+            [ranking.Candidate(row["id"], row["title"], row["body"]) for row in rows],
+            query_terms,
+            idfs,
+        )[:limit]
+        snippets = await self._snippets(query, [article_id for _, article_id in best])
+        return [
+            SearchHit(_article(candidates[article_id]), snippets.get(article_id, ""), score)
+            for score, article_id in best
+        ]
+
+    async def _idfs(self, query_terms: list[ranking.Term]) -> list[float]:
+        """Each word's inverse document frequency, from its newest matches only."""
+        per_term = " UNION ALL ".join(
+            f"SELECT {number}, count(*), min(rowid) FROM (SELECT rowid FROM articles_fts "
+            f"WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT {SEARCH_CANDIDATES})"
+            for number in range(len(query_terms))
+        )
+        rows = await self._db.fetch_all(
+            f"SELECT -1, 0, max(id) FROM articles UNION ALL {per_term}",
+            [f'"{term.word}"' for term in query_terms],
+        )
+        stats = {row[0]: (row[1], row[2]) for row in rows}
+        last_id = stats[-1][1] or 0
+        return [
+            ranking.idf(
+                ranking.estimated_matches(*stats[number], last_id, SEARCH_CANDIDATES), last_id
+            )
+            for number in range(len(query_terms))
+        ]
+
+    async def _snippets(self, query: str, article_ids: list[int]) -> dict[int, str]:
+        """The snippet of each article, its matches marked."""
+        # CROSS JOIN keeps the ids outside: FTS5 then looks each one up instead of scanning.
+        rows = await self._db.fetch_all(
+            "SELECT ids.value, snippet(articles_fts, -1, ?, ?, '…', ?) "
+            "FROM json_each(?) AS ids CROSS JOIN articles_fts ON articles_fts.rowid = ids.value "
+            "WHERE articles_fts MATCH ?",
+            (MATCH_START, MATCH_END, SNIPPET_TOKENS, json.dumps(article_ids), query),
+        )
+        return {row[0]: row[1] for row in rows}
 
     async def mentioning(self, festival_id: int, limit: int) -> list[Article]:
         """The newest articles that name a festival."""
@@ -220,16 +326,22 @@ class Articles:
 
     async def link_festivals(self, article_id: int, festival_ids: Iterable[int]) -> None:
         """Record that an article names these festivals (links already there are kept)."""
-        ids = list(festival_ids)
+        await self.link_many((article_id, festival_id) for festival_id in festival_ids)
+
+    async def link_many(self, links: Iterable[tuple[int, int]]) -> None:
+        """Record (article id, festival id) links at once (links already there are kept)."""
+        pairs = list(links)
+        if not pairs:
+            return
         async with self._db.transaction() as connection:
             try:
                 await connection.executemany(
-                    "INSERT OR IGNORE INTO festival_mentions (festival_id, article_id) "
+                    "INSERT OR IGNORE INTO festival_mentions (article_id, festival_id) "
                     "VALUES (?, ?)",
-                    [(festival_id, article_id) for festival_id in ids],
+                    pairs,
                 )
             except sqlite3.IntegrityError:
-                raise NotFound(f"no article {article_id} or no festival among {ids}") from None
+                raise NotFound(f"no such article or festival among the links {pairs}") from None
 
     async def festival_ids(self, article_id: int) -> list[int]:
         """The festivals an article names."""

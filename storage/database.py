@@ -98,9 +98,8 @@ class Database:
             return await cursor.fetchone()
 
     async def fetch_all(self, sql: str, params: Params = ()) -> Iterable[aiosqlite.Row]:
-        """Every row of a query."""
-        async with self._connection.execute(sql, params) as cursor:
-            return await cursor.fetchall()
+        """Every row of a query (in one round trip to the connection's thread)."""
+        return await self._connection.execute_fetchall(sql, params)
 
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         """The first column of the first row, or None."""

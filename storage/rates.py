@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from storage.database import Database
 from storage.models import Rate
 
 _COLUMNS = "currency, base, value, change_pct, as_of, source"
+_INSERT_CHUNK = 500  # rows per INSERT statement, well under SQLite's limit of variables
 
 
 def _rate(row: aiosqlite.Row) -> Rate:
@@ -38,12 +40,29 @@ class Rates:
 
     async def add(self, rate: Rate) -> bool:
         """Store a rate unless that currency already has one that day; True if stored."""
-        changed = await self._db.execute(
-            f"INSERT INTO rates ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (currency, base, as_of) DO NOTHING",
-            _params(rate),
-        )
-        return changed > 0
+        [stored] = await self.add_many([rate])
+        return stored
+
+    async def add_many(self, rates: Sequence[Rate]) -> list[bool]:
+        """``add`` each rate, with one statement; whether each was stored."""
+        inserted = set()
+        async with self._db.transaction() as connection:
+            for start in range(0, len(rates), _INSERT_CHUNK):
+                chunk = rates[start : start + _INSERT_CHUNK]
+                rows = await connection.execute_fetchall(
+                    f"INSERT INTO rates ({_COLUMNS}) "
+                    f"VALUES {', '.join(['(?, ?, ?, ?, ?, ?)'] * len(chunk))} "
+                    "ON CONFLICT (currency, base, as_of) DO NOTHING "
+                    "RETURNING currency, base, as_of",
+                    [value for rate in chunk for value in _params(rate)],
+                )
+                inserted.update(tuple(row) for row in rows)
+        stored = []
+        for rate in rates:  # a second rate of the same currency and day was not stored
+            key = (rate.currency, rate.base, from_date(rate.as_of))
+            stored.append(key in inserted)
+            inserted.discard(key)
+        return stored
 
     async def set(self, rate: Rate) -> None:
         """Store a rate, replacing that currency's rate of that day."""

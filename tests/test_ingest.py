@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from bot.ingest import IngestReport, ingest
+from bot.mentions import MentionFinder
 from storage import Store
 from storage.articles import AddOutcome
+from storage.models import Festival
 from tests.conftest import SEEDS
 
 TITLES = {
@@ -241,3 +243,46 @@ async def test_a_malformed_festivals_file_names_the_file(store: Store, tmp_path:
 async def test_a_missing_path_raises(store: Store, tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="nope"):
         await ingest(store, [tmp_path / "nope"])
+
+
+def festival(festival_id: int, name: str, *aliases: str) -> Festival:
+    """A stored festival with only its names."""
+    return Festival(festival_id, name, aliases, "festival", None, None, None, None, None, "")
+
+
+FINDER = MentionFinder(
+    [
+        festival(1, "Golden Panda Awards", "Golden Panda"),
+        festival(2, "Post Space", "Post Space film camp"),
+        festival(
+            3,
+            "Eurasian Creative Guild Film Festival",
+            "Eurasian Creative Guild (ECG) Film Festival",
+        ),
+        festival(4, "Lisbon Film Festival", "Lisbon & Sintra Film Festival"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Qash at the GOLDEN panda awards in Chengdu", [1]),
+        ("the Golden\n  Panda, again", [1]),
+        ("Golden Pandas are not it", []),
+        ("a golden pandanus", []),
+        ("Post Space 2025 and the post space film camp", [2]),
+        ("a Post Spacecraft", []),
+        ("won at the Eurasian Creative Guild (ECG) Film Festival", [3]),
+        ("Lisbon & Sintra Film Festival; Golden Panda", [1, 4]),
+        ("nothing here", []),
+        ("", []),
+    ],
+)
+def test_mentions_are_whole_names_in_any_case(text: str, expected: list[int]) -> None:
+    assert FINDER.find(text) == expected
+
+
+def test_mentions_look_in_every_text() -> None:
+    assert FINDER.find("Golden Panda", "Post Space") == [1, 2]
+    assert MentionFinder([]).find("Golden Panda") == []

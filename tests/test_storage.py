@@ -102,6 +102,58 @@ async def test_a_longer_cut_body_replaces_a_shorter_one_but_not_the_reverse(
     assert (article.body, article.truncated) == ("Short and longer", True)
 
 
+async def test_add_many_does_what_add_would_one_by_one(store: Store) -> None:
+    [kept] = await add_all(store, "Already there")
+    cut_id, _ = await store.articles.add(new("Cut before", "Part...", truncated=True))
+    results = await store.articles.add_many(
+        [
+            new("First new", "One."),
+            new("Already there", "Other."),
+            new("Cut in batch", "Begins...", truncated=True),
+            new("first NEW!", "Duplicate in the batch."),
+            new("Cut in batch", "Begins and ends."),
+            new("Cut before", "Part and the rest."),
+            new("Cut before", "Part, the rest and more."),
+            new("Second new", "Two."),
+        ]
+    )
+    first, cut_in_batch, second = cut_id + 1, cut_id + 2, cut_id + 3
+    assert results == [
+        (first, AddOutcome.ADDED),
+        (kept, AddOutcome.SKIPPED),
+        (cut_in_batch, AddOutcome.ADDED),
+        (first, AddOutcome.SKIPPED),
+        (cut_in_batch, AddOutcome.UPDATED),
+        (cut_id, AddOutcome.UPDATED),
+        (cut_id, AddOutcome.SKIPPED),
+        (second, AddOutcome.ADDED),
+    ]
+    completed = await store.articles.get(cut_in_batch)
+    assert (completed.title, completed.body, completed.truncated) == (
+        "Cut in batch",
+        "Begins and ends.",
+        False,
+    )
+    assert (await store.articles.get(cut_id)).body == "Part and the rest."
+    assert (await store.articles.get(first)).body == "One."
+    assert await store.articles.count() == 5
+    assert await store.articles.add_many([]) == []
+
+
+async def test_add_many_gives_ids_in_order(store: Store) -> None:
+    results = await store.articles.add_many([new(f"Title {n}") for n in range(1200)])
+    ids = [article_id for article_id, _ in results]
+    assert ids == list(range(1, 1201))
+    assert (await store.articles.get(ids[-1])).title == "Title 1199"
+
+
+async def test_a_taken_url_is_a_conflict(store: Store) -> None:
+    await store.articles.add(new("One", url="https://example.org/a"))
+    with pytest.raises(Conflict, match="url"):
+        await store.articles.add(new("Two", url="https://example.org/a"))
+    assert await store.articles.count() == 1
+
+
 async def test_create_refuses_a_taken_title_naming_the_existing_article(store: Store) -> None:
     created = await store.articles.create(new("Netflix picks La Tregua", "Body."))
     assert (created.title, created.body) == ("Netflix picks La Tregua", "Body.")
@@ -369,6 +421,18 @@ async def test_mentions_link_articles_to_festivals(store: Store) -> None:
     assert await store.articles.mentioning(bishkek.id, 5) == []
 
 
+async def test_link_many_links_several_articles_at_once(store: Store) -> None:
+    panda, _ = await store.festivals.upsert(PANDA)
+    bishkek, _ = await store.festivals.upsert(BISHKEK)
+    first, second = await add_all(store, "One", "Two")
+    await store.articles.link_many([(first, panda.id), (second, panda.id), (second, bishkek.id)])
+    await store.articles.link_many([(first, panda.id)])
+    await store.articles.link_many([])
+    assert await store.articles.festival_ids(first) == [panda.id]
+    assert await store.articles.festival_ids(second) == sorted([panda.id, bishkek.id])
+    assert [a.id for a in await store.articles.mentioning(panda.id, 5)] == [second, first]
+
+
 async def test_a_link_to_an_unknown_festival_is_refused(store: Store) -> None:
     [article_id] = await add_all(store, "Lonely")
     with pytest.raises(NotFound, match="12345"):
@@ -388,6 +452,35 @@ async def test_add_keeps_one_rate_per_currency_and_day(store: Store) -> None:
         (Decimal("0.01144"), 13),
         (Decimal("0.01143"), 7),
     ]
+
+
+async def test_add_many_tells_which_rates_were_stored(store: Store) -> None:
+    await store.rates.add(rate("KZT", "0.00202", 7))
+    stored = await store.rates.add_many(
+        [
+            rate("KGS", "0.01143", 7),
+            rate("KZT", "0.003", 7),
+            rate("KGS", "0.5", 7),  # the same currency and day twice: the first wins
+            rate("KGS", "0.01144", 13),
+        ]
+    )
+    assert stored == [True, False, False, True]
+    assert [(r.value, r.as_of.day) for r in await store.rates.history("KGS")] == [
+        (Decimal("0.01144"), 13),
+        (Decimal("0.01143"), 7),
+    ]
+    assert [r.value for r in await store.rates.history("KZT")] == [Decimal("0.00202")]
+    assert await store.rates.add_many([]) == []
+
+
+async def test_add_many_takes_more_rates_than_one_statement_can(store: Store) -> None:
+    start = date(2000, 1, 1)
+    many = [
+        Rate("KGS", "USD", Decimal(f"0.{n:05d}1"), None, start + timedelta(days=n), "t")
+        for n in range(1500)
+    ]
+    assert await store.rates.add_many(many) == [True] * 1500
+    assert len(await store.rates.history("KGS", limit=2000)) == 1500
 
 
 async def test_set_replaces_the_rate_of_that_day(store: Store) -> None:

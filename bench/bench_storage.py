@@ -1,0 +1,267 @@
+"""Storage benchmark: ingest rate, latency of "latest 5" and of searches, bytes per article.
+
+    python bench/bench_storage.py [--sizes 10000 100000 1000000] [--ingest 10000] [--runs 200]
+
+The ingest rate comes from the real ``bot.ingest.ingest`` over generated seed-format pages. The
+databases for the latency figures are built in bulk (same schema, triggers and FTS index) and
+cached under ``bench/out/``; ``--rebuild`` builds them again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import shutil
+import sqlite3
+import sys
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from datetime import timedelta
+from itertools import islice
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from pages import (  # noqa: E402
+    BODY_WORDS,
+    FIRST_DAY,
+    HALF,
+    PER_PAGE,
+    RUSSIAN_HALF,
+    Corpus,
+    names_of,
+    write_pages,
+)
+
+from bot.ingest import ingest  # noqa: E402
+from storage import Store  # noqa: E402
+from storage.articles import SEARCH_CANDIDATES, fingerprint  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+FESTIVALS = ROOT / "seeds" / "festivals.toml"
+BUILD_CHUNK = 20_000
+
+
+async def ingest_rate(count: int, words: tuple[int, int]) -> dict[str, float]:
+    """Articles per second (wall clock and CPU) of a first ingest and of a repeated one."""
+    pages = OUT / f"pages-{count}-{words[0]}-{words[1]}"
+    if not (pages / "done").exists():
+        shutil.rmtree(pages, ignore_errors=True)
+        write_pages(pages, iter(Corpus(count, words=words)))
+        (pages / "done").touch()
+    database = OUT / "ingest.db"
+    for leftover in OUT.glob("ingest.db*"):
+        leftover.unlink()
+    store = await Store.open(database)
+    rates = {}
+    try:
+        for run in ("first run", "repeated run"):
+            wall, cpu = time.perf_counter(), time.process_time()
+            report = await ingest(store, [FESTIVALS, pages])
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            assert not report.errors, report.errors[:3]
+            total = sum(len(file.articles) for file in report.files)
+            rates[f"{run}, wall"] = total / wall
+            rates[f"{run}, CPU"] = total / cpu
+        rates["stored"] = await store.articles.count()
+    finally:
+        await store.close()
+    return rates
+
+
+def build(size: int, path: Path) -> None:
+    """A database of ``size`` generated articles, inserted in bulk through the real schema."""
+    for leftover in path.parent.glob(path.name + "*"):
+        leftover.unlink()
+    asyncio.run(_migrate(path))
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("PRAGMA synchronous = OFF")
+    connection.execute("PRAGMA cache_size = -400000")
+    rows = (
+        (
+            article.title,
+            article.body,
+            article.truncated,
+            "bench",
+            (FIRST_DAY + timedelta(days=index // PER_PAGE)).isoformat(),
+            fingerprint(article.title),
+        )
+        for index, article in enumerate(Corpus(size))
+    )
+    started = time.perf_counter()
+    while chunk := list(islice(rows, BUILD_CHUNK)):
+        connection.execute("BEGIN")
+        connection.executemany(
+            "INSERT OR IGNORE INTO articles (title, body, truncated, source, seen_on, fingerprint)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            chunk,
+        )
+        connection.execute("COMMIT")
+        done = connection.execute("SELECT max(id) FROM articles").fetchone()[0]
+        print(f"\r  building {path.name}: {done:,} articles", end="", file=sys.stderr)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    print(f" in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+
+
+async def _migrate(path: Path) -> None:
+    store = await Store.open(path)
+    await store.close()
+
+
+def database_for(size: int, rebuild: bool) -> Path:
+    """The cached database of ``size`` articles, built if need be."""
+    path = OUT / f"articles-{size}.db"
+    marker = path.with_suffix(".done")
+    if rebuild or not marker.exists():
+        marker.unlink(missing_ok=True)
+        build(size, path)
+        marker.touch()
+    return path
+
+
+def search_kinds(size: int) -> dict[str, Callable[[random.Random], str]]:
+    """Query makers by kind; rare words are the generated people's names."""
+
+    def rare(rng: random.Random) -> str:
+        return names_of(rng.randrange(size), size)[0]
+
+    return {
+        "search rare word": rare,
+        "search common word": lambda rng: rng.choice(HALF),
+        "search Cyrillic word": lambda _: RUSSIAN_HALF,
+        "search 2 rare words": lambda rng: " ".join(names_of(rng.randrange(size), size)),
+        "search rare + common": lambda rng: f"{rare(rng)} {rng.choice(HALF)}",
+        "search 2 common words": lambda rng: " ".join(HALF),
+        "search 'the film'": lambda _: "the film",
+    }
+
+
+Samples = dict[str, list[float]]  # "wall" and "cpu" milliseconds of each call
+
+
+async def timed(call: Callable[[], Awaitable[object]], runs: int) -> Samples:
+    """Milliseconds (wall clock and this process's CPU) of ``runs`` calls, after a warm-up."""
+    for _ in range(3):
+        await call()
+    samples: Samples = {"wall": [], "cpu": []}
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        await call()
+        samples["wall"].append((time.perf_counter() - wall) * 1000)
+        samples["cpu"].append((time.process_time() - cpu) * 1000)
+    return samples
+
+
+async def latencies(path: Path, size: int, runs: int) -> tuple[dict[str, Samples], int]:
+    """Latency samples of each kind of read on the database at ``path``; its article count."""
+    store = await Store.open(path)
+    results: dict[str, Samples] = {}
+    try:
+        rng = random.Random(7)
+        results["latest 5"] = await timed(lambda: store.articles.latest(5), runs)
+        last = await store.articles.last_id()
+        results["latest 5, deep page"] = await timed(
+            lambda: store.articles.latest(5, before_id=rng.randint(1, last)), runs
+        )
+        for kind, make in search_kinds(size).items():
+
+            def search(make: Callable[[random.Random], str] = make) -> Awaitable[object]:
+                return store.articles.search(make(rng), 5)
+
+            results[kind] = await timed(search, runs)
+        count = await store.articles.count()
+    finally:
+        await store.close()
+    return results, count
+
+
+def percentile(samples: list[float], share: float) -> float:
+    """The ``share`` quantile of the samples."""
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def size_of(path: Path) -> int:
+    """Bytes of the database and its WAL."""
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
+
+
+def table(rows: list[list[str]]) -> Iterator[str]:
+    """Rows as an aligned text table, the first row a header."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for number, row in enumerate(rows):
+        yield "  ".join(
+            cell.ljust(width) if i == 0 else cell.rjust(width)
+            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
+        )
+        if number == 0:
+            yield "  ".join("-" * width for width in widths)
+
+
+def main() -> None:
+    """Run the benchmark and print its tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--ingest", type=int, default=10_000, help="articles for the ingest rate")
+    parser.add_argument(
+        "--words",
+        type=int,
+        nargs=2,
+        default=BODY_WORDS,
+        metavar=("MIN", "MAX"),
+        help="body length of the ingested articles, in words",
+    )
+    parser.add_argument("--runs", type=int, default=200, help="calls per latency figure")
+    parser.add_argument("--rebuild", action="store_true", help="rebuild the cached databases")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    python = sys.version.split()[0]
+    print(f"SQLite {sqlite3.sqlite_version}, Python {python}, {os.cpu_count()} CPUs")
+
+    if args.ingest:
+        rates = asyncio.run(ingest_rate(args.ingest, tuple(args.words)))
+        print(
+            f"\nIngest through bot.ingest.ingest ({rates.pop('stored'):,.0f} articles stored, "
+            f"{PER_PAGE} per page, bodies of {args.words[0]}-{args.words[1]} words), "
+            "articles/s (target >= 5,000):"
+        )
+        for label, rate in rates.items():
+            print(f"  {label:20} {rate:8,.0f}")
+        print("  (CPU: per second of this process's CPU time, whatever else the machine runs)")
+
+    if not args.sizes:
+        return
+    figures: dict[int, dict[str, Samples]] = {}
+    bytes_per_article: dict[int, float] = {}
+    megabytes: dict[int, float] = {}
+    for size in args.sizes:
+        path = database_for(size, args.rebuild)
+        figures[size], count = asyncio.run(latencies(path, size, args.runs))
+        bytes_per_article[size] = size_of(path) / count
+        megabytes[size] = size_of(path) / 2**20
+
+    print(
+        f"\nLatency in ms, p50 / p99 of {args.runs} calls; search ranks the newest "
+        f"{SEARCH_CANDIDATES} matches.\nTargets at 1M: latest 5 p99 <= 5, worst search p99 <= 50."
+    )
+    for clock, title in (("wall", "wall clock"), ("cpu", "CPU time of this process")):
+        rows = [[title, *(f"{size:,} articles" for size in args.sizes)]]
+        for kind in next(iter(figures.values())):
+            cells = []
+            for size in args.sizes:
+                samples = figures[size][kind][clock]
+                cells.append(f"{percentile(samples, 0.5):.2f} / {percentile(samples, 0.99):.2f}")
+            rows.append([kind, *cells])
+        print("\n" + "\n".join(table(rows)))
+    rows = [["database", *(f"{size:,} articles" for size in args.sizes)]]
+    rows.append(["bytes per article", *(f"{bytes_per_article[s]:,.0f}" for s in args.sizes)])
+    rows.append(["size", *(f"{megabytes[s]:,.0f} MiB" for s in args.sizes)])
+    print("\n" + "\n".join(table(rows)))
+
+
+if __name__ == "__main__":
+    main()
