@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import build_parser
+from bot.cli import build_parser, main
 from tests.conftest import SEEDS
 
 ROOT = SEEDS.parent
@@ -59,48 +59,61 @@ def test_ingest_seeds_then_again(tmp_path: Path) -> None:
     assert "0 festivals added, 9 already known" in second.stdout
 
 
-def test_a_bad_page_exits_1_naming_file_and_line(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.txt"
-    bad.write_text("• KGS/USD = 0.01 0%\n• KZT/USD = oops\n01 March 2026\n", "utf-8")
-    result = filmnews("ingest", str(bad), cwd=tmp_path, FILMNEWS_DATABASE=str(tmp_path / "f.db"))
-    assert result.returncode == 1
-    assert "bad.txt:2:" in result.stderr
-    assert "nothing written" in result.stderr
+@pytest.fixture
+def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No filmnews variables set, the working directory a temporary one (so no .env)."""
+    for key in list(os.environ):
+        if key.startswith(("FILMNEWS_", "TELEGRAM_")):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FILMNEWS_DATABASE", str(tmp_path / "f.db"))
+    return tmp_path
 
 
-def test_a_missing_path_exits_1(tmp_path: Path) -> None:
-    result = filmnews(
-        "ingest", str(tmp_path / "absent"), cwd=tmp_path, FILMNEWS_DATABASE=str(tmp_path / "f.db")
-    )
-    assert result.returncode == 1
-    assert "absent: no such file or folder" in result.stderr
-
-
-@pytest.mark.parametrize(
-    ("variable", "value"),
-    [
-        ("FILMNEWS_TIMEZONE", "Mars/Base"),
-        ("FILMNEWS_ADMIN_IDS", "12,x"),
-        ("FILMNEWS_DIGEST_TIME", "25:00"),
-    ],
-)
-def test_bad_configuration_exits_2_with_one_line(
-    tmp_path: Path, variable: str, value: str
+def test_a_bad_page_exits_1_naming_file_and_line(
+    clean_env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    result = filmnews("ingest", str(SEEDS), cwd=tmp_path, **{variable: value})
+    bad = clean_env / "bad.txt"
+    bad.write_text("• KGS/USD = 0.01 0%\n• KZT/USD = oops\n01 March 2026\n", "utf-8")
+    assert main(["ingest", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.txt:2:" in err
+    assert "nothing written" in err
+
+
+def test_a_missing_path_exits_1(clean_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", str(clean_env / "absent")]) == 1
+    assert "absent: no such file or folder" in capsys.readouterr().err
+
+
+def test_bad_configuration_exits_2_with_one_line(tmp_path: Path) -> None:
+    result = filmnews("ingest", str(SEEDS), cwd=tmp_path, FILMNEWS_TIMEZONE="Mars/Base")
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
-    assert variable in line
+    assert line == (
+        "filmnews: bad configuration: FILMNEWS_TIMEZONE: "
+        "'Mars/Base' is not a time zone name like Asia/Bishkek"
+    )
     assert result.stdout == ""
     assert not (tmp_path / "data").exists()  # nothing was opened
 
 
-def test_a_bad_variable_in_dot_env_is_named_too(tmp_path: Path) -> None:
-    (tmp_path / ".env").write_text("FILMNEWS_LOG_LEVEL=CHATTY\n", "utf-8")
-    result = filmnews("ingest", str(SEEDS), cwd=tmp_path)
-    assert result.returncode == 2
-    [line] = result.stderr.strip().splitlines()
-    assert "FILMNEWS_LOG_LEVEL" in line
+@pytest.mark.parametrize(
+    ("line", "variable"),
+    [
+        ("FILMNEWS_ADMIN_IDS=12,x", "FILMNEWS_ADMIN_IDS"),
+        ("FILMNEWS_DIGEST_TIME=25:00", "FILMNEWS_DIGEST_TIME"),
+        ("FILMNEWS_LOG_LEVEL=CHATTY", "FILMNEWS_LOG_LEVEL"),
+    ],
+)
+def test_a_bad_variable_in_dot_env_exits_2_naming_it(
+    clean_env: Path, capsys: pytest.CaptureFixture[str], line: str, variable: str
+) -> None:
+    (clean_env / ".env").write_text(line + "\n", "utf-8")
+    assert main(["ingest", str(SEEDS)]) == 2
+    [message] = capsys.readouterr().err.strip().splitlines()
+    assert message.startswith(f"filmnews: bad configuration: {variable}: ")
+    assert not (clean_env / "f.db").exists()
 
 
 def parser_commands() -> set[str]:
