@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import random
@@ -28,8 +29,8 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -58,58 +59,103 @@ from tests.emulator import BotApiEmulator, polling  # noqa: E402
 SEEDS = ROOT / "seeds"
 Params = dict[str, Any]
 
-COMMON = ["film", "festival", "cinema", "director", "premiere", "Central", "Asia", "award"]
-RARE = ["snowleopard", "okeev", "tregua", "chengdu", "мерген", "кинофестиваль"]
-WORDS = [
-    f"{a}{b}"
-    for a in ("ka", "zu", "mir", "tol", "bek", "sar", "dun", "ol")
-    for b in ("an", "ek", "ir", "on", "ul", "ash", "ov", "ai", "im", "et", "us", "or")
-]
+
+@dataclass(frozen=True)
+class Corpus:
+    """Generated articles and the words to search them for."""
+
+    name: str
+    articles: Callable[[int], Iterator[NewArticle]]
+    common: str  # in about half of the articles
+    two_common: str
+    rare: Callable[[int, random.Random], str]  # in a handful of articles
 
 
-# ---- data ---------------------------------------------------------------------------------
+def _pages_corpus() -> Corpus | None:
+    """H-storage's realistic generator (bench/pages.py), when it is there."""
+    try:
+        from bench import pages
+    except ImportError:
+        return None
 
+    def articles(count: int) -> Iterator[NewArticle]:
+        for index, made in enumerate(pages.Corpus(count)):
+            yield NewArticle(
+                title=made.title,
+                body=made.body,
+                truncated=made.truncated,
+                source="bench:pages",
+                seen_on=pages.FIRST_DAY + timedelta(days=index // pages.PER_PAGE),
+            )
 
-def _article(rng: random.Random, serial: int) -> NewArticle:
-    words = [rng.choice(WORDS) for _ in range(60)]
-    for _ in range(4):
-        words[rng.randrange(60)] = rng.choice(COMMON)
-    if rng.random() < 0.5:
-        words[rng.randrange(60)] = "film"  # a word half of all articles contain
-    if rng.random() < 0.001:
-        words[rng.randrange(60)] = rng.choice(RARE)
-    title = " ".join(rng.choice(WORDS).capitalize() for _ in range(6)) + f" No. {serial}"
-    return NewArticle(
-        title=title,
-        body=" ".join(words).capitalize() + ".",
-        source="bench:generated",
-        seen_on=date(2020, 1, 1) + timedelta(days=serial % 2000),
+    return Corpus(
+        "bench/pages.py",
+        articles,
+        common="premiere",
+        two_common="premiere cinema",
+        rare=lambda count, rng: pages.names_of(rng.randrange(count), count)[0],
     )
 
 
-async def build_database(path: Path, count: int) -> float:
+_SYLLABLES = ("ka", "zu", "mir", "tol", "bek", "sar", "dun", "ol")
+_ENDINGS = ("an", "ek", "ir", "on", "ul", "ash", "ov", "ai", "im", "et", "us", "or")
+_WORDS = [a + b for a in _SYLLABLES for b in _ENDINGS]
+_COMMON = ["film", "festival", "cinema", "director", "premiere", "award"]
+
+
+def _inline_corpus() -> Corpus:
+    """A simple generator: 60-word bodies, ``film`` in half of them, one rare word per 1000."""
+
+    def articles(count: int) -> Iterator[NewArticle]:
+        rng = random.Random(7)
+        for serial in range(count):
+            words = [rng.choice(_WORDS) for _ in range(60)]
+            for _ in range(4):
+                words[rng.randrange(60)] = rng.choice(_COMMON)
+            if rng.random() < 0.5:
+                words[rng.randrange(60)] = "film"
+            if serial % 1000 == 0:
+                words[rng.randrange(60)] = f"rare{serial // 1000}"
+            yield NewArticle(
+                title=" ".join(rng.choice(_WORDS).capitalize() for _ in range(6)) + f" {serial}",
+                body=" ".join(words).capitalize() + ".",
+                source="bench:inline",
+                seen_on=date(2020, 1, 1) + timedelta(days=serial % 2000),
+            )
+
+    return Corpus(
+        "inline",
+        articles,
+        common="film",
+        two_common="film festival",
+        rare=lambda count, rng: f"rare{rng.randrange(max(count // 1000, 1))}",
+    )
+
+
+async def build_database(path: Path, corpus: Corpus, count: int) -> float:
     """Fill a database with ``count`` generated articles; seconds taken."""
     started = time.perf_counter()
-    rng = random.Random(7)
     store = await Store.open(path)
     try:
-        for batch in range(0, count, 2000):
+        articles = corpus.articles(count)
+        while batch := list(itertools.islice(articles, 2000)):
             async with store.transaction():
-                for serial in range(batch, min(batch + 2000, count)):
-                    await store.articles.add(_article(rng, serial))
+                for article in batch:
+                    await store.articles.add(article)
     finally:
         await store.close()
     return time.perf_counter() - started
 
 
-async def database(count: int, fresh: bool) -> Path:
+async def database(corpus: Corpus, count: int, fresh: bool) -> Path:
     """The cached database of ``count`` articles, built if need be."""
-    path = Path(tempfile.gettempdir()) / f"filmnews-bench-{count}.db"
+    tag = "pages" if corpus.name.startswith("bench") else "inline"
+    path = Path(tempfile.gettempdir()) / f"filmnews-bench-{tag}-{count}.db"
     if fresh or not path.exists():
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)  # noqa: ASYNC240 - set-up, not timed
-        seconds = await build_database(path, count)
-        print(f"generated {count:,} articles in {seconds:.1f} s ({count / seconds:,.0f}/s)")
+        seconds = await build_database(path, corpus, count)
+        print(f"generated {count:,} articles ({corpus.name}) in {seconds:.1f} s")
     return path
 
 
@@ -200,7 +246,7 @@ def percentile(samples: list[float], q: int) -> float:
     return statistics.quantiles(samples, n=100, method="inclusive")[q - 1]
 
 
-async def latency(settings: Settings, samples: int, article_count: int) -> bool:
+async def latency(settings: Settings, corpus: Corpus, samples: int, article_count: int) -> bool:
     """Print p50/p99 per command; True when every p99 is within target."""
     request = RecordingRequest()
     # AIORateLimiter stays in the path; its limits are lifted so it never sleeps here.
@@ -227,9 +273,9 @@ async def latency(settings: Settings, samples: int, article_count: int) -> bool:
         ("/latest", text("/latest")),
         ("/latest 20", text("/latest 20")),
         ("/article ID (random)", text(lambda: f"/article {rng.randrange(1, article_count)}")),
-        ("/search one rare word", text(lambda: f"/search {rng.choice(RARE)}")),
-        ("/search film (half of all)", text("/search film")),
-        ("/search two common words", text("/search film festival")),
+        ("/search one rare word", text(lambda: f"/search {corpus.rare(article_count, rng)}")),
+        (f"/search {corpus.common} (half of all)", text(f"/search {corpus.common}")),
+        ("/search two common words", text(f"/search {corpus.two_common}")),
         ("/search no match", text("/search zzzzqqq")),
         ("/festival bishkek", text("/festival bishkek")),
         ("/festival eurasian (choice)", text("/festival eurasian")),
@@ -441,10 +487,11 @@ async def main() -> int:
     if args.serve_emulator:
         await serve_emulator()
         return 0
-    cached = await database(args.articles, args.fresh)
+    corpus = _pages_corpus() or _inline_corpus()
+    cached = await database(corpus, args.articles, args.fresh)
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(database=working_copy(cached, Path(folder)), seeds=SEEDS)
-        fast = await latency(settings, args.samples, args.articles)
+        fast = await latency(settings, corpus, args.samples, args.articles)
         settings = replace(settings, database=working_copy(cached, Path(folder)))
         quick = await throughput(settings, args.updates, args.chats, args.rounds)
     print("\ntargets:", "met" if fast and quick else "MISSED")
