@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -293,3 +295,34 @@ def test_every_command_is_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [c.name for c in COMMANDS if not re.search(rf"/{c.name}\b", readme)]
     assert missing == []
+
+
+async def test_run_refuses_a_database_newer_than_it_knows(
+    tmp_path: Path, emulator: BotApiEmulator
+) -> None:
+    database = tmp_path / "newer.db"
+    with sqlite3.connect(database) as connection:
+        connection.execute("PRAGMA user_version = 999")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "FILMNEWS_"))}
+    env |= {
+        "TELEGRAM_BOT_TOKEN": emulator.token,
+        "TELEGRAM_API_URL": emulator.api_url,
+        "FILMNEWS_DATABASE": str(database),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    async with asyncio.timeout(30):
+        _, stderr = await process.communicate()
+    assert process.returncode != 0
+    message = stderr.decode()
+    assert "schema version 999" in message
+    assert "upgrade filmnews" in message
+    assert not emulator.calls("getUpdates")  # it never started polling
