@@ -42,6 +42,9 @@ new messages, or of the edits when there are none, joined by blank lines), ``rep
 Messages are :class:`tests.emulator.SentMessage`: ``.plain``, ``.text`` (HTML as sent),
 ``.buttons``, ``.button(label)``, ``.callback_data``.
 
+The bot sends through the shipped ``AIORateLimiter``: like Telegram, it holds a group to 20
+messages a minute (beyond a first burst of 20, one every 3 s), so keep group tests short.
+
 ``await bot.settle()`` waits until every update pushed so far is handled. ``bot.store`` is the
 bot's own open store (for arranging data while it runs), ``bot.app`` the Application.
 """
