@@ -45,8 +45,10 @@ class AddOutcome(StrEnum):
 
 def fingerprint(title: str) -> str:
     """A short hash of the title with case, accents, punctuation and spacing normalised."""
-    decomposed = unicodedata.normalize("NFKD", title.casefold())
-    letters = "".join(char for char in decomposed if not unicodedata.combining(char))
+    letters = title.casefold()
+    if not letters.isascii():  # ASCII has no accents to drop
+        decomposed = unicodedata.normalize("NFKD", letters)
+        letters = "".join(char for char in decomposed if not unicodedata.combining(char))
     normalised = _NOT_ALNUM.sub(" ", letters).strip()
     return hashlib.blake2b(normalised.encode(), digest_size=8).hexdigest()
 
