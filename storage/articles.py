@@ -30,8 +30,7 @@ T = TypeVar("T")
 
 _COLUMNS = "id, title, body, truncated, url, source, seen_on, created_at"
 _A_COLUMNS = ", ".join(f"a.{column}" for column in _COLUMNS.split(", "))
-# Letters and digits, as the unicode61 tokenizer splits them ("_" separates words).
-_WORD = re.compile(r"[^\W_]+")
+_WORD = ranking.WORD
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
