@@ -2,9 +2,9 @@
 
 Digests and broadcasts never go through the application's ``AIORateLimiter``: it serves requests
 first in, first out, so a reader's reply would queue behind thousands of digests. The sender has
-its own ``Bot`` (its own HTTP connections) and its own pace, and leaves a slot of that pace to
-every reader's update (``Pacer.reserve``), so that replies and digests together stay near 29
-messages a second.
+its own ``Bot`` (its own HTTP connections) and its own pace, which counts the readers' replies
+too (``bot.pacer``), so that replies go at once and replies and digests together stay under
+Telegram's limit.
 
 Each message is marked ``sending`` (committed) before its HTTP call and settled after it. A
 sender that dies (SIGKILL, power cut) leaves at most one message per lane ``sending``: the next
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
-import json
 import logging
 import os
 import time
@@ -44,6 +43,7 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
+from bot.pacer import Pacer
 from storage import Store
 from storage.outbox import OutboxMessage, OutboxState, Outgoing
 
@@ -51,8 +51,7 @@ logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 
-# Telegram allows about 30 messages a second to different chats, and one a second to one chat.
-SEND_RATE = 29.0
+# Telegram allows one message a second to one chat (and about 30 a second in all: bot.pacer).
 CHAT_GAP = 1.0
 LANES = 1  # messages in flight at once; each one may be repeated after a crash
 MAX_ATTEMPTS = 5  # network failures before a message is given up as failed
@@ -60,6 +59,7 @@ MAX_BACKOFF = 300.0
 THROTTLED_RESENDS = 5  # 429s waited out in place before the message goes back in the queue
 FETCH = 100
 _POLL = 0.25  # how often a long wait looks whether the sender should stop
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 def utc_now() -> datetime:
@@ -91,37 +91,6 @@ class SendReport:
         self.failed += other.failed
         self.uncertain += other.uncertain
         self.retrying += other.retrying
-
-
-class Pacer:
-    """Evenly spaced slots at ``rate`` a second. Slots are kept on an absolute schedule, so a
-    late wake-up does not slow the pace, and no slot is ever taken early, so any one-second
-    window holds at most ``rate`` + 1 sends."""
-
-    def __init__(self, rate: float = SEND_RATE, clock: Callable[[], float] = time.monotonic):
-        self._interval = 1.0 / rate
-        self._clock = clock
-        self._next = 0.0
-
-    async def wait(self) -> None:
-        """Wait for the next free slot and take it."""
-        now = self._clock()
-        slot = max(self._next, now)
-        self._next = slot + self._interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
-
-    def delay(self) -> float:
-        """Seconds until the next free slot."""
-        return max(0.0, self._next - self._clock())
-
-    def reserve(self) -> None:
-        """Give the next free slot to someone else (a reader's reply)."""
-        self._next = max(self._next, self._clock()) + self._interval
-
-    def hold(self, seconds: float) -> None:
-        """Take no slot for ``seconds`` (Telegram said: retry after)."""
-        self._next = max(self._next, self._clock() + seconds)
 
 
 class SenderLock:
@@ -306,19 +275,16 @@ class Sender:
     async def _send(self, message: OutboxMessage, stop: Callable[[], bool]) -> Settle:
         """Send one claimed message; return how to record its outcome."""
         outbox = self._store.outbox
-        markup = (
-            InlineKeyboardMarkup.de_json(json.loads(message.reply_markup), self._bot)
-            if message.reply_markup
-            else None
-        )
+        # The markup goes out as the JSON the outbox keeps: no round trip through PTB objects.
+        markup = {"reply_markup": message.reply_markup} if message.reply_markup else None
         for _ in range(THROTTLED_RESENDS):
             try:
                 sent = await self._bot.send_message(
                     message.chat_id,
                     message.text,
                     parse_mode=ParseMode.HTML,
-                    reply_markup=markup,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    link_preview_options=NO_PREVIEW,
+                    api_kwargs=markup,
                 )
             except RetryAfter as error:
                 wait = _seconds(error)

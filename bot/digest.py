@@ -28,9 +28,7 @@ from bot.config import Settings, parse_zone
 from bot.context import App, Context
 from bot.delivery import (
     LANES,
-    SEND_RATE,
     Clock,
-    Pacer,
     Sender,
     SenderLock,
     SendReport,
@@ -38,6 +36,7 @@ from bot.delivery import (
     sender_bot,
     utc_now,
 )
+from bot.pacer import Pacer
 from bot.render.digest import DIGEST_ARTICLES, DIGEST_FESTIVALS, digest_message
 from bot.render.festivals import order_festivals
 from storage import Store
@@ -54,8 +53,9 @@ TICK = timedelta(minutes=1)
 IDLE = 1.0  # seconds between looks at the outbox when nothing woke the sender
 LOCK_RETRY = 10.0  # seconds between tries to become the sender when another process is
 STOP_POLL = 0.05  # how soon an idle sender notices that the application stops
-# Handlers in this group run for every update before the command handlers (group 0).
-RESERVE_GROUP = -50
+# The pacer hears of every update before the command handlers (group 0) and after them all.
+FIRST_GROUP = -50
+LAST_GROUP = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,11 +173,11 @@ class DigestService:
     """The digests of one running bot: the minute job and the outbox sender beside it."""
 
     def __init__(
-        self, *, clock: Clock = utc_now, lanes: int = LANES, rate: float = SEND_RATE
+        self, *, clock: Clock = utc_now, lanes: int = LANES, pacer: Pacer | None = None
     ) -> None:
         self.clock = clock
         self.lanes = lanes
-        self.pacer = Pacer(rate)
+        self.pacer = pacer or Pacer()
         self._wake = asyncio.Event()
         self._sender: asyncio.Task[None] | None = None
 
@@ -209,9 +209,13 @@ class DigestService:
         if application.running and (self._sender is None or self._sender.done()):
             self._sender = application.create_task(self._send(application), name="outbox sender")
 
-    async def reserve(self, update: object, context: Context) -> None:
-        """Every reader's update gets a reply: keep a slot of the sending pace for it."""
-        self.pacer.reserve()
+    async def expect_reply(self, update: object, context: Context) -> None:
+        """A reader's update came in (before any handler): its reply goes before digests."""
+        await self.pacer.admit_reply()
+
+    async def replied(self, update: object, context: Context) -> None:
+        """The update's handlers are done (after every group): its reply went out."""
+        self.pacer.replied()
 
     def now(self) -> datetime:
         """The service's clock (tests replace ``clock``; the sender reads it through this)."""
@@ -273,7 +277,11 @@ class DigestService:
 
 
 async def send_due(
-    settings: Settings, *, clock: Clock = utc_now, lanes: int = LANES, rate: float = SEND_RATE
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    lanes: int = LANES,
+    pacer: Pacer | None = None,
 ) -> tuple[ComposeReport, SendReport | None]:
     """``filmnews digest --now``: queue every due digest and send the whole outbox, waiting
     out retries; the send report is None when another process holds the sender lock (it will
@@ -289,7 +297,7 @@ async def send_due(
                 logger.warning("sending again %d messages left in flight by a crash", recovered)
             totals = SendReport()
             async with sender_bot(settings, lanes) as bot:
-                sender = Sender(store, bot, clock=clock, pacer=Pacer(rate), lanes=lanes)
+                sender = Sender(store, bot, clock=clock, pacer=pacer, lanes=lanes)
                 while True:
                     totals.add(await sender.drain())
                     retry_at = await store.outbox.next_retry_at()
@@ -329,5 +337,6 @@ def register(application: App) -> DigestService:
         service.tick, interval=TICK, first=next_minute, name=JOB, data=service, job_kwargs=options
     )
     queue.run_once(service.tick, when=0, name=f"{JOB} catch-up", data=service, job_kwargs=options)
-    application.add_handler(TypeHandler(Update, service.reserve, block=False), group=RESERVE_GROUP)
+    application.add_handler(TypeHandler(Update, service.expect_reply), group=FIRST_GROUP)
+    application.add_handler(TypeHandler(Update, service.replied), group=LAST_GROUP)
     return service

@@ -11,8 +11,9 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
-from bot.delivery import MAX_ATTEMPTS, Pacer, Sender, SenderLock, enqueue
+from bot.delivery import MAX_ATTEMPTS, Sender, SenderLock, enqueue
 from bot.digest import send_due
+from bot.pacer import Pacer
 from storage import Store
 from storage.outbox import OutboxState
 from tests.emulator import TEST_TOKEN, BotApiEmulator
@@ -162,16 +163,38 @@ async def test_only_one_sender_per_database(
     assert SenderLock.beside(database).acquire()
 
 
-def test_the_pacer_spaces_slots_and_leaves_room_for_replies() -> None:
+async def test_the_pacer_spaces_sends_and_leaves_room_for_replies() -> None:
     ticks = [100.0]
-    pacer = Pacer(rate=10.0, clock=lambda: ticks[0])
+    pacer = Pacer(rate=10.0, clock=lambda: ticks[0], limit=12)
+    pacer.hold(0)  # the schedule starts now
 
+    await pacer.wait()
+    assert pacer.delay() == pytest.approx(0.1)  # evenly spaced
+    for _ in range(9):
+        ticks[0] += 0.1001
+        await pacer.wait()
+    ticks[0] += 0.1001  # 101.0: nine of our sends in the last second
     assert pacer.delay() == 0
-    pacer.reserve()  # a reader's reply takes the slot now
-    assert pacer.delay() == pytest.approx(0.1)
-    pacer.reserve()
-    assert pacer.delay() == pytest.approx(0.2)
+    await pacer.admit_reply()  # two readers' updates came in: their replies take the room
+    await pacer.admit_reply()
+    assert pacer.delay() > 0
+    pacer.replied()
+    pacer.replied()  # out; and as many more may follow them
+    assert pacer.delay() > 0
+    ticks[0] += 0.35  # three of our sends left the last second
+    assert pacer.delay() == 0
     pacer.hold(5.0)  # Telegram said: retry after 5 s
     assert pacer.delay() == pytest.approx(5.0)
     ticks[0] += 10
+    assert pacer.delay() == 0
+
+
+async def test_an_expected_reply_that_never_comes_is_forgotten() -> None:
+    ticks = [0.0]
+    pacer = Pacer(rate=2.0, clock=lambda: ticks[0], limit=3)
+    await pacer.admit_reply()
+    await pacer.admit_reply()
+
+    assert pacer.delay() > 0
+    ticks[0] += 2.5
     assert pacer.delay() == 0
