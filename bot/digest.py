@@ -49,6 +49,11 @@ logger = logging.getLogger(__name__)
 KIND = "digest"  # the outbox kind of digests; their ref is the local day
 JOB = "digest"
 COMPOSE_BATCH = 500
+# Sent messages are kept a week (for /stats and reports); the record of a digest day, which
+# keeps a chat from a second digest that day, a month (the last one shows in /settings).
+KEEP_MESSAGES = timedelta(days=7)
+KEEP_DIGESTS = timedelta(days=31)
+TIDY_EVERY = timedelta(hours=1)
 TICK = timedelta(minutes=1)
 IDLE = 1.0  # seconds between looks at the outbox when nothing woke the sender
 LOCK_RETRY = 10.0  # seconds between tries to become the sender when another process is
@@ -156,6 +161,14 @@ async def _content(
     return count, text, markup_json(markup)
 
 
+async def tidy(store: Store, now: datetime) -> None:
+    """Forget sent messages and old digest records: the outbox would grow by every text."""
+    messages = await store.outbox.prune(now - KEEP_MESSAGES)
+    records = await store.subscribers.forget_digests((now - KEEP_DIGESTS).date())
+    if messages or records:
+        logger.info("forgot %d sent messages and %d digest records", messages, records)
+
+
 async def next_digest(
     store: Store, chat_id: int, now: datetime, at: time, zone: ZoneInfo
 ) -> datetime:
@@ -180,6 +193,7 @@ class DigestService:
         self.pacer = pacer or Pacer()
         self._wake = asyncio.Event()
         self._sender: asyncio.Task[None] | None = None
+        self._tidied: datetime | None = None
 
     async def tick(self, context: Context) -> None:
         """The job: queue the digests that are due and keep the sender running."""
@@ -187,7 +201,11 @@ class DigestService:
 
     async def compose(self, application: App) -> ComposeReport:
         """Queue the digests due now and wake the sender (tests call this to skip waiting)."""
-        report = await compose_due(application.bot_data.store, self.clock())
+        store, now = application.bot_data.store, self.clock()
+        report = await compose_due(store, now)
+        if self._tidied is None or now - self._tidied >= TIDY_EVERY:
+            await tidy(store, now)
+            self._tidied = now
         if report.due:
             logger.info(
                 "digests: %d due, %d queued, %d with nothing new, %d already sent that day",
@@ -289,6 +307,7 @@ async def send_due(
     store = await Store.open(settings.database)
     try:
         composed = await compose_due(store, clock())
+        await tidy(store, clock())
         lock = SenderLock.beside(settings.database)
         if not lock.acquire():
             return composed, None

@@ -193,6 +193,14 @@ class Outbox:
             )
         )
 
+    async def prune(self, before: datetime) -> int:
+        """Forget settled messages queued before ``before`` (their texts add up); returns how
+        many. Pending and in-flight ones stay, however old."""
+        return await self._db.execute(
+            "DELETE FROM outbox WHERE not_before < ? AND state NOT IN ('pending', 'sending')",
+            (from_datetime(before),),
+        )
+
     async def get(self, kind: str, ref: str, chat_id: int) -> OutboxMessage | None:
         """One queued message, if there is one."""
         row = await self._db.fetch_one(

@@ -209,6 +209,10 @@ class Subscribers:
             row["chat_id"], date.fromisoformat(row["day"]), row["last_article_id"], row["articles"]
         )
 
+    async def forget_digests(self, before: date) -> int:
+        """Forget the digest records of days before ``before``; returns how many."""
+        return await self._db.execute("DELETE FROM digests WHERE day < ?", (from_date(before),))
+
     async def digests_on(self, day: date) -> int:
         """How many digests were recorded for one local day (sent or empty)."""
         return int(

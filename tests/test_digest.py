@@ -7,16 +7,17 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.digest import KIND, compose_due, next_digest
+from bot.digest import KIND, compose_due, next_digest, tidy
 from bot.schedule import next_after
 from storage import Store
 from storage.models import NewArticle, NewFestival, Rate
-from storage.outbox import OutboxState, Outgoing
+from storage.outbox import OutboxReport, OutboxState, Outgoing
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 DAY = date(2026, 2, 7)
 # 08:30 in Bishkek (UTC+6) on DAY.
 DUE = datetime(2026, 2, 7, 2, 30, tzinfo=UTC)
+NOW_OLD = datetime(2026, 1, 2, 2, 30, tzinfo=UTC)  # five weeks before DUE
 
 
 async def add_articles(store: Store, *titles: str) -> list[int]:
@@ -285,3 +286,20 @@ async def test_recover_requeues_what_a_dead_sender_left_in_flight(store: Store) 
     ready = await store.outbox.ready(now, 10)
     assert [m.chat_id for m in ready] == [1, 2]
     assert ready[0].attempts == 1
+
+
+async def test_tidy_forgets_old_sent_messages_and_digest_days_only(store: Store) -> None:
+    old, recent = NOW_OLD, DUE
+    await store.outbox.add("broadcast", "1", [Outgoing(1, "a"), Outgoing(2, "b")], old)
+    await store.outbox.add("broadcast", "2", [Outgoing(1, "c")], recent)
+    [sent, _] = await store.outbox.ready(old, 10)
+    await store.outbox.claim(sent.id)
+    await store.outbox.mark_sent(sent.id, 1, old)
+    await subscribe(store, 1, now=old)
+    await compose_due(store, old + timedelta(days=1))  # a digest day recorded in January
+
+    await tidy(store, DUE)
+
+    assert await store.outbox.report("broadcast", "1") == OutboxReport(pending=1)  # not sent yet
+    assert (await store.outbox.report("broadcast", "2")).pending == 1
+    assert await store.subscribers.last_digest(1) is None
