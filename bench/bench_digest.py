@@ -4,8 +4,8 @@ latency during a fan-out, memory with 100k subscribers.
     python bench/bench_digest.py [--only due,fanout,paced,readers,memory] [--paced 1000]
 
 1. due: among 100,000 subscribers (30% at the default 09:00 Asia/Almaty, the rest anywhere in
-   the day in eight zones), the minute job's query for one batch (500) and for every due one.
-   Target: ≤ 50 ms.
+   the day in eight zones), the minute job's query at a quiet minute and at 09:00 (one batch of
+   500; and, for scale, all 30,000 at once). Target: ≤ 50 ms.
 2. fanout: 10,000 due digests composed and sent by the digest sender in its own process,
    against the emulator with no rate limit and the sender's pace lifted. Target: ≥ 300/s.
 3. paced: the same with the emulator enforcing Telegram's limits (30 messages/s overall, one a
@@ -63,7 +63,8 @@ ZONES = (
     "America/New_York",
 )
 DEFAULT_AT, DEFAULT_ZONE = clock_time(9, 0), ZoneInfo("Asia/Almaty")
-REFERENCE = datetime(2026, 2, 7, tzinfo=UTC)  # "now" of the spread-out database
+# "Now" of the spread-out database: 07:59 in Almaty, an hour before the crowd at 09:00.
+REFERENCE = datetime(2026, 2, 7, 2, 59, tzinfo=UTC)
 READER_COMMANDS = ("/latest", "/rates", "/settings", "/festivals", "/search film", "/latest 3")
 
 
@@ -138,33 +139,34 @@ def bot_env(emulator: BotApiEmulator, db: Path, folder: Path) -> dict[str, str]:
 
 
 async def bench_due(folder: Path) -> bool:
-    """Time the minute job's query among 100k subscribers at the busiest minute."""
+    """Time the minute job's query among 100k subscribers, at a quiet minute and at 09:00."""
     print("\n1. picking the due subscribers among 100,000")
     db = await database(100_000, all_due=False, folder=folder)
     store = await Store.open(db)
     try:
-        busy = next_after(REFERENCE, DEFAULT_AT, DEFAULT_ZONE)
-        batch, every = [], []
-        found = 0
+        quiet, busy = REFERENCE + timedelta(minutes=1), REFERENCE + timedelta(minutes=61)
+        samples: dict[str, list[float]] = {"quiet": [], "batch": [], "all": []}
+        found: dict[str, int] = {}
         for _ in range(30):
-            started = time.perf_counter()
-            await store.subscribers.due(busy, COMPOSE_BATCH)
-            batch.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            found = len(await store.subscribers.due(busy, 1_000_000))
-            every.append(time.perf_counter() - started)
-        quiet = busy + timedelta(minutes=7)
-        started = time.perf_counter()
-        await store.subscribers.due(quiet, COMPOSE_BATCH)
-        quiet_ms = (time.perf_counter() - started) * 1000
+            for name, now, limit in (
+                ("quiet", quiet, COMPOSE_BATCH),
+                ("batch", busy, COMPOSE_BATCH),
+                ("all", busy, 1_000_000),
+            ):
+                started = time.perf_counter()
+                found[name] = len(await store.subscribers.due(now, limit))
+                samples[name].append(time.perf_counter() - started)
     finally:
         await store.close()
-    one, all_ = percentile(batch, 99) * 1000, percentile(every, 99) * 1000
-    print(f"   one batch of {COMPOSE_BATCH} at 09:00 Almaty: p99 {one:.1f} ms")
-    print(f"   all {found} due at that minute (as dataclasses): p99 {all_:.0f} ms")
-    print(f"   a quiet minute: {quiet_ms:.1f} ms")
-    ok = one <= 50
-    print(f"   target one batch ≤ 50 ms: {'met' if ok else 'MISSED'}")
+    p99 = {name: percentile(times, 99) * 1000 for name, times in samples.items()}
+    print(f"   08:00 Almaty, all {found['quiet']} due: p99 {p99['quiet']:.1f} ms")
+    print(f"   09:00 Almaty, one batch of {found['batch']}: p99 {p99['batch']:.1f} ms")
+    print(
+        f"   09:00 Almaty, all {found['all']:,} due at once (the job takes them "
+        f"{COMPOSE_BATCH} at a time): p99 {p99['all']:.0f} ms"
+    )
+    ok = max(p99["quiet"], p99["batch"]) <= 50
+    print(f"   target ≤ 50 ms per pick: {'met' if ok else 'MISSED'}")
     return ok
 
 
@@ -310,11 +312,12 @@ async def bench_memory(folder: Path) -> bool:
     print("\n5. memory of filmnews run with 100,000 subscribers, all due at start")
     db = await database(100_000, all_due=True, folder=folder)
     async with running_emulator() as emulator:
+        started = time.monotonic()
         process = await start_bot(emulator, db, folder)
         peak = 0
         try:
             watched = psutil.Process(process.pid)
-            settled_at = None
+            settled_at: float | None = None
             store = await Store.open(db)
             try:
                 while True:
@@ -331,7 +334,11 @@ async def bench_memory(folder: Path) -> bool:
                 await store.close()
         finally:
             await stop_bot(process)
-    print(f"   {queued:,} digests composed; peak resident memory {peak / 2**20:.0f} MB")
+    assert settled_at is not None
+    print(
+        f"   {queued:,} digests composed in {settled_at - started:.0f} s from start-up; "
+        f"peak resident memory {peak / 2**20:.0f} MB"
+    )
     ok = peak <= 150 * 2**20
     print(f"   target ≤ 150 MB: {'met' if ok else 'MISSED'}")
     return ok
