@@ -179,6 +179,14 @@ async def test_delete_returns_the_article_and_removes_it(store: Store) -> None:
     assert [article.id for article in await store.articles.latest(5)] == [first]
 
 
+async def test_the_id_of_a_deleted_newest_article_is_never_reused(store: Store) -> None:
+    # Digest watermarks are article ids: a reused id would hide the new article from digests.
+    _, newest = await add_all(store, "Older", "Newest, then deleted")
+    await store.articles.delete(newest)
+    (replacement,) = await add_all(store, "Posted after the delete")
+    assert replacement > newest
+
+
 # --- articles: listing --------------------------------------------------------------------------
 
 

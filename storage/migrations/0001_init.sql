@@ -1,7 +1,8 @@
 -- Articles, festivals, rates, the audit trail and the ingest log.
 
 CREATE TABLE articles (
-    id          INTEGER PRIMARY KEY,
+    -- AUTOINCREMENT: an id is never reused after a delete, so digest watermarks stay true
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     title       TEXT    NOT NULL CHECK (length(title) > 0),
     body        TEXT    NOT NULL,
     truncated   INTEGER NOT NULL DEFAULT 0 CHECK (truncated IN (0, 1)),
@@ -35,7 +36,7 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, body ON articles BEGIN
 END;
 
 CREATE TABLE festivals (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     name        TEXT    NOT NULL UNIQUE COLLATE NOCASE,
     aliases     TEXT    NOT NULL DEFAULT '[]',  -- JSON array of strings
     kind        TEXT    NOT NULL DEFAULT 'festival',
