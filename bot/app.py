@@ -101,7 +101,6 @@ async def _open(application: App) -> None:
 
 async def _close(application: App) -> None:
     """Close the store."""
-    store = application.bot_data._store
+    store = application.bot_data.release_store()
     if store is not None:
         await store.close()
-        application.bot_data.store = None

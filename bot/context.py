@@ -34,8 +34,13 @@ class BotData:
         return self._store
 
     @store.setter
-    def store(self, store: Store | None) -> None:
+    def store(self, store: Store) -> None:
         self._store = store
+
+    def release_store(self) -> Store | None:
+        """Hand over the open store, if any, for closing; the application has none after."""
+        store, self._store = self._store, None
+        return store
 
 
 Context = CallbackContext[ExtBot[None], dict, dict, BotData]  # type: ignore[type-arg]
