@@ -216,18 +216,27 @@ class Articles:
         )
         return [_article(row) for row in rows]
 
-    async def newer_than(self, article_id: int, limit: int) -> list[Article]:
-        """Articles stored after ``article_id``, newest first."""
+    async def newer_than(
+        self, article_id: int, limit: int, *, exclude: Iterable[int] = ()
+    ) -> list[Article]:
+        """Articles stored after ``article_id`` (but those in ``exclude``), newest first."""
+        skip = sorted(set(exclude))
         rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM articles WHERE id > ? ORDER BY id DESC LIMIT ?",
-            (article_id, limit),
+            f"SELECT {_COLUMNS} FROM articles WHERE id > ? "
+            f"AND id NOT IN ({', '.join('?' * len(skip))}) ORDER BY id DESC LIMIT ?",
+            (article_id, *skip, limit),
         )
         return [_article(row) for row in rows]
 
-    async def count_newer_than(self, article_id: int) -> int:
-        """How many articles were stored after ``article_id``."""
+    async def count_newer_than(self, article_id: int, *, exclude: Iterable[int] = ()) -> int:
+        """How many articles were stored after ``article_id`` (not counting ``exclude``)."""
+        skip = sorted(set(exclude))
         return int(
-            await self._db.fetch_value("SELECT count(*) FROM articles WHERE id > ?", (article_id,))
+            await self._db.fetch_value(
+                "SELECT count(*) FROM articles WHERE id > ? "
+                f"AND id NOT IN ({', '.join('?' * len(skip))})",
+                (article_id, *skip),
+            )
         )
 
     async def count(self) -> int:
