@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -72,6 +72,8 @@ class OutboxReport:
         return self.pending == 0 and self.sending == 0
 
 
+# Chat ids per query: SQLite allows 32,766 parameters; a compose batch is 500 chats.
+_MAX_PARAMS = 1000
 _COLUMNS = "id, kind, ref, chat_id, text, reply_markup, state, attempts, not_before"
 
 
@@ -200,6 +202,22 @@ class Outbox:
             "DELETE FROM outbox WHERE not_before < ? AND state NOT IN ('pending', 'sending')",
             (from_datetime(before),),
         )
+
+    async def reached(self, kind: str, chat_ids: Sequence[int]) -> dict[int, set[str]]:
+        """The refs of one kind's messages that reached, or may have reached, each of these
+        chats (any state but blocked or failed); chats with none are left out."""
+        reached: dict[int, set[str]] = {}
+        for start in range(0, len(chat_ids), _MAX_PARAMS):
+            chunk = chat_ids[start : start + _MAX_PARAMS]
+            rows = await self._db.fetch_all(
+                "SELECT chat_id, ref FROM outbox WHERE kind = ? "
+                f"AND chat_id IN ({', '.join('?' * len(chunk))}) "
+                "AND state NOT IN ('blocked', 'failed')",
+                (kind, *chunk),
+            )
+            for row in rows:
+                reached.setdefault(row["chat_id"], set()).add(row["ref"])
+        return reached
 
     async def get(self, kind: str, ref: str, chat_id: int) -> OutboxMessage | None:
         """One queued message, if there is one."""
