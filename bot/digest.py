@@ -15,12 +15,12 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import Bot, Update
+from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.ext import TypeHandler
 
 from bot import schedule
@@ -47,6 +47,9 @@ from storage.subscribers import DigestRecord, Subscriber
 logger = logging.getLogger(__name__)
 
 KIND = "digest"  # the outbox kind of digests; their ref is the local day
+# The outbox kind of "publish now" (one article to every subscriber); its ref is the article
+# id. A digest leaves out the articles already pushed to its chat this way.
+PUBLISH_KIND = "publish"
 JOB = "digest"
 COMPOSE_BATCH = 500
 # Sent messages are kept a week (for /stats and reports); the record of a digest day, which
@@ -123,18 +126,25 @@ async def _compose_batch(
             )
         )
     done = await store.subscribers.digested((p.subscriber.chat_id, p.day) for p in plans)
+    todo = [p for p in plans if (p.subscriber.chat_id, p.day) not in done]
+    pushed = await pushed_articles(
+        store, {p.subscriber.chat_id: p.subscriber.last_article_id for p in todo}
+    )
     newest = await store.articles.last_id()
-    contents: dict[tuple[int, date], tuple[int, str, str | None]] = {}
+    # Most chats share their watermark, day and (usually no) pushed articles: one content each.
+    contents: dict[tuple[int, date, frozenset[int]], tuple[int, str, str | None]] = {}
     outgoing: dict[date, list[Outgoing]] = defaultdict(list)
     records: list[DigestRecord] = []
     empty = 0
-    for plan in plans:
+    for plan in todo:
         chat_id, watermark = plan.subscriber.chat_id, plan.subscriber.last_article_id
-        if (chat_id, plan.day) in done:
-            continue
-        key = (watermark, plan.day)
+        skip = pushed.get(chat_id, frozenset())
+        key = (watermark, plan.day, skip)
         if key not in contents:
-            contents[key] = await _content(store, watermark, plan.day, rates, festivals)
+            count, text, markup = await digest_content(
+                store, watermark, plan.day, rates, festivals, exclude=skip
+            )
+            contents[key] = count, text, markup_json(markup)
         count, text, markup = contents[key]
         records.append(DigestRecord(chat_id, plan.day, max(watermark, newest), count))
         if count:
@@ -148,17 +158,50 @@ async def _compose_batch(
     return ComposeReport(len(due), len(records) - empty, empty, len(plans) - len(records))
 
 
-async def _content(
-    store: Store, watermark: int, day: date, rates: list[Rate], festivals: list[Festival]
-) -> tuple[int, str, str | None]:
-    """(how many new articles, the digest's HTML, its markup) for one watermark and day."""
-    count = await store.articles.count_newer_than(watermark)
+async def pushed_articles(
+    store: Store, watermarks: Mapping[int, int]
+) -> dict[int, frozenset[int]]:
+    """The articles after each chat's watermark (chat id → watermark) that "publish now"
+    already sent it (or may have: a timed-out send counts, a failed one does not); chats with
+    none are left out."""
+    refs = await store.outbox.reached(PUBLISH_KIND, list(watermarks))
+    pushed: dict[int, frozenset[int]] = {}
+    for chat_id, chat_refs in refs.items():
+        if newer := frozenset(i for i in map(int, chat_refs) if i > watermarks[chat_id]):
+            pushed[chat_id] = newer
+    return pushed
+
+
+async def digest_content(
+    store: Store,
+    watermark: int,
+    day: date,
+    rates: Sequence[Rate],
+    festivals: Sequence[Festival],
+    *,
+    exclude: frozenset[int] = frozenset(),
+) -> tuple[int, str, InlineKeyboardMarkup | None]:
+    """(how many new articles, the digest's HTML, its markup) for one watermark and day,
+    leaving out the ``exclude`` articles (0 and no text when nothing is left)."""
+    count = await store.articles.count_newer_than(watermark, exclude=exclude)
     if not count:
         return 0, "", None
-    articles = await store.articles.newer_than(watermark, DIGEST_ARTICLES)
+    articles = await store.articles.newer_than(watermark, DIGEST_ARTICLES, exclude=exclude)
     upcoming = order_festivals(festivals, day)[0][:DIGEST_FESTIVALS]
     text, markup = digest_message(day, articles, count, rates, upcoming)
-    return count, text, markup_json(markup)
+    return count, text, markup
+
+
+async def preview(
+    store: Store, chat_id: int, watermark: int, day: date
+) -> tuple[int, str, InlineKeyboardMarkup | None]:
+    """The digest a chat with this watermark would get on ``day`` (``/digest``): composed as
+    the minute job composes it, sending nothing and moving nothing."""
+    pushed = await pushed_articles(store, {chat_id: watermark})
+    rates, festivals = await store.rates.latest(), await store.festivals.all()
+    return await digest_content(
+        store, watermark, day, rates, festivals, exclude=pushed.get(chat_id, frozenset())
+    )
 
 
 async def tidy(store: Store, now: datetime) -> None:

@@ -10,10 +10,9 @@ from telegram import Update
 from bot import audit
 from bot.context import Context, settings_of, store_of
 from bot.digest import KIND as DIGEST_KIND
+from bot.digest import preview
 from bot.handlers.admin.common import today
 from bot.render import admin as render
-from bot.render.digest import DIGEST_ARTICLES, DIGEST_FESTIVALS, digest_message
-from bot.render.festivals import order_festivals
 
 RECENT_ACTIONS = 5
 
@@ -51,11 +50,7 @@ async def digest(update: Update, context: Context) -> None:
         ZoneInfo(subscriber.timezone) if subscriber is not None else settings_of(context).timezone
     )
     day = datetime.now(zone).date()
-    count = await store.articles.count_newer_than(watermark)
+    count, text, markup = await preview(store, message.chat_id, watermark, day)
     await message.reply_text(render.digest_note(subscribed=subscribed, new=count))
-    if not count:
-        return
-    articles = await store.articles.newer_than(watermark, DIGEST_ARTICLES)
-    upcoming = order_festivals(await store.festivals.all(), day)[0][:DIGEST_FESTIVALS]
-    text, markup = digest_message(day, articles, count, await store.rates.latest(), upcoming)
-    await message.reply_text(text, reply_markup=markup)
+    if count:
+        await message.reply_text(text, reply_markup=markup)

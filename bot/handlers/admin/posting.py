@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from bot import audit
+from bot import audit, digest
 from bot.context import Context, store_of
 from bot.handlers.admin import fanout
 from bot.handlers.admin.common import argument_text, callback_id, replace, today
@@ -14,7 +14,7 @@ from bot.render import admin as render
 from storage.errors import Conflict, NotFound
 from storage.models import NewArticle
 
-PUBLISH_KIND = "publish"  # the outbox kind of published articles; their ref is the article id
+PUBLISH_KIND = digest.PUBLISH_KIND  # the digest leaves out what was published to a chat
 POST_EXAMPLE = "/post Didor festival opens in Dushanbe\nThe festival opens on Friday with…"
 
 
