@@ -7,11 +7,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.digest import KIND, compose_due, next_digest, tidy
+from bot.digest import KIND, PUBLISH_KIND, compose_due, next_digest, preview, tidy
 from bot.schedule import next_after
 from storage import Store
 from storage.models import NewArticle, NewFestival, Rate
 from storage.outbox import OutboxReport, OutboxState, Outgoing
+from storage.subscribers import DigestRecord
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 DAY = date(2026, 2, 7)
@@ -303,3 +304,115 @@ async def test_tidy_forgets_old_sent_messages_and_digest_days_only(store: Store)
     assert await store.outbox.report("broadcast", "1") == OutboxReport(pending=1)  # not sent yet
     assert (await store.outbox.report("broadcast", "2")).pending == 1
     assert await store.subscribers.last_digest(1) is None
+
+
+async def pushed(store: Store, article_id: int, states: dict[int, OutboxState]) -> None:
+    """ "Publish now" queued an article to these chats, and each send ended in its state."""
+    await store.outbox.add(
+        PUBLISH_KIND, str(article_id), [Outgoing(chat, "published") for chat in states], NOW_OLD
+    )
+    for chat_id, state in states.items():
+        message = await store.outbox.get(PUBLISH_KIND, str(article_id), chat_id)
+        assert message is not None
+        if state is OutboxState.SENT:
+            await store.outbox.mark_sent(message.id, 1, NOW_OLD)
+        elif state is not OutboxState.PENDING:
+            await store.outbox.give_up(message.id, state, "as the test says")
+
+
+async def test_an_article_already_published_to_the_chat_is_left_out_but_covered(
+    store: Store,
+) -> None:
+    await subscribe(store, 1, now=DUE - timedelta(hours=3))
+    [published, fresh] = await add_articles(store, "Published at once", "Kept for the digest")
+    await pushed(store, published, {1: OutboxState.SENT})
+
+    report = await compose_due(store, DUE)
+
+    assert (report.queued, report.empty) == (1, 0)
+    text = await digest_text(store, 1)
+    assert "Kept for the digest" in text
+    assert "Published at once" not in text
+    assert "1 new article" in text
+    assert f"#{published}" not in text
+    assert (await store.subscribers.get(1)).last_article_id == fresh
+
+
+async def test_nothing_but_published_articles_sends_no_digest(store: Store) -> None:
+    await subscribe(store, 1, now=DUE - timedelta(hours=3))
+    [first, second] = await add_articles(store, "First pushed", "Second pushed")
+    await pushed(store, first, {1: OutboxState.SENT})
+    await pushed(store, second, {1: OutboxState.PENDING})  # still on its way: it will arrive
+
+    report = await compose_due(store, DUE)
+    record = await store.subscribers.last_digest(1)
+    await add_articles(store, "News of the next day")
+    tomorrow = await compose_due(store, DUE + timedelta(days=1))
+
+    assert (report.queued, report.empty) == (0, 1)
+    assert await store.outbox.get(KIND, DAY.isoformat(), 1) is None
+    assert record == DigestRecord(1, DAY, second, 0)
+    assert tomorrow.queued == 1  # the watermark moved past the pushed ones all the same
+    text = await digest_text(store, 1, DAY + timedelta(days=1))
+    assert "News of the next day" in text
+    assert "pushed" not in text
+
+
+async def test_what_was_left_out_depends_on_each_chats_own_publish(store: Store) -> None:
+    for chat_id in (1, 2, 3, 4, 5, 6):
+        await subscribe(store, chat_id, now=DUE - timedelta(hours=3))
+    [published, fresh] = await add_articles(store, "Published at once", "Kept for the digest")
+    # 1 got it; 2 may have (timed out); 3 will (queued); 4 never did (failed); 5 had blocked
+    # the bot then; 6 subscribed too late for the fan-out.
+    await pushed(
+        store,
+        published,
+        {
+            1: OutboxState.SENT,
+            2: OutboxState.UNCERTAIN,
+            3: OutboxState.PENDING,
+            4: OutboxState.FAILED,
+            5: OutboxState.BLOCKED,
+        },
+    )
+
+    report = await compose_due(store, DUE)
+
+    assert (report.due, report.queued) == (6, 6)
+    texts = {chat_id: await digest_text(store, chat_id) for chat_id in (1, 2, 3, 4, 5, 6)}
+    for chat_id, text in texts.items():
+        assert "Kept for the digest" in text
+        repeated = chat_id in (4, 5, 6)
+        assert ("Published at once" in text) is repeated, chat_id
+        assert ("2 new articles" if repeated else "1 new article") in text, chat_id
+    for chat_id in texts:
+        assert (await store.subscribers.get(chat_id)).last_article_id == fresh
+
+
+async def test_outbox_reached_lists_refs_per_chat_but_not_undelivered_ones(store: Store) -> None:
+    await store.outbox.add("broadcast", "9", [Outgoing(1, "hello")], NOW_OLD)
+    await pushed(store, 7, {1: OutboxState.SENT, 2: OutboxState.FAILED})
+    await pushed(store, 8, {1: OutboxState.UNCERTAIN, 2: OutboxState.SENT, 3: OutboxState.SENT})
+
+    reached = await store.outbox.reached(PUBLISH_KIND, [1, 2, 4])
+
+    assert reached == {1: {"7", "8"}, 2: {"8"}}
+    assert await store.outbox.reached(PUBLISH_KIND, []) == {}
+
+
+async def test_preview_shows_what_the_chat_would_get(store: Store) -> None:
+    await subscribe(store, 1, now=DUE - timedelta(hours=3))
+    watermark = (await store.subscribers.get(1)).last_article_id
+    [published, _] = await add_articles(store, "Published at once", "Kept for the digest")
+    await pushed(store, published, {1: OutboxState.SENT})
+
+    count, text, markup = await preview(store, 1, watermark, DAY)
+    other = await preview(store, 2, watermark, DAY)  # nothing was pushed to chat 2
+
+    assert count == 1
+    assert "Kept for the digest" in text
+    assert "Published at once" not in text
+    assert markup is not None
+    assert len(markup.inline_keyboard) == 1
+    assert other[0] == 2
+    assert (await store.outbox.report(KIND)).total == 0  # nothing queued
