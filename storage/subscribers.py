@@ -152,10 +152,15 @@ class Subscribers:
             )
         )
 
-    async def active_chat_ids(self) -> list[int]:
-        """The chats of every active subscriber (for a broadcast)."""
+    async def active_chat_ids(self, *, missing_article: int | None = None) -> list[int]:
+        """The chats of every active subscriber (for a broadcast).
+
+        With ``missing_article``, only those whose digests have not covered that article yet.
+        """
         rows = await self._db.fetch_all(
-            "SELECT chat_id FROM subscribers WHERE active = 1 ORDER BY chat_id"
+            "SELECT chat_id FROM subscribers WHERE active = 1 AND last_article_id < ? "
+            "ORDER BY chat_id",
+            (2**63 - 1 if missing_article is None else missing_article,),
         )
         return [row[0] for row in rows]
 

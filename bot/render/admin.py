@@ -116,7 +116,7 @@ class Delivered:
     pending: int = 0  # still queued when the bot stopped: sent after the restart
 
 
-ALREADY_SENT = "Already sent: nobody gets it twice."
+ALREADY_SENT = "Everyone already has it: nobody gets it twice."
 NOBODY = "There are no subscribers yet: nobody to send it to."
 
 

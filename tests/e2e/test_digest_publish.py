@@ -165,3 +165,25 @@ async def test_the_digest_preview_leaves_out_what_was_published_to_the_admin(
     assert "film news digest" in digest.plain
     assert digest.callback_data == replies.last.callback_data  # the same articles listed
     assert PUBLISHED not in digest.plain
+
+
+async def test_publishing_after_a_digest_carried_the_article_skips_that_chat(
+    bot: RunningBot, emulator: BotApiEmulator, clock: Clock
+) -> None:
+    admin = bot.private(ADMIN_ID)
+    await bot.private(READER).send("/subscribe 09:00 Asia/Almaty")
+    preview = (await admin.send(f"/post {PUBLISHED}\nAll about it.")).last
+    await digest_time(bot, clock, READER)  # the digest carries the new article
+    [digest] = digests(emulator, READER)
+    assert PUBLISHED in digest.plain
+    await bot.private(LATECOMER).send("/subscribe 09:00 Asia/Almaty")
+    await bot.store.articles.add(NewArticle(KEPT, "Twelve premieres.", "admin:42"))
+
+    await admin.press(preview, "Publish now")
+
+    # The reader had it in the digest; the latecomer subscribed after it was stored: nobody
+    # is missing it, so nothing is queued and the admin is told so.
+    assert received(emulator, READER, PUBLISHED) == [digest]
+    assert not received(emulator, LATECOMER, PUBLISHED)
+    assert (await bot.store.outbox.report("publish")).total == 0
+    assert "already" in emulator.callback_answers[-1]["text"].lower()

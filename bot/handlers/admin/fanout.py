@@ -25,14 +25,21 @@ FOLLOW_INTERVAL = 0.25
 
 
 async def queue(
-    context: Context, kind: str, ref: str, text: str, markup: InlineKeyboardMarkup | None
+    context: Context,
+    kind: str,
+    ref: str,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    *,
+    missing_article: int | None = None,
 ) -> int:
-    """Queue ``text`` for every active subscriber and wake the sender; returns how many are new.
+    """Queue ``text`` for every active subscriber; returns how many are new.
 
-    Call it inside the transaction that records the action, so both happen or neither.
+    ``missing_article`` leaves out the chats whose digest already carried that article. Call it
+    inside the transaction that records the action, so both happen or neither.
     """
     store = store_of(context)
-    chats = await store.subscribers.active_chat_ids()
+    chats = await store.subscribers.active_chat_ids(missing_article=missing_article)
     return await delivery.enqueue(store, kind, ref, ((chat, text, markup) for chat in chats))
 
 

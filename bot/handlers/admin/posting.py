@@ -69,7 +69,9 @@ async def publish(update: Update, context: Context) -> None:
         return
     text, markup = render.published_article(article)
     async with store.transaction():
-        queued = await fanout.queue(context, PUBLISH_KIND, str(article_id), text, markup)
+        queued = await fanout.queue(
+            context, PUBLISH_KIND, str(article_id), text, markup, missing_article=article_id
+        )
         if queued:
             await audit.record(
                 context,
