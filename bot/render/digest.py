@@ -8,9 +8,9 @@ from datetime import date, datetime, time
 from telegram import InlineKeyboardMarkup
 
 from bot.money import BASE, format_change, format_number
-from bot.render.common import MAX_MESSAGE, escape, format_date, keyboard, teaser, utf16_len
+from bot.render.common import MAX_MESSAGE, escape, format_date, keyboard, utf16_len
 from bot.render.festivals import date_range, place
-from bot.render.news import article_date, open_button
+from bot.render.news import article_entry, open_button
 from storage.models import Article, Festival, Rate
 
 # Articles listed in a digest; the others are counted ("and 7 more — /latest").
@@ -50,14 +50,7 @@ def _digest_text(
 ) -> str:
     new = "1 new article" if total == 1 else f"{total} new articles"
     blocks = [f"📬 <b>Your film news digest</b> · {format_date(day)}\n<i>{new}</i>"]
-    for article in articles:
-        lines = [
-            f"<b>{escape(teaser(article.title, title_chars))}</b>",
-            f"<i>{format_date(article_date(article))}</i> · #{article.id}",
-        ]
-        if teaser_chars:
-            lines.append(escape(teaser(article.body, teaser_chars)))
-        blocks.append("\n".join(lines))
+    blocks.extend(article_entry(article, teaser_chars, title_chars) for article in articles)
     if total > len(articles):
         blocks.append(f"… and {total - len(articles)} more — /latest")
     if rates:

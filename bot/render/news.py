@@ -69,16 +69,20 @@ def latest_page(
 def _latest_text(
     heading: str, articles: Sequence[Article], teaser_chars: int, title_chars: int
 ) -> str:
-    blocks = [heading]
-    for article in articles:
-        lines = [
-            f"<b>{escape(teaser(article.title, title_chars))}</b>",
-            f"<i>{format_date(article_date(article))}</i> · #{article.id}",
-        ]
-        if teaser_chars:
-            lines.append(escape(teaser(article.body, teaser_chars)))
-        blocks.append("\n".join(lines))
-    return "\n\n".join(blocks)
+    return "\n\n".join(
+        [heading, *(article_entry(article, teaser_chars, title_chars) for article in articles)]
+    )
+
+
+def article_entry(article: Article, teaser_chars: int, title_chars: int) -> str:
+    """One article in a list: its title, date and number, and a teaser (none when 0)."""
+    lines = [
+        f"<b>{escape(teaser(article.title, title_chars))}</b>",
+        f"<i>{format_date(article_date(article))}</i> · #{article.id}",
+    ]
+    if teaser_chars:
+        lines.append(escape(teaser(article.body, teaser_chars)))
+    return "\n".join(lines)
 
 
 def _fit(render: Callable[[int, int], str]) -> str:
