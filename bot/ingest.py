@@ -1,25 +1,29 @@
-"""Ingest: festivals files and scraped pages → the store, one transaction per file."""
+"""Ingest: festivals files and scraped pages → the store; each file whole or not at all."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from bot.mentions import MentionFinder
 from bot.sources.festivals import FestivalFileError, read_festivals
-from bot.sources.pages import Page, PageError, read_page
+from bot.sources.pages import Page, PageError, TickerRate, read_page
 from storage import Store
 from storage.articles import AddOutcome
+from storage.errors import StorageError
 from storage.models import NewArticle, Rate
 
 logger = logging.getLogger(__name__)
 
 FESTIVAL_SUFFIXES = (".toml",)
 PAGE_SUFFIXES = (".txt",)
+# Pages are written a few at a time, in one transaction of about this many articles: a crash
+# loses at most that much, and a second ingest redoes it (ingest is idempotent).
+ARTICLES_PER_TRANSACTION = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +109,24 @@ async def ingest(store: Store, paths: Iterable[Path]) -> IngestReport:
     # undated pages (single articles) last, so a dated copy of the same article wins.
     parsed.sort(key=lambda item: (item[1].date is None, item[1].date or date.min, item[0]))
     festivals = await store.festivals.all()
-    finder = MentionFinder(festivals)
-    names = {festival.id: festival.name for festival in festivals}
-    for path, page in parsed:
-        report.files.append(await _ingest_page(store, finder, names, path, page))
+    writer = _PageWriter(store, MentionFinder(festivals), {f.id: f.name for f in festivals})
+    for batch in _batches(parsed, ARTICLES_PER_TRANSACTION):
+        report.files.extend(await writer.write_batch(batch))
     return report
+
+
+def _batches(parsed: list[tuple[Path, Page]], articles: int) -> Iterator[list[tuple[Path, Page]]]:
+    """Consecutive pages, as many as hold about ``articles`` articles (at least one page)."""
+    batch: list[tuple[Path, Page]] = []
+    size = 0
+    for item in parsed:
+        batch.append(item)
+        size += len(item[1].articles)
+        if size >= articles:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
 
 
 def _read_pages(paths: list[Path]) -> tuple[list[tuple[Path, Page]], list[FileReport]]:
@@ -139,46 +156,94 @@ async def _ingest_festivals(store: Store, path: Path) -> FileReport:
     return report
 
 
-async def _ingest_page(
-    store: Store, finder: MentionFinder, names: dict[int, str], path: Path, page: Page
-) -> FileReport:
-    report = FileReport(path, page_date=page.date)
-    source = f"seed:{path.name}"
-    items = page.articles[::-1]  # bottom-up: the top article, the newest, gets the highest id
-    news = [
-        NewArticle(item.title, item.body, source, item.truncated, seen_on=page.date)
-        for item in items
-    ]
-    rates = []
-    for ticker in page.rates:
-        assert page.date is not None, "the parser refuses rates without a page date"
-        rates.append(
-            Rate(ticker.currency, ticker.base, ticker.value, ticker.change_pct, page.date, source)
-        )
-    async with store.transaction():
+class _PageWriter:
+    """Writes parsed pages: several in one transaction, each page whole or not at all."""
+
+    def __init__(self, store: Store, finder: MentionFinder, names: dict[int, str]) -> None:
+        self._store = store
+        self._finder = finder
+        self._names = names
+
+    async def write_batch(self, batch: list[tuple[Path, Page]]) -> list[FileReport]:
+        """Write the pages in one transaction; if that fails, each page in its own one.
+
+        A transaction per page would spend most of the ingest committing (FTS5 writes its
+        index at each commit); a page that fails to write still writes nothing and its
+        neighbours are kept, as the pages are then written again one by one.
+        """
+        try:
+            async with self._store.transaction():
+                return await self._write(batch)
+        except StorageError as error:
+            if len(batch) == 1:
+                path, page = batch[0]
+                logger.warning("%s not ingested: %s", path, error)
+                return [FileReport(path, page_date=page.date, error=f"{path.name}: {error}")]
+        reports = []
+        for item in batch:
+            reports += await self.write_batch([item])
+        return reports
+
+    async def _write(self, batch: list[tuple[Path, Page]]) -> list[FileReport]:
+        """Articles, festival links, rates and the ingest log of the pages, in a few statements."""
+        store = self._store
+        reports = [FileReport(path, page_date=page.date) for path, page in batch]
+        # Bottom-up: the top article of a page, the newest, gets the highest id.
+        items = [
+            (report, item)
+            for report, (_, page) in zip(reports, batch, strict=True)
+            for item in page.articles[::-1]
+        ]
+        news = [
+            NewArticle(
+                item.title,
+                item.body,
+                f"seed:{report.path.name}",
+                item.truncated,
+                seen_on=report.page_date,
+            )
+            for report, item in items
+        ]
         added = await store.articles.add_many(news)
         links = [
-            [] if outcome is AddOutcome.SKIPPED else finder.find(item.title, item.body)
-            for item, (_, outcome) in zip(items, added, strict=True)
+            [] if outcome is AddOutcome.SKIPPED else self._finder.find(item.title, item.body)
+            for (_, item), (_, outcome) in zip(items, added, strict=True)
         ]
         await store.articles.link_many(
             (article_id, festival_id)
             for (article_id, _), festival_ids in zip(added, links, strict=True)
             for festival_id in festival_ids
         )
-        for rate, stored in zip(rates, await store.rates.add_many(rates), strict=True):
-            if stored:
+        for (report, item), (article_id, outcome), festival_ids in zip(
+            items, added, links, strict=True
+        ):
+            festivals = tuple(self._names[i] for i in festival_ids)
+            report.articles.append(ArticleResult(article_id, item.title, outcome, festivals))
+        rates = [
+            (report, _rate(ticker, report))
+            for report, (_, page) in zip(reports, batch, strict=True)
+            for ticker in page.rates
+        ]
+        stored = await store.rates.add_many([rate for _, rate in rates])
+        for (report, rate), was_stored in zip(rates, stored, strict=True):
+            if was_stored:
                 report.rates_added.append(rate)
             else:
                 report.rates_skipped += 1
-        report.articles = [
-            ArticleResult(article_id, item.title, outcome, tuple(names[i] for i in festival_ids))
-            for item, (article_id, outcome), festival_ids in zip(items, added, links, strict=True)
-        ][::-1]
-        await store.ingest_runs.record(
-            str(path),
-            articles_added=report.count(AddOutcome.ADDED),
-            articles_skipped=report.count(AddOutcome.SKIPPED),
-            rates_added=len(report.rates_added),
-        )
-    return report
+        for report in reports:
+            report.articles.reverse()  # as on the page, top first
+            await store.ingest_runs.record(
+                str(report.path),
+                articles_added=report.count(AddOutcome.ADDED),
+                articles_skipped=report.count(AddOutcome.SKIPPED),
+                rates_added=len(report.rates_added),
+            )
+        return reports
+
+
+def _rate(ticker: TickerRate, report: FileReport) -> Rate:
+    assert report.page_date is not None, "the parser refuses rates without a page date"
+    source = f"seed:{report.path.name}"
+    return Rate(
+        ticker.currency, ticker.base, ticker.value, ticker.change_pct, report.page_date, source
+    )

@@ -148,6 +148,39 @@ async def test_a_bad_page_is_reported_and_written_nowhere(store: Store, tmp_path
     assert bad.articles == []
 
 
+async def test_a_page_that_fails_to_write_writes_nothing_and_spares_the_others(
+    store: Store, tmp_path: Path
+) -> None:
+    # Pages are written several to a transaction; a page the database refuses must still be
+    # all or nothing. A real trigger makes SQLite refuse one title.
+    await store.db.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON articles WHEN new.title = 'Refused' "
+        "BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END"
+    )
+    (tmp_path / "a.txt").write_text(page("01 March 2026", [("Kept before", "A.")]), "utf-8")
+    (tmp_path / "b.txt").write_text(
+        page(
+            "02 March 2026", [("Lost with its page", "B."), ("Refused", "C.")], "KGS/USD = 0.02 0%"
+        ),
+        "utf-8",
+    )
+    (tmp_path / "c.txt").write_text(page("03 March 2026", [("Kept after", "D.")]), "utf-8")
+    report = await ingest(store, [tmp_path])
+    [error] = report.errors
+    assert error.startswith("b.txt: ")
+    assert "refused by a test trigger" in error
+    assert [(f.path.name, f.count(AddOutcome.ADDED)) for f in report.files] == [
+        ("a.txt", 1),
+        ("b.txt", 0),
+        ("c.txt", 1),
+    ]
+    assert [a.title for a in await store.articles.latest(5)] == ["Kept after", "Kept before"]
+    assert await store.rates.latest() == []
+    last = await store.ingest_runs.last()
+    assert last is not None
+    assert last.source == str(tmp_path / "c.txt")
+
+
 async def test_a_title_without_body_names_its_line(store: Store, tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_text(page("20 February 2026", [("Fine", "Body.")]) + "\nOrphan title\n", "utf-8")
