@@ -23,7 +23,8 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, Re
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 from telegram.request import HTTPXRequest
 
-from tests.emulator import BotApiEmulator, EntityParseError, parse_telegram_html, polling
+from tests.emulator import BotApiEmulator, polling
+from tests.telegram_html import EntityParseError, parse_telegram_html
 
 CHAT = 4242
 

@@ -20,7 +20,7 @@ from bot.handlers.admin.forms import (
 from bot.render import admin as render
 from bot.render.common import MAX_MESSAGE, utf16_len
 from storage.models import AdminAction, Article, Festival
-from tests.emulator import parse_telegram_html
+from tests.telegram_html import parse_telegram_html
 
 HOSTILE = "<b>x</b> & <script>alert(1)</script> «Кино» 🎬🎞️ &amp; "
 

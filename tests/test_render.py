@@ -26,7 +26,7 @@ from bot.render.common import (
     with_keyboard,
 )
 from storage.models import MATCH_END, MATCH_START, Article, Festival, Rate, SearchHit
-from tests.emulator import parse_telegram_html
+from tests.telegram_html import parse_telegram_html
 
 NASTY = "Tom & Jerry <script>alert('x')</script> \"quoted\" 5 > 3 &amp; AT&T"
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from storage.models import NewArticle
 from tests.e2e.conftest import Launcher, RunningBot
-from tests.emulator import SentMessage, utf16_len
+from tests.emulator import SentMessage
+from tests.telegram_html import utf16_len
 
 # The seed articles by id: ingest numbers them oldest first.
 UZBEK_COURT = (
