@@ -29,12 +29,6 @@ from tests.telegram_html import EntityParseError, parse_telegram_html
 CHAT = 4242
 
 
-@pytest.fixture(autouse=True)
-def _timedelta_periods(monkeypatch: pytest.MonkeyPatch) -> None:
-    # PTB 22 warns on int time periods (e.g. RetryAfter.retry_after) unless this is set.
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
-
-
 @pytest.fixture
 async def emu() -> AsyncIterator[BotApiEmulator]:
     async with BotApiEmulator() as emulator:

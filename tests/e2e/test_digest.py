@@ -28,12 +28,6 @@ class FakeClock:
         return self.now
 
 
-@pytest.fixture(autouse=True)
-def _timedelta_retry_after(monkeypatch: pytest.MonkeyPatch) -> None:
-    """PTB warns on RetryAfter unless asked for timedeltas (``filmnews`` asks, in main)."""
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
-
-
 @pytest.fixture
 def clock(bot: RunningBot) -> FakeClock:
     """The bot's digest clock, stopped at START."""
