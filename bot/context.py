@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.config import Settings
@@ -51,6 +53,11 @@ CONTEXT_TYPES = ContextTypes(bot_data=BotData)
 def settings_of(context: Context) -> Settings:
     """The settings, from a handler's context."""
     return context.bot_data.settings
+
+
+def today(context: Context) -> date:
+    """Today's date in the bot's time zone (FILMNEWS_TIMEZONE)."""
+    return datetime.now(context.bot_data.settings.timezone).date()
 
 
 def store_of(context: Context) -> Store:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import App, Context, settings_of, store_of
+from bot.context import App, Context, store_of, today
 from bot.festival_lookup import find_festivals
 from bot.render import festivals as render
 from bot.render.common import callback_ids, with_keyboard
@@ -49,9 +47,8 @@ async def festivals(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    today = datetime.now(settings_of(context).timezone).date()
     known = await store_of(context).festivals.all()
-    await _reply(message, *render.festival_list(known, today))
+    await _reply(message, *render.festival_list(known, today(context)))
 
 
 async def show_festival(update: Update, context: Context) -> None:

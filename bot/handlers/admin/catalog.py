@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot import audit
-from bot.context import Context, store_of
-from bot.handlers.admin.common import argument_text, today
+from bot.context import Context, store_of, today
+from bot.handlers.admin.common import argument_text
 from bot.handlers.admin.forms import (
     FestivalForm,
     festival_from,
@@ -18,7 +18,7 @@ from bot.handlers.admin.forms import (
     parse_rate,
 )
 from bot.mentions import MentionFinder
-from bot.money import BASE, REGION_CODES
+from bot.money import BASE
 from bot.render import admin as render
 from storage.models import Festival, Rate
 
@@ -49,7 +49,7 @@ async def setrate(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None
     try:
-        form = parse_rate(context.args or [], REGION_CODES)
+        form = parse_rate(context.args or [])
         as_of = form.as_of or today(context)
         if as_of > today(context):
             raise ValueError(f"{as_of} is in the future")

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
-
-from bot.context import Context, settings_of
 
 logger = logging.getLogger(__name__)
 
@@ -22,11 +19,6 @@ def argument_text(message: Message) -> str:
 def callback_id(query: CallbackQuery) -> int:
     """The id at the end of an admin button's data (``admin:publish:12`` → 12)."""
     return int((query.data or "").rsplit(":", 1)[1])
-
-
-def today(context: Context) -> date:
-    """Today in the bot's time zone."""
-    return datetime.now(settings_of(context).timezone).date()
 
 
 async def replace(

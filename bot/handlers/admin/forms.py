@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from bot.money import REGION_CODES
 from storage.models import Festival, NewFestival
 
 # The currencies the bot follows, against USD.
-CURRENCIES = ("KGS", "KZT", "TJS", "UZS", "TMT")
 TITLE_LIMIT = 256
 NAME_LIMIT = 200
 # What separates the two dates of a festival: `..`, an en or em dash, ` - ` or ` to `.
@@ -80,7 +80,7 @@ def parse_article_id(text: str) -> int:
     return int(cleaned)
 
 
-def parse_rate(args: list[str], known: tuple[str, ...] = CURRENCIES) -> RateForm:
+def parse_rate(args: list[str], known: tuple[str, ...] = REGION_CODES) -> RateForm:
     """``CODE VALUE [DATE]``: a currency we follow, a positive number, an ISO date."""
     if len(args) not in (2, 3):
         raise ValueError("give a currency code, a value and optionally a date")

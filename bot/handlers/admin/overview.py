@@ -8,10 +8,9 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 
 from bot import audit
-from bot.context import Context, settings_of, store_of
+from bot.context import Context, settings_of, store_of, today
 from bot.digest import KIND as DIGEST_KIND
 from bot.digest import preview
-from bot.handlers.admin.common import today
 from bot.render import admin as render
 
 RECENT_ACTIONS = 5

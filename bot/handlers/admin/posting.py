@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from bot import audit, digest
-from bot.context import Context, store_of
+from bot.context import Context, store_of, today
 from bot.handlers.admin import fanout
-from bot.handlers.admin.common import argument_text, callback_id, replace, today
+from bot.handlers.admin.common import argument_text, callback_id, replace
 from bot.handlers.admin.forms import parse_article_id, parse_post
 from bot.mentions import MentionFinder
 from bot.render import admin as render
