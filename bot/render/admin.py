@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, tzinfo
+from datetime import tzinfo
 
 from telegram import InlineKeyboardMarkup
 
 from bot.render.common import callback_button, escape, keyboard, utf16_len
+from bot.render.festivals import date_range
 from bot.render.news import open_button
 from storage.models import AdminAction, Article, Festival, IngestRun, Rate
 
@@ -179,19 +180,13 @@ def festival_saved(festival: Festival, created: bool, linked: int) -> str:
     facts = [f"{verb} festival #{festival.id} <b>{escape(festival.name)}</b>"]
     if where:
         facts.append(escape(where))
-    if festival.starts_on:
-        facts.append(_dates(festival.starts_on, festival.ends_on))
+    if dates := date_range(festival.starts_on, festival.ends_on):
+        facts.append(dates)
     lines = [" · ".join(facts) + "."]
     if festival.description:
         lines.append(excerpt(festival.description, PREVIEW_BODY))
     lines.append(f"Linked {_count(linked, 'article')} that name it.")
     return "\n".join(lines)
-
-
-def _dates(starts_on: date, ends_on: date | None) -> str:
-    if ends_on is None or ends_on == starts_on:
-        return f"{starts_on:%d %b %Y}"
-    return f"{starts_on:%d %b %Y} – {ends_on:%d %b %Y}"
 
 
 def festival_question(field: str, example: str) -> str:
@@ -246,8 +241,8 @@ def digest_note(*, subscribed: bool, new: int) -> str:
     if subscribed:
         return f"Your digest if it were sent now ({_count(new, 'new article')}):"
     return (
-        "You are not subscribed (/subscribe). A subscriber who never had a digest would get "
-        f"this ({_count(new, 'article')}):"
+        "You are not subscribed (/subscribe), so here is the digest's form over every article "
+        f"({_count(new, 'article')}); a new subscriber starts from today's news:"
     )
 
 

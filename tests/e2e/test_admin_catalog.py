@@ -117,6 +117,7 @@ async def test_addfestival_updates_an_existing_festival_in_place(bot: RunningBot
     assert after.edition == before.edition
     assert await bot.store.festivals.count() == len(await bot.store.festivals.all())
     assert "Updated festival" in replies.text
+    assert "10–14 June 2026" in replies.text  # dates read as on the festival's card
     [action] = await bot.store.admin_actions.recent(1)
     assert (action.action, action.target) == ("updatefestival", str(before.id))
 
