@@ -53,8 +53,7 @@ from bot.app import build_application  # noqa: E402
 from bot.commands import COMMANDS  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.context import App  # noqa: E402
-from bot.digest import service_of  # noqa: E402
-from bot.pacer import Pacer  # noqa: E402
+from bot.delivery.pacer import Pacer  # noqa: E402
 from storage import Store  # noqa: E402
 from storage.models import NewArticle  # noqa: E402
 from tests.emulator import BotApiEmulator, polling  # noqa: E402
@@ -251,7 +250,7 @@ def percentile(samples: list[float], q: int) -> float:
 
 def lift_reply_pacing(app: App) -> None:
     """Lift the shared pacer too: it keeps replies and digests together under Telegram's 30/s."""
-    service_of(app).pacer = Pacer.unlimited()
+    app.bot_data.delivery.pacer = Pacer.unlimited()
 
 
 async def latency(settings: Settings, corpus: Corpus, samples: int, article_count: int) -> bool:

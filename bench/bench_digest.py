@@ -44,9 +44,10 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 import psutil  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
-from bot.digest import COMPOSE_BATCH, send_due  # noqa: E402
-from bot.pacer import Pacer  # noqa: E402
-from bot.schedule import next_after  # noqa: E402
+from bot.delivery.digests import COMPOSE_BATCH  # noqa: E402
+from bot.delivery.service import send_due  # noqa: E402
+from bot.delivery.pacer import Pacer  # noqa: E402
+from bot.newsroom.schedule import next_after  # noqa: E402
 from storage import Store  # noqa: E402
 from storage.models import NewArticle  # noqa: E402
 from tests.emulator import TEST_TOKEN, BotApiEmulator, running_emulator  # noqa: E402

@@ -3,29 +3,47 @@
 from __future__ import annotations
 
 import logging
+from enum import IntEnum
 
-from telegram import BotCommand, LinkPreviewOptions
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, ApplicationBuilder, BaseRateLimiter, Defaults
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    Defaults,
+    TypeHandler,
+)
 from telegram.request import BaseRequest
 
-from bot import update_log
-from bot.commands import PUBLIC_COMMANDS
-from bot.concurrency import PerChatUpdateProcessor
+from bot.commands import announce_admins, announce_public
 from bot.config import Settings
 from bot.context import CONTEXT_TYPES, App
-from bot.errors import on_error
+from bot.delivery.service import DeliveryService
 from bot.handlers import admin, fallback, festivals, news, rates, start, subscriptions
-from bot.ingest import ingest
+from bot.newsroom.ingest import ingest
+from bot.updates import log as update_log
+from bot.updates.concurrency import PerChatUpdateProcessor
+from bot.updates.errors import on_error
 from storage import Store
 from storage.articles import AddOutcome
 
 logger = logging.getLogger(__name__)
 
-# Handlers are registered in this order, all command handlers in PTB's default group 0, where the
-# first match wins: /start and /help first, the areas next, and the fallback (unknown commands,
-# stickers, plain text, stray buttons) last, so that it only sees what nobody else took.
+
+
+class Group(IntEnum):
+    """PTB's handler groups, in the order each update passes through them."""
+
+    PACER_IN = -50  # the delivery pacer hears of the update before anything answers it
+    EDITS = -1  # edited messages stop here: PTB's CommandHandler would run them again
+    COMMANDS = 0  # the areas (HANDLER_MODULES); within a group the first match wins
+    PACER_OUT = 1000  # after every other group: the update's reply is out
+
+
+# The areas register in this order, in Group.COMMANDS: /start and /help first, the areas next,
+# and the fallback (unknown commands, stickers, plain text, stray buttons) last, so that it
+# only sees what nobody else took.
 HANDLER_MODULES = (start, news, festivals, rates, subscriptions, admin, fallback)
 
 # A token is needed to build an Application even where no Telegram is reached (filmnews chat).
@@ -68,9 +86,17 @@ def build_application(
         # Holds sends to Telegram's flood limits and, on a 429, waits retry_after and resends.
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     application: App = builder.build()  # type: ignore[assignment]
+    delivery = DeliveryService()
     application.bot_data.settings = settings
+    application.bot_data.delivery = delivery
+    application.add_handler(TypeHandler(Update, delivery.expect_reply), group=Group.PACER_IN)
+    application.add_handler(fallback.edits_gate(), group=Group.EDITS)
     for module in HANDLER_MODULES:
         module.register(application)
+    application.add_handler(TypeHandler(Update, delivery.replied), group=Group.PACER_OUT)
+    delivery.schedule(application)
+    if application.job_queue is not None:
+        application.job_queue.run_once(announce_admins, when=0, name="admin command menu")
     application.add_error_handler(on_error)
     application.add_error_handler(update_log.on_error)  # the update's log line says "error"
     return application
@@ -91,12 +117,7 @@ async def _open(application: App) -> None:
             report.count(AddOutcome.ADDED),
             report.rates_added,
         )
-    try:
-        await application.bot.set_my_commands(
-            [BotCommand(command.name, command.description) for command in PUBLIC_COMMANDS]
-        )
-    except TelegramError as error:
-        logger.warning("setMyCommands failed, the command menu is not updated: %s", error)
+    await announce_public(application.bot)
 
 
 async def _close(application: App) -> None:

@@ -13,10 +13,11 @@ from pathlib import Path
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
-from bot import console, digest, health
+from bot import console, health
 from bot.app import build_application
 from bot.config import ConfigError, Settings
-from bot.ingest import IngestReport, ingest
+from bot.delivery.service import send_due
+from bot.newsroom.ingest import IngestReport, ingest
 from storage import StorageError, Store
 from storage.articles import AddOutcome
 
@@ -137,7 +138,7 @@ async def digest_command(settings: Settings) -> int:
         )
         return 2
     try:
-        composed, sent = await digest.send_due(settings)
+        composed, sent = await send_due(settings)
     except InvalidToken as error:
         print(f"filmnews digest: Telegram refused TELEGRAM_BOT_TOKEN ({error})", file=sys.stderr)
         return 2

@@ -1,8 +1,17 @@
-"""The one list of chat commands: it feeds setMyCommands, /help and the README check."""
+"""The one list of chat commands: it feeds the command menus (setMyCommands), /help and the
+README check."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+
+from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram.error import TelegramError
+
+from bot.context import Context, settings_of
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,3 +59,25 @@ COMMANDS: tuple[Command, ...] = (
 
 PUBLIC_COMMANDS = tuple(command for command in COMMANDS if not command.admin)
 ADMIN_COMMANDS = tuple(command for command in COMMANDS if command.admin)
+
+
+async def announce_public(bot: Bot) -> None:
+    """Set everyone's command menu; a Bot API server without the method must not stop us."""
+    try:
+        await bot.set_my_commands(
+            [BotCommand(command.name, command.description) for command in PUBLIC_COMMANDS]
+        )
+    except TelegramError as error:
+        logger.warning("setMyCommands failed, the command menu is not updated: %s", error)
+
+
+async def announce_admins(context: Context) -> None:
+    """Set each admin's menu, admin commands included, in their private chat (a job run once
+    at start: one call per admin; an admin who never wrote is skipped)."""
+    commands = [BotCommand(command.name, command.description) for command in COMMANDS]
+    for admin_id in sorted(settings_of(context).admin_ids):
+        try:
+            await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(admin_id))
+        except TelegramError as error:
+            # "chat not found" until the admin starts the bot; the menu is a convenience.
+            logger.info("admin %s: command menu not set: %s", admin_id, error)

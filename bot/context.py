@@ -1,13 +1,17 @@
-"""Typed access to what handlers share: the settings and the store."""
+"""Typed access to what handlers share: the settings, the store and the delivery service."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.config import Settings
 from storage import Store
+
+if TYPE_CHECKING:  # the service's module imports this one
+    from bot.delivery.service import DeliveryService
 
 
 class BotData:
@@ -16,6 +20,7 @@ class BotData:
     def __init__(self) -> None:
         self._settings: Settings | None = None
         self._store: Store | None = None
+        self._delivery: DeliveryService | None = None
 
     @property
     def settings(self) -> Settings:
@@ -38,6 +43,17 @@ class BotData:
     @store.setter
     def store(self, store: Store) -> None:
         self._store = store
+
+    @property
+    def delivery(self) -> DeliveryService:
+        """The delivery service: digests, fan-outs, the outbox sender and its pacer."""
+        if self._delivery is None:
+            raise RuntimeError("no delivery service: build the app with build_application()")
+        return self._delivery
+
+    @delivery.setter
+    def delivery(self, service: DeliveryService) -> None:
+        self._delivery = service
 
     def release_store(self) -> Store | None:
         """Hand over the open store, if any, for closing; the application has none after."""
@@ -63,3 +79,8 @@ def today(context: Context) -> date:
 def store_of(context: Context) -> Store:
     """The store, from a handler's context."""
     return context.bot_data.store
+
+
+def delivery_of(context: Context) -> DeliveryService:
+    """The delivery service, from a handler's context."""
+    return context.bot_data.delivery

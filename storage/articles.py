@@ -7,7 +7,7 @@ import json
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import TypeVar
@@ -319,21 +319,32 @@ class Articles:
         )
         return [_article(row) for row in rows]
 
-    async def containing_any(self, phrases: Iterable[str]) -> list[Article]:
-        """Articles whose words contain any of ``phrases`` (word by word, in order), newest first.
+    async def containing_any(
+        self, phrases: Iterable[str], *, batch: int = 500
+    ) -> AsyncIterator[list[Article]]:
+        """Articles whose words contain any of ``phrases`` (word by word, in order), newest
+        first, ``batch`` at a time: a common name never loads every article at once.
 
         A candidate search: callers that need exact matches check the text themselves.
         """
         terms = [_WORD.findall(phrase) for phrase in phrases]
         query = " OR ".join(f'"{" ".join(words)}"' for words in terms if words)
         if not query:
-            return []
-        rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM articles WHERE id IN "
-            "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) ORDER BY id DESC",
-            (query,),
-        )
-        return [_article(row) for row in rows]
+            return
+        below = None
+        while True:
+            rows = list(
+                await self._db.fetch_all(
+                    f"SELECT {_COLUMNS} FROM articles WHERE id IN "
+                    "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
+                    "AND (? IS NULL OR rowid < ?)) ORDER BY id DESC LIMIT ?",
+                    (query, below, below, batch),
+                )
+            )
+            if not rows:
+                return
+            yield [_article(row) for row in rows]
+            below = rows[-1]["id"]
 
     async def link_festivals(self, article_id: int, festival_ids: Iterable[int]) -> None:
         """Record that an article names these festivals (links already there are kept)."""

@@ -16,6 +16,7 @@ from typing import Any
 import aiosqlite
 
 from storage.errors import SchemaTooNew, StorageError
+from storage.names import name_key
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +124,7 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
     await connection.execute("PRAGMA journal_mode = WAL")
     await connection.execute("PRAGMA synchronous = NORMAL")
     await connection.execute("PRAGMA foreign_keys = ON")
+    await connection.create_function("name_key", 1, name_key, deterministic=True)
     return connection
 
 

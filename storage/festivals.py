@@ -10,6 +10,7 @@ from storage.convert import from_date, to_date
 from storage.database import Database
 from storage.errors import NotFound
 from storage.models import Festival, NewFestival
+from storage.names import name_key
 
 _COLUMNS = "id, name, aliases, kind, city, country, starts_on, ends_on, edition, description, url"
 
@@ -37,45 +38,59 @@ class Festivals:
         self._db = db
 
     async def upsert(self, new: NewFestival) -> tuple[Festival, bool]:
-        """Add a festival, or update the one with the same name (keeping its id).
+        """Add a festival, or update the one with the same name (``name_key``), keeping its id.
 
         Returns the stored festival and whether it is new.
         """
+        values = (
+            new.name,
+            name_key(new.name),
+            json.dumps(list(new.aliases), ensure_ascii=False),
+            new.kind,
+            new.city,
+            new.country,
+            from_date(new.starts_on),
+            from_date(new.ends_on),
+            new.edition,
+            new.description,
+            new.url,
+        )
         async with self._db.transaction() as connection:
             async with connection.execute(
-                "SELECT id FROM festivals WHERE name = ?", (new.name,)
+                "SELECT id FROM festivals WHERE name_key = ? ORDER BY id LIMIT 1",
+                (name_key(new.name),),
             ) as cursor:
-                existed = await cursor.fetchone() is not None
-            async with connection.execute(
-                f"""
-                INSERT INTO festivals
-                    (name, aliases, kind, city, country, starts_on, ends_on, edition,
-                     description, url)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (name) DO UPDATE SET
-                    name = excluded.name, aliases = excluded.aliases, kind = excluded.kind,
-                    city = excluded.city, country = excluded.country,
-                    starts_on = excluded.starts_on, ends_on = excluded.ends_on,
-                    edition = excluded.edition, description = excluded.description,
-                    url = excluded.url
-                RETURNING {_COLUMNS}
-                """,
-                (
-                    new.name,
-                    json.dumps(list(new.aliases), ensure_ascii=False),
-                    new.kind,
-                    new.city,
-                    new.country,
-                    from_date(new.starts_on),
-                    from_date(new.ends_on),
-                    new.edition,
-                    new.description,
-                    new.url,
-                ),
-            ) as cursor:
+                existing = await cursor.fetchone()
+            if existing is None:
+                sql = f"""
+                    INSERT INTO festivals
+                        (name, name_key, aliases, kind, city, country, starts_on, ends_on,
+                         edition, description, url)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    RETURNING {_COLUMNS}
+                    """
+                params: tuple[object, ...] = values
+            else:
+                sql = f"""
+                    UPDATE festivals SET
+                        name = ?, name_key = ?, aliases = ?, kind = ?, city = ?, country = ?,
+                        starts_on = ?, ends_on = ?, edition = ?, description = ?, url = ?
+                    WHERE id = ?
+                    RETURNING {_COLUMNS}
+                    """
+                params = (*values, existing["id"])
+            async with connection.execute(sql, params) as cursor:
                 row = await cursor.fetchone()
         assert row is not None
-        return _festival(row), not existed
+        return _festival(row), existing is None
+
+    async def named(self, name: str) -> Festival | None:
+        """The festival with this name (case, accents and punctuation aside), if any."""
+        row = await self._db.fetch_one(
+            f"SELECT {_COLUMNS} FROM festivals WHERE name_key = ? ORDER BY id LIMIT 1",
+            (name_key(name),),
+        )
+        return None if row is None else _festival(row)
 
     async def all(self) -> list[Festival]:
         """Every festival, by name."""

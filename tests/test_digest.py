@@ -7,8 +7,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.digest import KIND, PUBLISH_KIND, compose_due, next_digest, preview, tidy
-from bot.schedule import next_after
+from bot.delivery.digests import compose_due, next_digest, preview
+from bot.delivery.kinds import OutboxKind
+from bot.delivery.service import tidy
+
+KIND, PUBLISH_KIND = OutboxKind.DIGEST, OutboxKind.PUBLISH
+from bot.newsroom.schedule import next_after
 from storage import Store
 from storage.models import NewArticle, NewFestival, Rate
 from storage.outbox import OutboxReport, OutboxState, Outgoing

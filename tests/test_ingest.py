@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.ingest import IngestReport, ingest
-from bot.mentions import MentionFinder
+from bot.newsroom.ingest import IngestReport, ingest
+from bot.newsroom.mentions import MentionFinder
 from storage import Store
 from storage.articles import AddOutcome
 from storage.models import Festival

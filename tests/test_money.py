@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from bot import money
-from bot.money import (
+from bot.newsroom import money
+from bot.newsroom.money import (
     AmountError,
     ConversionRequest,
     ConversionUsageError,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.sources.pages import Page, PageArticle, PageError, TickerRate, parse_page, read_page
+from bot.newsroom.sources.pages import Page, PageArticle, PageError, TickerRate, parse_page, read_page
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from telegram import InlineKeyboardMarkup
 
-from bot.money import Conversion
+from bot.newsroom.money import Conversion
 from bot.render import festivals as festival_views
 from bot.render import news as news_views
 from bot.render import rates as rate_views

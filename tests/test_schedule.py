@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.schedule import latest_day, local_day, next_after, occurrence
+from bot.newsroom.schedule import latest_day, local_day, next_after, occurrence
 
 
 def utc(*args: int) -> datetime:

@@ -23,8 +23,6 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHa
 
 from bot.context import App, Context
 
-# Before group 0 (the commands), so that an edit never reaches a command handler.
-EDITS_GROUP = -1
 SEARCH_HINT_MAX = 60
 
 NO_TEXT_HINT = "I read text only. Send a command such as /latest, or /help for the list."
@@ -32,9 +30,13 @@ EDITED_NOTE = "I answer new messages only: please send the command again instead
 STALE_BUTTON = "This button no longer works. Please send the command again."
 
 
+def edits_gate() -> MessageHandler[Context, None]:
+    """The handler that stops edited messages; in a group before the commands' (``bot.app``)."""
+    return MessageHandler(filters.UpdateType.EDITED, edited)
+
+
 def register(application: App) -> None:
     """Add the fallback handlers; call last, after every area has registered its own."""
-    application.add_handler(MessageHandler(filters.UpdateType.EDITED, edited), group=EDITS_GROUP)
     new_message = filters.UpdateType.MESSAGE
     private = filters.ChatType.PRIVATE
     application.add_handler(MessageHandler(new_message & filters.COMMAND, unknown_command))

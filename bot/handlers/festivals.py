@@ -6,7 +6,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import App, Context, store_of, today
-from bot.festival_lookup import find_festivals
+from bot.newsroom.festivals import find_festivals
 from bot.render import festivals as render
 from bot.render.common import callback_ids, with_keyboard
 from storage.errors import NotFound

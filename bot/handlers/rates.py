@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot import money
 from bot.context import App, Context, store_of
+from bot.newsroom import money
 from bot.render import rates as render
 
 HISTORY_DAYS = 10

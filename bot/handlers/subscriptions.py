@@ -1,4 +1,4 @@
-"""Handlers: /subscribe, /unsubscribe, /settings; and the digest schedule beside them."""
+"""Handlers: /subscribe, /unsubscribe, /settings."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler
 
-from bot import digest
 from bot.config import parse_time, parse_zone
-from bot.context import App, Context, settings_of, store_of
+from bot.context import App, Context, delivery_of, settings_of, store_of
+from bot.delivery.digests import next_digest
 from bot.render import digest as render
 
 _TIME_LIKE = re.compile(r"^\d")
@@ -23,11 +23,10 @@ _ADMINS = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
 
 
 def register(application: App) -> None:
-    """Add /subscribe, /unsubscribe, /settings and schedule the digests."""
+    """Add /subscribe, /unsubscribe, /settings."""
     application.add_handler(CommandHandler("subscribe", subscribe))
     application.add_handler(CommandHandler("unsubscribe", unsubscribe))
     application.add_handler(CommandHandler("settings", settings))
-    digest.register(application)
 
 
 def parse_subscription(
@@ -77,8 +76,8 @@ async def subscribe(update: Update, context: Context) -> None:
         await message.reply_text(render.admins_only("subscribe"))
         return
     store = store_of(context)
-    now = digest.service_of(context.application).clock()
-    next_due = await digest.next_digest(store, chat.id, now, at, zone)
+    now = delivery_of(context).now()
+    next_due = await next_digest(store, chat.id, now, at, zone)
     user = update.effective_user
     _, new = await store.subscribers.subscribe(
         chat.id,

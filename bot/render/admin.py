@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import tzinfo
 
 from telegram import InlineKeyboardMarkup
 
+from bot.delivery.fanout import Delivered
+from bot.newsroom.figures import Stats
 from bot.render.common import callback_button, escape, keyboard, utf16_len
 from bot.render.festivals import date_range
 from bot.render.news import open_button
-from storage.models import AdminAction, Article, Festival, IngestRun, Rate
+from storage.models import AdminAction, Article, Festival, Rate
 
 # Callback data of the admin buttons: ``admin:<verb>:<id>``.
 PREFIX = "admin"
@@ -104,17 +105,6 @@ def published_article(article: Article) -> tuple[str, InlineKeyboardMarkup]:
     markup = keyboard([[open_button(article)]])
     assert markup is not None
     return text, markup
-
-
-@dataclass(frozen=True, slots=True)
-class Delivered:
-    """How a send to many chats went."""
-
-    queued: int  # the chats this fan-out was queued for
-    sent: int
-    blocked: int  # the chat blocked the bot (and is unsubscribed)
-    failed: int
-    pending: int = 0  # still queued when the bot stopped: sent after the restart
 
 
 ALREADY_SENT = "Everyone already has it: nobody gets it twice."
@@ -244,19 +234,6 @@ def digest_note(*, subscribed: bool, new: int) -> str:
         "You are not subscribed (/subscribe), so here is the digest's form over every article "
         f"({_count(new, 'article')}); a new subscriber starts from today's news:"
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Stats:
-    """The figures /stats shows."""
-
-    articles: int
-    festivals: int
-    subscribers_active: int
-    subscribers_inactive: int
-    digests_today: int
-    last_ingest: IngestRun | None
-    recent: Sequence[AdminAction]
 
 
 def stats(figures: Stats, zone: tzinfo) -> str:

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 from telegram import InlineKeyboardMarkup
 
-from bot.money import BASE, format_change, format_number
+from bot.newsroom.money import BASE, format_change, format_number
 from bot.render.common import MAX_MESSAGE, escape, format_date, keyboard, utf16_len
 from bot.render.festivals import date_range, place
 from bot.render.news import article_entry, open_button

@@ -7,6 +7,7 @@ from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.newsroom.festivals import order_festivals
 from bot.render.common import callback_button, escape, format_date, keyboard, teaser
 from bot.render.news import article_date, open_button
 from storage.models import Article, Festival
@@ -131,31 +132,6 @@ def festival_list(
     ordered = [*upcoming, *past, *undated]
     rows = [[festival_button(festival)] for festival in ordered[:MAX_LIST_BUTTONS]]
     return "\n\n".join(blocks), keyboard(rows)
-
-
-def order_festivals(
-    festivals: Sequence[Festival], today: date
-) -> tuple[list[Festival], list[Festival], list[Festival]]:
-    """(upcoming or running soonest first, past latest first, undated by name)."""
-    upcoming: list[Festival] = []
-    past: list[Festival] = []
-    undated: list[Festival] = []
-    for festival in festivals:
-        last_day = festival.ends_on or festival.starts_on
-        if last_day is None:
-            undated.append(festival)
-        elif last_day >= today:
-            upcoming.append(festival)
-        else:
-            past.append(festival)
-    upcoming.sort(key=_by_start)
-    past.sort(key=_by_start, reverse=True)
-    undated.sort(key=lambda f: f.name.casefold())
-    return upcoming, past, undated
-
-
-def _by_start(festival: Festival) -> tuple[date, str]:
-    return festival.starts_on or festival.ends_on or date.min, festival.name.casefold()
 
 
 def _summary(festival: Festival) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.money import (
+from bot.newsroom.money import (
     BASE,
     Conversion,
     format_amount,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.audit import REFUSAL
+from bot.handlers.admin.gate import REFUSAL
 from storage.errors import NotFound
 from tests.e2e.conftest import ADMIN_ID, RunningBot
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from bot.audit import REFUSAL
+from bot.handlers.admin.gate import REFUSAL
 from bot.render.admin import ALREADY_SENT, NOBODY
 from bot.render.news import open_button
 from tests.e2e.conftest import ADMIN_ID, Launcher, RunningBot

@@ -15,7 +15,7 @@ LINE = re.compile(r"^update from (?P<who>\S+ \S+|-): (?P<what>.+) → (?P<outcom
 def _lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, str]]:
     found = []
     for record in caplog.records:
-        if record.name == "bot.update_log":
+        if record.name == "bot.updates.log":
             match = LINE.match(record.getMessage())
             assert match, record.getMessage()
             found.append({**match.groupdict(), "level": record.levelname})
@@ -25,7 +25,7 @@ def _lines(caplog: pytest.LogCaptureFixture) -> list[dict[str, str]]:
 async def test_each_update_gets_one_line_with_who_what_and_outcome(
     bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.update_log")
+    caplog.set_level(logging.INFO, logger="bot.updates.log")
 
     await bot.private(5).send("/latest@filmnews_test_bot 2")
     await bot.private(6).send("/post Secret title\nsecret body")
@@ -43,7 +43,7 @@ async def test_each_update_gets_one_line_with_who_what_and_outcome(
 async def test_a_failed_update_is_logged_as_an_error(
     bot: RunningBot, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.update_log")
+    caplog.set_level(logging.INFO, logger="bot.updates.log")
     bot.emulator.fail_next("sendMessage", status=403, chat_id=ADMIN_ID)
 
     await bot.private(ADMIN_ID).send("/setrate KZT 0.002")
@@ -63,7 +63,7 @@ async def test_a_button_press_is_logged_by_its_data(
     chat = bot.private(ADMIN_ID)
     [article] = await bot.store.articles.latest(1)
     question = await chat.send(f"/delete {article.id}")
-    caplog.set_level(logging.INFO, logger="bot.update_log")
+    caplog.set_level(logging.INFO, logger="bot.updates.log")
 
     await chat.press(question.last, "Keep it")
 

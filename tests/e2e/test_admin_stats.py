@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot.audit import REFUSAL
+from bot.handlers.admin.gate import REFUSAL
 from storage.outbox import Outgoing
 from storage.subscribers import DigestRecord
 from tests.e2e.conftest import ADMIN_ID, RunningBot

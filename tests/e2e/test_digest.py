@@ -8,8 +8,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.digest import JOB, KIND, ComposeReport, service_of
-from bot.schedule import latest_day
+from bot.delivery.digests import ComposeReport
+from bot.delivery.kinds import OutboxKind
+from bot.delivery.service import JOB
+
+KIND = OutboxKind.DIGEST
+from bot.newsroom.schedule import latest_day
 from storage import Store
 from storage.models import NewArticle
 from tests.e2e.conftest import Launcher, RunningBot
@@ -32,14 +36,14 @@ class FakeClock:
 def clock(bot: RunningBot) -> FakeClock:
     """The bot's digest clock, stopped at START."""
     fake = FakeClock(START)
-    service_of(bot.app).clock = fake
+    bot.app.bot_data.delivery.clock = fake
     return fake
 
 
 async def at(bot: RunningBot, clock: FakeClock, when: datetime) -> ComposeReport:
     """Move the clock to ``when`` and run the minute job's work now."""
     clock.now = when
-    return await service_of(bot.app).compose(bot.app)
+    return await bot.app.bot_data.delivery.compose(bot.app)
 
 
 async def settled(store: Store) -> None:
@@ -145,14 +149,14 @@ async def test_a_restart_in_between_catches_up_once(
     real_now = datetime.now(UTC)
     async with launch() as first:
         # The bot subscribed the reader three days ago, then went down.
-        service_of(first.app).clock = FakeClock(real_now - timedelta(days=3))
+        first.app.bot_data.delivery.clock = FakeClock(real_now - timedelta(days=3))
         await first.private(5).send("/subscribe 09:00 Asia/Almaty")
         await publish(first.store, "Written while the bot was down")
     assert not digests(emulator, 5)
 
     async with launch() as second:  # the real clock: the catch-up run at start
         [message] = await emulator.wait_for(lambda: digests(emulator, 5))
-        await service_of(second.app).compose(second.app)
+        await second.app.bot_data.delivery.compose(second.app)
         await settled(second.store)
         subscriber = await second.store.subscribers.get(5)
         last = await second.store.subscribers.last_digest(5)

@@ -24,8 +24,8 @@ KILLS = 4
 RUN = (
     "import asyncio\n"
     "from bot.config import Settings\n"
-    "from bot.pacer import Pacer\n"
-    "from bot.digest import send_due\n"
+    "from bot.delivery.pacer import Pacer\n"
+    "from bot.delivery.service import send_due\n"
     "asyncio.run(send_due(Settings.from_env(), pacer=Pacer.unlimited()))\n"
 )
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.digest import ComposeReport, service_of
+from bot.delivery.digests import ComposeReport
 from storage.models import NewArticle
 from tests.e2e.conftest import ADMIN_ID, RunningBot
 from tests.emulator import BotApiEmulator, SentMessage
@@ -32,7 +32,7 @@ class Clock:
 def clock(bot: RunningBot) -> Clock:
     """The bot's digest clock (publish-now rows are queued at the real time, so start there)."""
     fake = Clock()
-    service_of(bot.app).clock = fake
+    bot.app.bot_data.delivery.clock = fake
     return fake
 
 
@@ -59,7 +59,7 @@ async def publish_now(bot: RunningBot, clock: Clock, title: str) -> int:
     preview = (await admin.send(f"/post {title}\nAll about {title}.")).last
     await admin.press(preview, "Publish now")
     clock.now = datetime.now(UTC) + timedelta(seconds=1)  # its messages are due
-    service_of(bot.app).wake()
+    bot.app.bot_data.delivery.wake(bot.app)
     await bot.emulator.wait_for(
         lambda: next((e for e in bot.emulator.edits(ADMIN_ID) if "Published" in e.plain), None),
         10,
@@ -74,7 +74,7 @@ async def digest_time(bot: RunningBot, clock: Clock, chat_id: int) -> ComposeRep
     subscriber = await bot.store.subscribers.get(chat_id)
     assert subscriber.next_due_at is not None
     clock.now = subscriber.next_due_at
-    report = await service_of(bot.app).compose(bot.app)
+    report = await bot.app.bot_data.delivery.compose(bot.app)
     await settled(bot)
     return report
 

@@ -17,7 +17,7 @@ from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
 from bot.app import build_application
 from bot.commands import ADMIN_COMMANDS, COMMANDS, PUBLIC_COMMANDS
 from bot.config import Settings
-from bot.errors import SORRY
+from bot.updates.errors import SORRY
 from bot.handlers import fallback, start
 from tests.e2e.conftest import ADMIN_ID, Launcher, RunningBot
 from tests.emulator import BotApiEmulator
@@ -220,14 +220,14 @@ async def test_an_exception_in_a_handler_gets_a_polite_reply_and_is_logged(
         raise RuntimeError("help text exploded")
 
     monkeypatch.setattr(start, "help_text", broken)
-    with caplog.at_level(logging.ERROR, logger="bot.errors"):
+    with caplog.at_level(logging.ERROR, logger="bot.updates.errors"):
         async with launch() as bot:
             chat = bot.private(5)
             assert (await chat.send("/help")).texts == [SORRY]
             # The bot keeps serving this chat and others.
             assert UNKNOWN in (await chat.send("/frobnicate")).text
             assert UNKNOWN in (await bot.private(6).send("/frobnicate")).text
-    [record] = [r for r in caplog.records if r.name == "bot.errors"]
+    [record] = [r for r in caplog.records if r.name == "bot.updates.errors"]
     assert "/help" in record.getMessage()  # the update is in the log line
     assert record.exc_info is not None
     assert "help text exploded" in str(record.exc_info[1])

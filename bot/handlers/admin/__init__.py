@@ -1,4 +1,4 @@
-"""Handlers: the admin commands, for ``FILMNEWS_ADMIN_IDS`` only (see ``bot.audit``)."""
+"""Handlers: the admin commands, for ``FILMNEWS_ADMIN_IDS`` only (see ``gate``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from telegram.ext import (
 )
 
 from bot.context import App
-from bot.handlers.admin import broadcast, catalog, menu, overview, posting
+from bot.handlers.admin import broadcast, catalog, overview, posting
 from bot.render import admin as render
 
 
@@ -35,8 +35,6 @@ def register(application: App) -> None:
         application.add_handler(
             CallbackQueryHandler(callback, pattern=rf"^{render.PREFIX}:{verb}:\d+$")
         )
-    if application.job_queue is not None:
-        application.job_queue.run_once(menu.announce, when=0, name="admin command menu")
 
 
 def _addfestival_conversation() -> ConversationHandler:  # type: ignore[type-arg]

@@ -7,8 +7,8 @@ from decimal import Decimal
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot import audit
 from bot.context import Context, store_of, today
+from bot.handlers.admin import gate
 from bot.handlers.admin.common import argument_text
 from bot.handlers.admin.forms import (
     FestivalForm,
@@ -17,10 +17,10 @@ from bot.handlers.admin.forms import (
     parse_festival,
     parse_rate,
 )
-from bot.mentions import MentionFinder
-from bot.money import BASE
+from bot.newsroom.mentions import link_festival
+from bot.newsroom.money import BASE
 from bot.render import admin as render
-from storage.models import Festival, Rate
+from storage.models import Rate
 
 RATE_EXAMPLE = "/setrate KZT 0.00195 2026-02-07"
 FESTIVAL_EXAMPLE = (
@@ -43,7 +43,7 @@ _QUESTIONS = {
 _SKIP = ("-", "—")
 
 
-@audit.admin_only("setrate")
+@gate.admin_only("setrate")
 async def setrate(update: Update, context: Context) -> None:
     """/setrate CODE VALUE [DATE]: record a rate against USD (today by default)."""
     message = update.effective_message
@@ -57,7 +57,7 @@ async def setrate(update: Update, context: Context) -> None:
         await message.reply_text(render.usage(str(error), RATE_EXAMPLE))
         return
     store = store_of(context)
-    user_id = audit.user_id_of(update)
+    user_id = gate.user_id_of(update)
     async with store.transaction():
         around = await store.rates.up_to(form.currency, as_of)
         replaced = next((rate for rate in around if rate.as_of == as_of), None)
@@ -67,13 +67,13 @@ async def setrate(update: Update, context: Context) -> None:
             change = ((form.value - before.value) / before.value * _HUNDRED).quantize(_CENT)
         rate = Rate(form.currency, BASE, form.value, change, as_of, f"admin:{user_id}")
         await store.rates.set(rate)
-        await audit.record(
+        await gate.record(
             context, user_id, "setrate", target=f"{rate.currency}/{as_of}", detail=str(rate.value)
         )
     await message.reply_text(render.rate_recorded(rate, replaced, before))
 
 
-@audit.admin_only("addfestival")
+@gate.admin_only("addfestival")
 async def addfestival(update: Update, context: Context) -> int:
     """/addfestival Name | City | Country | dates | description; alone, it asks field by field."""
     message = update.effective_message
@@ -92,7 +92,7 @@ async def addfestival(update: Update, context: Context) -> int:
     return ConversationHandler.END
 
 
-@audit.admin_only("addfestival")
+@gate.admin_only("addfestival")
 async def answer(update: Update, context: Context) -> int:
     """One answer of the guided /addfestival; the next question, or the festival saved."""
     message = update.effective_message
@@ -137,26 +137,14 @@ async def _save(update: Update, context: Context, form: FestivalForm) -> None:
     assert message is not None
     store = store_of(context)
     async with store.transaction():
-        existing = _by_name(await store.festivals.all(), form.name)
+        existing = await store.festivals.named(form.name)
         festival, created = await store.festivals.upsert(festival_from(form, existing))
-        finder = MentionFinder([festival])
-        naming = [
-            article.id
-            for article in await store.articles.containing_any(festival.names)
-            if finder.find(article.title, article.body)
-        ]
-        for article_id in naming:
-            await store.articles.link_festivals(article_id, [festival.id])
-        await audit.record(
+        linked = await link_festival(store, festival)
+        await gate.record(
             context,
-            audit.user_id_of(update),
+            gate.user_id_of(update),
             "addfestival" if created else "updatefestival",
             target=festival.id,
             detail=festival.name,
         )
-    await message.reply_text(render.festival_saved(festival, created, len(naming)))
-
-
-def _by_name(festivals: list[Festival], name: str) -> Festival | None:
-    wanted = name.casefold()
-    return next((festival for festival in festivals if festival.name.casefold() == wanted), None)
+    await message.reply_text(render.festival_saved(festival, created, linked))

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
+
+from bot.context import Context, delivery_of, store_of
+from bot.delivery import fanout
+from bot.handlers.admin import gate
+from bot.render import admin as render
 
 logger = logging.getLogger(__name__)
 
@@ -30,3 +36,37 @@ async def replace(
     except BadRequest as error:
         # The same text again ("message is not modified") or a message too old to edit.
         logger.info("could not edit the message of button %r: %s", query.data, error)
+
+
+async def fan_out(
+    update: Update,
+    context: Context,
+    message: fanout.FanOut,
+    *,
+    action: str,
+    target: int,
+    progress: Callable[[int], str],
+    report: Callable[[fanout.Delivered], str],
+) -> None:
+    """A fan-out button: queue ``message`` for every subscriber once (recording ``action``),
+    show ``progress`` in place of the button's message, then the ``report`` once it is done."""
+    query = update.callback_query
+    assert query is not None
+    store = store_of(context)
+    user_id = gate.user_id_of(update)
+
+    async def record(queued: int) -> None:
+        detail = f"to {queued} subscribers"
+        await gate.record(context, user_id, action, target=target, detail=detail)
+
+    queued = await fanout.queue(store, message, record)
+    if not queued:
+        audience = await store.subscribers.count()
+        await query.answer(render.ALREADY_SENT if audience else render.NOBODY, show_alert=True)
+        return
+    await query.answer()
+    await replace(query, progress(queued))
+    delivery_of(context).wake(context.application)
+    if isinstance(query.message, Message):
+        where = (query.message.chat_id, query.message.message_id)
+        fanout.follow(context.application, message, queued, where, report)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from bot.money import REGION_CODES
+from bot.newsroom.money import REGION_CODES
 from storage.models import Festival, NewFestival
 
 # The currencies the bot follows, against USD.

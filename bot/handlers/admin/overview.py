@@ -7,36 +7,26 @@ from zoneinfo import ZoneInfo
 
 from telegram import Update
 
-from bot import audit
 from bot.context import Context, settings_of, store_of, today
-from bot.digest import KIND as DIGEST_KIND
-from bot.digest import preview
+from bot.delivery.digests import preview
+from bot.delivery.kinds import OutboxKind
+from bot.handlers.admin import gate
+from bot.newsroom.figures import gather
 from bot.render import admin as render
 
-RECENT_ACTIONS = 5
 
-
-@audit.admin_only("stats")
+@gate.admin_only("stats")
 async def stats(update: Update, context: Context) -> None:
     """/stats: articles, festivals, subscribers, digests sent today, last ingest, audit lines."""
     message = update.effective_message
     assert message is not None
-    store = store_of(context)
     zone = settings_of(context).timezone
     midnight = datetime.combine(today(context), time(0), tzinfo=zone)
-    figures = render.Stats(
-        articles=await store.articles.count(),
-        festivals=await store.festivals.count(),
-        subscribers_active=await store.subscribers.count(active=True),
-        subscribers_inactive=await store.subscribers.count(active=False),
-        digests_today=await store.outbox.sent_since(DIGEST_KIND, midnight),
-        last_ingest=await store.ingest_runs.last(),
-        recent=await store.admin_actions.recent(RECENT_ACTIONS),
-    )
+    figures = await gather(store_of(context), midnight, digest_kind=OutboxKind.DIGEST)
     await message.reply_text(render.stats(figures, zone))
 
 
-@audit.admin_only("digest")
+@gate.admin_only("digest")
 async def digest(update: Update, context: Context) -> None:
     """/digest: the digest this chat would get now (nothing is sent to anyone, nothing moves)."""
     message = update.effective_message

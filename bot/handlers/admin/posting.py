@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import Update
 
-from bot import audit, digest
 from bot.context import Context, store_of, today
-from bot.handlers.admin import fanout
-from bot.handlers.admin.common import argument_text, callback_id, replace
+from bot.delivery.fanout import FanOut
+from bot.delivery.kinds import OutboxKind
+from bot.handlers.admin import gate
+from bot.handlers.admin.common import argument_text, callback_id, fan_out, replace
 from bot.handlers.admin.forms import parse_article_id, parse_post
-from bot.mentions import MentionFinder
+from bot.newsroom.mentions import link_article
 from bot.render import admin as render
 from storage.errors import Conflict, NotFound
 from storage.models import NewArticle
 
-PUBLISH_KIND = digest.PUBLISH_KIND  # the digest leaves out what was published to a chat
 POST_EXAMPLE = "/post Didor festival opens in Dushanbe\nThe festival opens on Friday with…"
 
 
-@audit.admin_only("post")
+@gate.admin_only("post")
 async def post(update: Update, context: Context) -> None:
     """/post TITLE⏎BODY, or /post in reply to a message: store an article, offer to publish."""
     message = update.effective_message
@@ -31,7 +31,7 @@ async def post(update: Update, context: Context) -> None:
     except ValueError as error:
         await message.reply_text(render.usage(str(error), POST_EXAMPLE))
         return
-    user_id = audit.user_id_of(update)
+    user_id = gate.user_id_of(update)
     store = store_of(context)
     festivals = await store.festivals.all()
     try:
@@ -41,9 +41,8 @@ async def post(update: Update, context: Context) -> None:
                     form.title, form.body, source=f"admin:{user_id}", seen_on=today(context)
                 )
             )
-            named = MentionFinder(festivals).find(article.title, article.body)
-            await store.articles.link_festivals(article.id, named)
-            await audit.record(context, user_id, "post", target=article.id, detail=article.title)
+            named = await link_article(store, article, festivals)
+            await gate.record(context, user_id, "post", target=article.id, detail=article.title)
     except Conflict as conflict:
         await message.reply_text(render.post_exists(conflict.existing_id or 0))
         return
@@ -54,50 +53,34 @@ async def post(update: Update, context: Context) -> None:
     await message.reply_text(text, reply_markup=keyboard)
 
 
-@audit.admin_only("publish")
+@gate.admin_only("publish")
 async def publish(update: Update, context: Context) -> None:
     """The "publish now" button: send the article to every subscriber, once."""
     query = update.callback_query
     assert query is not None
     article_id = callback_id(query)
-    store = store_of(context)
     try:
-        article = await store.articles.get(article_id)
+        article = await store_of(context).articles.get(article_id)
     except NotFound:
         await query.answer()
         await replace(query, render.gone(article_id))
         return
     text, markup = render.published_article(article)
-    async with store.transaction():
-        queued = await fanout.queue(
-            context, PUBLISH_KIND, str(article_id), text, markup, missing_article=article_id
-        )
-        if queued:
-            await audit.record(
-                context,
-                audit.user_id_of(update),
-                "publish",
-                target=article_id,
-                detail=f"to {queued} subscribers",
-            )
-    if not queued:
-        await query.answer(await _nobody_or_done(context), show_alert=True)
-        return
-    await query.answer()
-    await replace(query, render.publishing(article, queued))
-    fanout.wake_sender(context.application)
-    if isinstance(query.message, Message):
-        fanout.follow(
-            context.application,
-            PUBLISH_KIND,
-            str(article_id),
-            queued,
-            (query.message.chat_id, query.message.message_id),
-            lambda report: render.publish_report(article, report),
-        )
+    # The digest leaves out what was published to a chat, and publishing skips the chats whose
+    # digest already carried the article.
+    message = FanOut(OutboxKind.PUBLISH, str(article_id), text, markup, article_id)
+    await fan_out(
+        update,
+        context,
+        message,
+        action="publish",
+        target=article_id,
+        progress=lambda queued: render.publishing(article, queued),
+        report=lambda report: render.publish_report(article, report),
+    )
 
 
-@audit.admin_only("keep")
+@gate.admin_only("keep")
 async def keep(update: Update, context: Context) -> None:
     """The "keep for the digest" button: nothing to send, the digest picks the article up."""
     query = update.callback_query
@@ -109,11 +92,11 @@ async def keep(update: Update, context: Context) -> None:
     except NotFound:
         await replace(query, render.gone(article_id))
         return
-    await audit.record(context, audit.user_id_of(update), "keep", target=article_id)
+    await gate.record(context, gate.user_id_of(update), "keep", target=article_id)
     await replace(query, render.kept(article))
 
 
-@audit.admin_only("delete")
+@gate.admin_only("delete")
 async def delete(update: Update, context: Context) -> None:
     """/delete ID: show the article and ask to confirm."""
     message = update.effective_message
@@ -132,7 +115,7 @@ async def delete(update: Update, context: Context) -> None:
     await message.reply_text(text, reply_markup=keyboard)
 
 
-@audit.admin_only("delete")
+@gate.admin_only("delete")
 async def confirm_delete(update: Update, context: Context) -> None:
     """The "delete" button: remove the article (from the search index too)."""
     query = update.callback_query
@@ -142,9 +125,9 @@ async def confirm_delete(update: Update, context: Context) -> None:
     try:
         async with store.transaction():
             article = await store.articles.delete(article_id)
-            await audit.record(
+            await gate.record(
                 context,
-                audit.user_id_of(update),
+                gate.user_id_of(update),
                 "delete",
                 target=article_id,
                 detail=article.title,
@@ -157,22 +140,17 @@ async def confirm_delete(update: Update, context: Context) -> None:
     await replace(query, render.deleted(article))
 
 
-@audit.admin_only("spare")
+@gate.admin_only("spare")
 async def spare(update: Update, context: Context) -> None:
     """The "keep it" button of /delete: nothing changes."""
     query = update.callback_query
     assert query is not None
     article_id = callback_id(query)
     await query.answer()
-    await audit.record(context, audit.user_id_of(update), "spare", target=article_id)
+    await gate.record(context, gate.user_id_of(update), "spare", target=article_id)
     await replace(query, render.spared(article_id))
 
 
 async def _audience(context: Context) -> int:
     """How many subscribers a publish would reach now."""
     return await store_of(context).subscribers.count()
-
-
-async def _nobody_or_done(context: Context) -> str:
-    """Why pressing "publish now" queued nobody."""
-    return render.ALREADY_SENT if await _audience(context) else render.NOBODY

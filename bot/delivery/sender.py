@@ -3,33 +3,31 @@
 Digests and broadcasts never go through the application's ``AIORateLimiter``: it serves requests
 first in, first out, so a reader's reply would queue behind thousands of digests. The sender has
 its own ``Bot`` (its own HTTP connections) and its own pace, which counts the readers' replies
-too (``bot.pacer``), so that replies go at once and replies and digests together stay under
-Telegram's limit.
+too (``bot.delivery.pacer``), so that replies go at once and replies and digests together stay
+under Telegram's limit.
 
 Each message is marked ``sending`` (committed) before its HTTP call and settled after it. A
 sender that dies (SIGKILL, power cut) leaves at most one message per lane ``sending``: the next
 sender sends it again, so it may arrive twice. That is the price of never losing a digest; with
 the default single lane it is at most one repeated message per crash. A timed-out send is
 different: the process saw it and knows nothing of its fate, so it is marked ``uncertain`` and
-not repeated. One sender runs per database, enforced by a lock file (``SenderLock``).
+not repeated. One sender runs per database, enforced by a lock file
+(``bot.delivery.lock``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import logging
-import os
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import partial
-from pathlib import Path
 
 import httpx
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -43,15 +41,14 @@ from telegram.error import (
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
-from bot.pacer import Pacer
+from bot.delivery.outbox import Clock, utc_now
+from bot.delivery.pacer import Pacer
 from storage import Store
-from storage.outbox import OutboxMessage, OutboxState, Outgoing
+from storage.outbox import OutboxMessage, OutboxState
 
 logger = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
-
-# Telegram allows one message a second to one chat (and about 30 a second in all: bot.pacer).
+# Telegram allows one message a second to one chat (and about 30 a second in all: see pacer).
 CHAT_GAP = 1.0
 LANES = 1  # messages in flight at once; each one may be repeated after a crash
 MAX_ATTEMPTS = 5  # network failures before a message is given up as failed
@@ -60,11 +57,6 @@ THROTTLED_RESENDS = 5  # 429s waited out in place before the message goes back i
 FETCH = 100
 _POLL = 0.25  # how often a long wait looks whether the sender should stop
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-
-
-def utc_now() -> datetime:
-    """The current time in UTC."""
-    return datetime.now(UTC)
 
 
 def _never() -> bool:
@@ -93,43 +85,6 @@ class SendReport:
         self.retrying += other.retrying
 
 
-class SenderLock:
-    """One sender per database across processes: an exclusive lock on a file beside it.
-
-    The kernel releases the lock when its process dies, even by SIGKILL, so whoever holds it
-    knows that a message still marked ``sending`` was left by a dead sender.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._fd: int | None = None
-
-    @classmethod
-    def beside(cls, database: Path) -> SenderLock:
-        """The lock of the sender of ``database``."""
-        return cls(database.with_name(f"{database.name}.sender.lock"))
-
-    def acquire(self) -> bool:
-        """Take the lock if nobody holds it; True if we hold it now."""
-        if self._fd is not None:
-            return True
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(fd)
-            return False
-        self._fd = fd
-        return True
-
-    def release(self) -> None:
-        """Let another sender take over."""
-        if self._fd is not None:
-            os.close(self._fd)  # closing the descriptor releases the lock
-            self._fd = None
-
-
 def sender_bot(settings: Settings, lanes: int = LANES) -> Bot:
     """A ``Bot`` with HTTP connections of its own and no rate limiter (the sender paces)."""
     if not settings.token:
@@ -139,33 +94,6 @@ def sender_bot(settings: Settings, lanes: int = LANES) -> Bot:
         base_url=f"{settings.api_url}/bot",
         base_file_url=f"{settings.api_url}/file/bot",
         request=HTTPXRequest(connection_pool_size=lanes + 1),
-    )
-
-
-def markup_json(markup: InlineKeyboardMarkup | None) -> str | None:
-    """A reply markup as the outbox keeps it."""
-    return None if markup is None else markup.to_json()
-
-
-async def enqueue(
-    store: Store,
-    kind: str,
-    ref: str,
-    messages: Iterable[tuple[int, str, InlineKeyboardMarkup | None]],
-    *,
-    now: datetime | None = None,
-) -> int:
-    """Queue one fan-out — ``(chat_id, html, markup)`` per chat — for the running sender.
-
-    ``(kind, ref)`` names it (e.g. ``("broadcast", "17")``): queueing it again adds only the
-    chats not queued yet, so a retried command never sends twice. Returns how many were new;
-    ``store.outbox.report(kind, ref)`` tells how they fare.
-    """
-    return await store.outbox.add(
-        kind,
-        ref,
-        (Outgoing(chat_id, text, markup_json(markup)) for chat_id, text, markup in messages),
-        now or utc_now(),
     )
 
 

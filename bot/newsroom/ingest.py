@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from bot.mentions import MentionFinder
-from bot.sources.festivals import FestivalFileError, read_festivals
-from bot.sources.pages import Page, PageError, TickerRate, read_page
+from bot.newsroom.mentions import MentionFinder, link_mentions, names_by_id
+from bot.newsroom.sources.festivals import FestivalFileError, read_festivals
+from bot.newsroom.sources.pages import Page, PageError, TickerRate, read_page
 from storage import Store
 from storage.articles import AddOutcome
 from storage.errors import StorageError
@@ -109,7 +109,7 @@ async def ingest(store: Store, paths: Iterable[Path]) -> IngestReport:
     # undated pages (single articles) last, so a dated copy of the same article wins.
     parsed.sort(key=lambda item: (item[1].date is None, item[1].date or date.min, item[0]))
     festivals = await store.festivals.all()
-    writer = _PageWriter(store, MentionFinder(festivals), {f.id: f.name for f in festivals})
+    writer = _PageWriter(store, MentionFinder(festivals), names_by_id(festivals))
     for batch in _batches(parsed, ARTICLES_PER_TRANSACTION):
         report.files.extend(await writer.write_batch(batch))
     return report
@@ -159,7 +159,7 @@ async def _ingest_festivals(store: Store, path: Path) -> FileReport:
 class _PageWriter:
     """Writes parsed pages: several in one transaction, each page whole or not at all."""
 
-    def __init__(self, store: Store, finder: MentionFinder, names: dict[int, str]) -> None:
+    def __init__(self, store: Store, finder: MentionFinder, names: Mapping[int, str]) -> None:
         self._store = store
         self._finder = finder
         self._names = names
@@ -205,15 +205,19 @@ class _PageWriter:
             for report, item in items
         ]
         added = await store.articles.add_many(news)
-        links = [
-            [] if outcome is AddOutcome.SKIPPED else self._finder.find(item.title, item.body)
-            for (_, item), (_, outcome) in zip(items, added, strict=True)
-        ]
-        await store.articles.link_many(
-            (article_id, festival_id)
-            for (article_id, _), festival_ids in zip(added, links, strict=True)
-            for festival_id in festival_ids
+        found = await link_mentions(
+            store,
+            self._finder,
+            (
+                (article_id, item.title, item.body)
+                for (_, item), (article_id, outcome) in zip(items, added, strict=True)
+                if outcome is not AddOutcome.SKIPPED
+            ),
         )
+        links = [
+            [] if outcome is AddOutcome.SKIPPED else found[article_id]
+            for article_id, outcome in added
+        ]
         for (report, item), (article_id, outcome), festival_ids in zip(
             items, added, links, strict=True
         ):

@@ -1,14 +1,15 @@
-"""Finding festivals by what people type: forgiving of case, accents, typos and partial names."""
+"""Festivals: finding them by what people type (forgiving of case, accents, typos and partial
+names), and their order in lists."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
+from datetime import date
 
 from rapidfuzz import fuzz
 
 from storage.models import Festival
+from storage.names import name_key
 
 # Words most names share (and numbers such as a year) count for little, so that
 # "berlin film festival" finds nothing and "bishkek festival 2025" finds Bishkek.
@@ -26,16 +27,6 @@ MATCH_SCORE = 75.0  # from this score a festival matches at all
 CLOSE_MARGIN = 10.0  # festivals within this of the best are shown as choices
 MAX_CHOICES = 8
 
-_NOT_ALNUM = re.compile(r"[\W_]+")
-
-
-def normalise(text: str) -> str:
-    """Casefolded, accents removed, punctuation turned into single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _NOT_ALNUM.sub(" ", letters).strip()
-
-
 def find_festivals(query: str, festivals: Iterable[Festival]) -> list[Festival]:
     """The festivals ``query`` names, best first: one is a clear match, several are choices.
 
@@ -43,11 +34,11 @@ def find_festivals(query: str, festivals: Iterable[Festival]) -> list[Festival]:
     the best one is the answer when no other comes within ``CLOSE_MARGIN`` of it, and else
     every festival that does is a choice (at most ``MAX_CHOICES``).
     """
-    wanted = normalise(query)
+    wanted = name_key(query)
     if not wanted:
         return []
     candidates = list(festivals)
-    exact = [f for f in candidates if wanted in {normalise(name) for name in f.names}]
+    exact = [f for f in candidates if wanted in {name_key(name) for name in f.names}]
     if exact or len(wanted.replace(" ", "")) < MIN_QUERY_CHARS:
         return exact
     scored = [(_festival_score(wanted, festival), festival) for festival in candidates]
@@ -62,7 +53,7 @@ def find_festivals(query: str, festivals: Iterable[Festival]) -> list[Festival]:
 
 
 def _festival_score(wanted: str, festival: Festival) -> float:
-    return max(name_score(wanted, normalise(name)) for name in festival.names)
+    return max(name_score(wanted, name_key(name)) for name in festival.names)
 
 
 def name_score(wanted: str, name: str) -> float:
@@ -98,3 +89,28 @@ def _word_score(word: str, name_words: Sequence[str]) -> float:
             if ratio >= WORD_TYPO_SCORE:
                 best = max(best, ratio)
     return best
+
+
+def order_festivals(
+    festivals: Sequence[Festival], today: date
+) -> tuple[list[Festival], list[Festival], list[Festival]]:
+    """(upcoming or running soonest first, past latest first, undated by name)."""
+    upcoming: list[Festival] = []
+    past: list[Festival] = []
+    undated: list[Festival] = []
+    for festival in festivals:
+        last_day = festival.ends_on or festival.starts_on
+        if last_day is None:
+            undated.append(festival)
+        elif last_day >= today:
+            upcoming.append(festival)
+        else:
+            past.append(festival)
+    upcoming.sort(key=_by_start)
+    past.sort(key=_by_start, reverse=True)
+    undated.sort(key=lambda f: f.name.casefold())
+    return upcoming, past, undated
+
+
+def _by_start(festival: Festival) -> tuple[date, str]:
+    return festival.starts_on or festival.ends_on or date.min, festival.name.casefold()

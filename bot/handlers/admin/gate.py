@@ -10,8 +10,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot import update_log
 from bot.context import Context, settings_of, store_of
+from bot.updates import log as update_log
 
 logger = logging.getLogger(__name__)
 

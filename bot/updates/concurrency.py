@@ -9,7 +9,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-from bot.update_log import logged
+from bot.updates.log import logged
 
 # Updates handled at once. A Bot API call takes 20-100 ms from a well-placed server, so handling
 # one update at a time would cap the bot at 10-50 replies per second for all chats together;

@@ -1,0 +1,1 @@
+"""Getting messages out: digests, fan-outs, the outbox sender and its pace."""

@@ -1,0 +1,188 @@
+"""Daily digests: what goes into one, and composing the due ones into the outbox.
+
+The schedule lives in the database: each subscriber's next digest is a UTC instant
+(``subscribers.next_due_at``, indexed). The minute job (``bot.delivery.service``) asks the index
+who is due; their digests are composed in batches, each batch one transaction: outbox rows, the
+(chat, local day) record, the new watermark and the next instant together. After downtime the
+first run finds the overdue subscribers and sends each one digest, for the most recent missed
+day; the digest table refuses a second one for the same local day.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardMarkup
+
+from bot.config import parse_zone
+from bot.delivery.kinds import OutboxKind
+from bot.delivery.outbox import markup_json
+from bot.newsroom import schedule
+from bot.newsroom.festivals import order_festivals
+from bot.render.digest import DIGEST_ARTICLES, DIGEST_FESTIVALS, digest_message
+from storage import Store
+from storage.models import Festival, Rate
+from storage.outbox import Outgoing
+from storage.subscribers import DigestRecord, Subscriber
+
+logger = logging.getLogger(__name__)
+
+COMPOSE_BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ComposeReport:
+    """What one composing run did."""
+
+    due: int = 0  # subscribers that were due
+    queued: int = 0  # digests put in the outbox
+    empty: int = 0  # days with nothing new: recorded, no message
+    repeated: int = 0  # days that already had their digest (the time was changed that day)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    subscriber: Subscriber
+    day: date
+    next_due: datetime
+
+
+async def compose_due(store: Store, now: datetime, *, batch: int = COMPOSE_BATCH) -> ComposeReport:
+    """Queue the digest of every subscriber due by ``now``; move each one's schedule on."""
+    rates = await store.rates.latest()
+    festivals = await store.festivals.all()
+    totals = ComposeReport()
+    while True:
+        async with store.transaction():
+            due = await store.subscribers.due(now, batch)
+            if not due:
+                return totals
+            report = await _compose_batch(store, now, due, rates, festivals)
+        totals = ComposeReport(
+            totals.due + report.due,
+            totals.queued + report.queued,
+            totals.empty + report.empty,
+            totals.repeated + report.repeated,
+        )
+
+
+async def _compose_batch(
+    store: Store,
+    now: datetime,
+    due: list[Subscriber],
+    rates: list[Rate],
+    festivals: list[Festival],
+) -> ComposeReport:
+    plans: list[_Plan] = []
+    for subscriber in due:
+        try:
+            zone = parse_zone(subscriber.timezone)
+        except ValueError:  # a zone that tzdata dropped since
+            logger.error("chat %d: unknown zone %r", subscriber.chat_id, subscriber.timezone)
+            await store.subscribers.deactivate(subscriber.chat_id, "unknown time zone")
+            continue
+        at = subscriber.digest_time
+        plans.append(
+            _Plan(
+                subscriber,
+                schedule.latest_day(now, at, zone),
+                schedule.next_after(now, at, zone),
+            )
+        )
+    done = await store.subscribers.digested((p.subscriber.chat_id, p.day) for p in plans)
+    todo = [p for p in plans if (p.subscriber.chat_id, p.day) not in done]
+    pushed = await pushed_articles(
+        store, {p.subscriber.chat_id: p.subscriber.last_article_id for p in todo}
+    )
+    newest = await store.articles.last_id()
+    # Most chats share their watermark, day and (usually no) pushed articles: one content each.
+    contents: dict[tuple[int, date, frozenset[int]], tuple[int, str, str | None]] = {}
+    outgoing: dict[date, list[Outgoing]] = defaultdict(list)
+    records: list[DigestRecord] = []
+    empty = 0
+    for plan in todo:
+        chat_id, watermark = plan.subscriber.chat_id, plan.subscriber.last_article_id
+        skip = pushed.get(chat_id, frozenset())
+        key = (watermark, plan.day, skip)
+        if key not in contents:
+            count, text, markup = await digest_content(
+                store, watermark, plan.day, rates, festivals, exclude=skip
+            )
+            contents[key] = count, text, markup_json(markup)
+        count, text, markup = contents[key]
+        records.append(DigestRecord(chat_id, plan.day, max(watermark, newest), count))
+        if count:
+            outgoing[plan.day].append(Outgoing(chat_id, text, markup))
+        else:
+            empty += 1
+    for day, messages in outgoing.items():
+        await store.outbox.add(OutboxKind.DIGEST, day.isoformat(), messages, now)
+    await store.subscribers.record_digests(records)
+    await store.subscribers.reschedule([(p.subscriber.chat_id, p.next_due) for p in plans])
+    return ComposeReport(len(due), len(records) - empty, empty, len(plans) - len(records))
+
+
+async def pushed_articles(
+    store: Store, watermarks: Mapping[int, int]
+) -> dict[int, frozenset[int]]:
+    """The articles after each chat's watermark (chat id → watermark) that "publish now"
+    already sent it (or may have: a timed-out send counts, a failed one does not); chats with
+    none are left out."""
+    refs = await store.outbox.reached(OutboxKind.PUBLISH, list(watermarks))
+    pushed: dict[int, frozenset[int]] = {}
+    for chat_id, chat_refs in refs.items():
+        if newer := frozenset(i for i in map(int, chat_refs) if i > watermarks[chat_id]):
+            pushed[chat_id] = newer
+    return pushed
+
+
+async def digest_content(
+    store: Store,
+    watermark: int,
+    day: date,
+    rates: Sequence[Rate],
+    festivals: Sequence[Festival],
+    *,
+    exclude: frozenset[int] = frozenset(),
+) -> tuple[int, str, InlineKeyboardMarkup | None]:
+    """(how many new articles, the digest's HTML, its markup) for one watermark and day,
+    leaving out the ``exclude`` articles (0 and no text when nothing is left)."""
+    count = await store.articles.count_newer_than(watermark, exclude=exclude)
+    if not count:
+        return 0, "", None
+    articles = await store.articles.newer_than(watermark, DIGEST_ARTICLES, exclude=exclude)
+    upcoming = order_festivals(festivals, day)[0][:DIGEST_FESTIVALS]
+    text, markup = digest_message(day, articles, count, rates, upcoming)
+    return count, text, markup
+
+
+async def preview(
+    store: Store, chat_id: int, watermark: int, day: date
+) -> tuple[int, str, InlineKeyboardMarkup | None]:
+    """The digest a chat with this watermark would get on ``day`` (``/digest``): composed as
+    the minute job composes it, sending nothing and moving nothing."""
+    pushed = await pushed_articles(store, {chat_id: watermark})
+    rates, festivals = await store.rates.latest(), await store.festivals.all()
+    return await digest_content(
+        store, watermark, day, rates, festivals, exclude=pushed.get(chat_id, frozenset())
+    )
+
+
+async def next_digest(
+    store: Store, chat_id: int, now: datetime, at: time, zone: ZoneInfo
+) -> datetime:
+    """The instant of a chat's next digest at ``at`` in ``zone``: the first after ``now``
+    whose local day has not had its digest yet."""
+    instant = schedule.next_after(now, at, zone)
+    day = schedule.local_day(instant, at, zone)
+    while await store.subscribers.digested([(chat_id, day)]):
+        instant = schedule.next_after(instant, at, zone)
+        day = schedule.local_day(instant, at, zone)
+    return instant
+
+

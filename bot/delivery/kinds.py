@@ -1,0 +1,13 @@
+"""The kinds of messages the outbox carries; each names what its ``ref`` is."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class OutboxKind(StrEnum):
+    """One kind of fan-out; the outbox row of each (kind, ref, chat) is unique."""
+
+    DIGEST = "digest"  # ref: the local day
+    PUBLISH = "publish"  # "publish now" of one article; ref: the article id
+    BROADCAST = "broadcast"  # ref: the id of the request's audit line

@@ -1,0 +1,206 @@
+"""The running delivery service: the minute job that queues due digests, the outbox sender
+beside it, the pacer that hears of readers' replies, and the hourly tidy-up.
+
+``bot.app`` builds one per application, keeps it in the typed bot data and registers its jobs
+and its pacer hooks; handlers reach it through ``bot.context.delivery_of``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from telegram import Bot
+
+from bot.config import Settings
+from bot.context import App, Context
+from bot.delivery.digests import ComposeReport, compose_due
+from bot.delivery.lock import SenderLock
+from bot.delivery.outbox import Clock, utc_now
+from bot.delivery.pacer import Pacer
+from bot.delivery.sender import LANES, Sender, SendReport, sender_bot
+from storage import Store
+
+logger = logging.getLogger(__name__)
+
+JOB = "digest"
+# Sent messages are kept a week (for /stats and reports); the record of a digest day, which
+# keeps a chat from a second digest that day, a month (the last one shows in /settings).
+KEEP_MESSAGES = timedelta(days=7)
+KEEP_DIGESTS = timedelta(days=31)
+TIDY_EVERY = timedelta(hours=1)
+TICK = timedelta(minutes=1)
+IDLE = 1.0  # seconds between looks at the outbox when nothing woke the sender
+LOCK_RETRY = 10.0  # seconds between tries to become the sender when another process is
+STOP_POLL = 0.05  # how soon an idle sender notices that the application stops
+
+
+async def tidy(store: Store, now: datetime) -> None:
+    """Forget sent messages and old digest records: the outbox would grow by every text."""
+    messages = await store.outbox.prune(now - KEEP_MESSAGES)
+    records = await store.subscribers.forget_digests((now - KEEP_DIGESTS).date())
+    if messages or records:
+        logger.info("forgot %d sent messages and %d digest records", messages, records)
+
+
+class DeliveryService:
+    """The deliveries of one running bot: the minute job and the outbox sender beside it."""
+
+    def __init__(
+        self, *, clock: Clock = utc_now, lanes: int = LANES, pacer: Pacer | None = None
+    ) -> None:
+        self.clock = clock
+        self.lanes = lanes
+        self.pacer = pacer or Pacer()
+        self._wake = asyncio.Event()
+        self._sender: asyncio.Task[None] | None = None
+        self._tidied: datetime | None = None
+
+    def schedule(self, application: App) -> None:
+        """Run ``tick`` every minute (aligned to the minute) and once at start to catch up."""
+        queue = application.job_queue
+        if queue is None:
+            raise RuntimeError(
+                "digests need PTB's job queue: pip install 'python-telegram-bot[job-queue]'"
+            )
+        # Run however late (APScheduler drops runs missed by more than 1 s by default), never two
+        # at once, and one catch-up run for many missed ones: the database knows what is due.
+        options = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+        now = datetime.now(UTC)
+        next_minute = now.replace(second=0, microsecond=0) + TICK
+        queue.run_repeating(
+            self.tick, interval=TICK, first=next_minute, name=JOB, job_kwargs=options
+        )
+        queue.run_once(self.tick, when=0, name=f"{JOB} catch-up", job_kwargs=options)
+
+    async def tick(self, context: Context) -> None:
+        """The job: queue the digests that are due and keep the sender running."""
+        await self.compose(context.application)
+
+    async def compose(self, application: App) -> ComposeReport:
+        """Queue the digests due now and wake the sender (tests call this to skip waiting)."""
+        store, now = application.bot_data.store, self.clock()
+        report = await compose_due(store, now)
+        if self._tidied is None or now - self._tidied >= TIDY_EVERY:
+            await tidy(store, now)
+            self._tidied = now
+        if report.due:
+            logger.info(
+                "digests: %d due, %d queued, %d with nothing new, %d already sent that day",
+                report.due,
+                report.queued,
+                report.empty,
+                report.repeated,
+            )
+        self.wake(application)
+        return report
+
+    def wake(self, application: App) -> None:
+        """Make the sender look at the outbox now (something was queued); start it if need be."""
+        if application.running and (self._sender is None or self._sender.done()):
+            self._sender = application.create_task(self._send(application), name="outbox sender")
+        self._wake.set()
+
+    async def expect_reply(self, update: object, context: Context) -> None:
+        """A reader's update came in (before any handler): its reply goes before digests."""
+        await self.pacer.admit_reply()
+
+    async def replied(self, update: object, context: Context) -> None:
+        """The update's handlers are done (after every group): its reply went out."""
+        self.pacer.replied()
+
+    def now(self) -> datetime:
+        """The service's clock (tests replace ``clock``; the sender reads it through this)."""
+        return self.clock()
+
+    async def _send(self, application: App) -> None:
+        """Send the outbox until the application stops (PTB awaits this task on stop).
+
+        The sender's own ``Bot`` is made only once there is something to send.
+        """
+        settings = application.bot_data.settings
+        store = application.bot_data.store
+        lock = SenderLock.beside(settings.database)
+        sender: Sender | None = None
+        bot: Bot | None = None
+
+        def stopping() -> bool:
+            return not application.running
+
+        try:
+            if not lock.acquire():
+                logger.info("another process sends the outbox of %s", settings.database)
+            while not lock.acquire():
+                await self._idle(LOCK_RETRY, stopping)
+                if stopping():
+                    return
+            if recovered := await store.outbox.recover():
+                logger.warning(
+                    "%d messages were in flight when the last sender stopped: sending them "
+                    "again (each may arrive twice)",
+                    recovered,
+                )
+            while not stopping():
+                self._wake.clear()
+                if await store.outbox.ready(self.now(), 1):
+                    if bot is None:
+                        bot = sender_bot(settings, self.lanes)
+                        await bot.initialize()
+                    sender = sender or Sender(
+                        store, bot, clock=self.now, pacer=self.pacer, lanes=self.lanes
+                    )
+                    await sender.drain(stopping)
+                await self._idle(IDLE, stopping)
+        finally:
+            lock.release()
+            if bot is not None:
+                await bot.shutdown()
+
+    async def _idle(self, seconds: float, stopping: Callable[[], bool]) -> None:
+        """Wait until woken, stopping, or ``seconds`` passed."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while not self._wake.is_set() and not stopping():
+            left = deadline - loop.time()
+            if left <= 0:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), min(left, STOP_POLL))
+
+
+async def send_due(
+    settings: Settings,
+    *,
+    clock: Clock = utc_now,
+    lanes: int = LANES,
+    pacer: Pacer | None = None,
+) -> tuple[ComposeReport, SendReport | None]:
+    """``filmnews digest --now``: queue every due digest and send the whole outbox, waiting
+    out retries; the send report is None when another process holds the sender lock (it will
+    send them)."""
+    store = await Store.open(settings.database)
+    try:
+        composed = await compose_due(store, clock())
+        await tidy(store, clock())
+        lock = SenderLock.beside(settings.database)
+        if not lock.acquire():
+            return composed, None
+        try:
+            if recovered := await store.outbox.recover():
+                logger.warning("sending again %d messages left in flight by a crash", recovered)
+            totals = SendReport()
+            async with sender_bot(settings, lanes) as bot:
+                sender = Sender(store, bot, clock=clock, pacer=pacer, lanes=lanes)
+                while True:
+                    totals.add(await sender.drain())
+                    retry_at = await store.outbox.next_retry_at()
+                    if retry_at is None:
+                        return composed, totals
+                    await asyncio.sleep(max(0.0, (retry_at - clock()).total_seconds()))
+        finally:
+            lock.release()
+    finally:
+        await store.close()

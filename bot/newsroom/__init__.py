@@ -1,0 +1,1 @@
+"""The newsroom: sources, ingest, festivals, money and schedules; no Telegram here."""

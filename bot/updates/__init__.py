@@ -1,0 +1,1 @@
+"""How updates flow: one chat at a time, one log line each, one error handler."""
