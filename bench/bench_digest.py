@@ -45,8 +45,8 @@ import psutil  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
 from bot.delivery.digests import COMPOSE_BATCH  # noqa: E402
-from bot.delivery.service import send_due  # noqa: E402
 from bot.delivery.pacer import Pacer  # noqa: E402
+from bot.delivery.service import send_due  # noqa: E402
 from bot.newsroom.schedule import next_after  # noqa: E402
 from storage import Store  # noqa: E402
 from storage.models import NewArticle  # noqa: E402

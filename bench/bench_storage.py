@@ -2,7 +2,8 @@
 
     python bench/bench_storage.py [--sizes 10000 100000 1000000] [--ingest 10000] [--runs 200]
 
-The ingest rate comes from the real ``bot.newsroom.ingest.ingest`` over generated seed-format pages. The
+The ingest rate comes from the real ``bot.newsroom.ingest.ingest`` over generated seed-format
+pages. The
 databases for the latency figures are built in bulk (same schema, triggers and FTS index) and
 cached under ``bench/out/``; ``--rebuild`` builds them again.
 """
@@ -228,7 +229,7 @@ def main() -> None:
     if args.ingest:
         rates = asyncio.run(ingest_rate(args.ingest, tuple(args.words)))
         print(
-            f"\nIngest through bot.newsroom.ingest.ingest ({rates.pop('stored'):,.0f} articles stored, "
+            f"\nIngest through bot.newsroom.ingest ({rates.pop('stored'):,.0f} articles stored, "
             f"{PER_PAGE} per page, bodies of {args.words[0]}-{args.words[1]} words), "
             "articles/s (target >= 5,000):"
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from enum import IntEnum
+from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -54,7 +55,7 @@ def build_application(
     settings: Settings,
     *,
     request: BaseRequest | None = None,
-    rate_limiter: bool | BaseRateLimiter = True,  # type: ignore[type-arg]
+    rate_limiter: bool | BaseRateLimiter[Any] = True,
 ) -> App:
     """Build the bot: handlers, error handler and lifecycle (store opened in post_init).
 
@@ -84,7 +85,9 @@ def build_application(
         builder = builder.rate_limiter(rate_limiter)
     elif rate_limiter:
         # Holds sends to Telegram's flood limits and, on a 429, waits retry_after and resends.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        # (arg-type: PTB types the limiter by the builder's still unset generic, [None].)
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+    # (assignment: the builder's generics don't follow .context_types(); App names them.)
     application: App = builder.build()  # type: ignore[assignment]
     delivery = DeliveryService()
     application.bot_data.settings = settings

@@ -174,8 +174,8 @@ async def ingest_command(settings: Settings, paths: Sequence[Path]) -> int:
     finally:
         await store.close()
     print(format_report(report))
-    for error in report.errors:
-        print(f"filmnews ingest: skipped, nothing written: {error}", file=sys.stderr)
+    for problem in report.errors:
+        print(f"filmnews ingest: skipped, nothing written: {problem}", file=sys.stderr)
     return 1 if report.errors else 0
 
 

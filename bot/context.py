@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
-from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
 from bot.config import Settings
 from storage import Store
@@ -61,9 +61,16 @@ class BotData:
         return store
 
 
-Context = CallbackContext[ExtBot[None], dict, dict, BotData]  # type: ignore[type-arg]
-App = Application[ExtBot[None], Context, dict, dict, BotData, object]  # type: ignore[type-arg]
+Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+App = Application[
+    ExtBot[None], Context, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Context]
+]
 CONTEXT_TYPES = ContextTypes(bot_data=BotData)
+
+
+def application_of(context: Context) -> App:
+    """The application, typed: PTB's ``CallbackContext.application`` leaves its context open."""
+    return cast(App, context.application)
 
 
 def settings_of(context: Context) -> Settings:

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import overload
 
 
+@overload
+def to_date(value: str) -> date: ...
+@overload
+def to_date(value: None) -> None: ...
+@overload
+def to_date(value: str | None) -> date | None: ...
 def to_date(value: str | None) -> date | None:
     """``YYYY-MM-DD`` → date."""
     return None if value is None else date.fromisoformat(value)

@@ -174,12 +174,11 @@ class Outbox:
     async def report(self, kind: str | None = None, ref: str | None = None) -> OutboxReport:
         """Counts by state of one fan-out (``kind`` and ``ref``), of one kind, or of all."""
         if kind is None:
-            sql, params = "SELECT state, count(*) FROM outbox GROUP BY state", ()
+            params: tuple[str, ...] = ()
+            sql = "SELECT state, count(*) FROM outbox GROUP BY state"
         elif ref is None:
-            sql, params = (
-                "SELECT state, count(*) FROM outbox WHERE kind = ? GROUP BY state",
-                (kind,),
-            )
+            sql = "SELECT state, count(*) FROM outbox WHERE kind = ? GROUP BY state"
+            params = (kind,)
         else:
             sql = "SELECT state, count(*) FROM outbox WHERE kind = ? AND ref = ? GROUP BY state"
             params = (kind, ref)

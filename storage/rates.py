@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import aiosqlite
 
-from storage.convert import from_date, to_date
+from storage.convert import from_date
 from storage.database import Database
 from storage.models import Rate
 
@@ -22,7 +22,7 @@ def _rate(row: aiosqlite.Row) -> Rate:
         base=row["base"],
         value=Decimal(row["value"]),
         change_pct=None if row["change_pct"] is None else Decimal(row["change_pct"]),
-        as_of=to_date(row["as_of"]),  # type: ignore[arg-type]
+        as_of=date.fromisoformat(row["as_of"]),
         source=row["source"],
     )
 
@@ -45,7 +45,7 @@ class Rates:
 
     async def add_many(self, rates: Sequence[Rate]) -> list[bool]:
         """``add`` each rate, with one statement; whether each was stored."""
-        inserted = set()
+        inserted: set[tuple[str, str, str]] = set()
         async with self._db.transaction() as connection:
             for start in range(0, len(rates), _INSERT_CHUNK):
                 chunk = rates[start : start + _INSERT_CHUNK]

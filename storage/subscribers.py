@@ -170,14 +170,14 @@ class Subscribers:
         if not wanted:
             return set()
         chats = sorted({chat_id for chat_id, _ in wanted})
-        days = sorted({from_date(day) for _, day in wanted})
+        days = sorted({day.isoformat() for _, day in wanted})
         rows = await self._db.fetch_all(
             f"SELECT chat_id, day FROM digests WHERE chat_id IN ({_marks(chats)}) "
             f"AND day IN ({_marks(days)})",
             [*chats, *days],
         )
-        found = {(row["chat_id"], to_date(row["day"])) for row in rows}
-        return found & set(wanted)
+        found = {(int(row["chat_id"]), to_date(row["day"])) for row in rows}
+        return {pair for pair in wanted if pair in found}
 
     async def record_digests(self, records: Sequence[DigestRecord]) -> None:
         """Record digests as done and move each chat's watermark past what they covered."""

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.newsroom.festivals import MAX_CHOICES, find_festivals, name_score
-from storage.names import name_key as normalise
 from bot.newsroom.sources.festivals import read_festivals
 from storage.models import Festival
+from storage.names import name_key as normalise
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

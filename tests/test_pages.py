@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.newsroom.sources.pages import Page, PageArticle, PageError, TickerRate, parse_page, read_page
+from bot.newsroom.sources.pages import (
+    Page,
+    PageArticle,
+    PageError,
+    TickerRate,
+    parse_page,
+    read_page,
+)
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -110,10 +110,10 @@ async def _compose_batch(
         skip = pushed.get(chat_id, frozenset())
         key = (watermark, plan.day, skip)
         if key not in contents:
-            count, text, markup = await digest_content(
+            count, text, keyboard = await digest_content(
                 store, watermark, plan.day, rates, festivals, exclude=skip
             )
-            contents[key] = count, text, markup_json(markup)
+            contents[key] = count, text, markup_json(keyboard)
         count, text, markup = contents[key]
         records.append(DigestRecord(chat_id, plan.day, max(watermark, newest), count))
         if count:

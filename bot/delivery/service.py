@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from telegram import Bot
 
 from bot.config import Settings
-from bot.context import App, Context
+from bot.context import App, Context, application_of
 from bot.delivery.digests import ComposeReport, compose_due
 from bot.delivery.lock import SenderLock
 from bot.delivery.outbox import Clock, utc_now
@@ -78,7 +78,7 @@ class DeliveryService:
 
     async def tick(self, context: Context) -> None:
         """The job: queue the digests that are due and keep the sender running."""
-        await self.compose(context.application)
+        await self.compose(application_of(context))
 
     async def compose(self, application: App) -> ComposeReport:
         """Queue the digests due now and wake the sender (tests call this to skip waiting)."""

@@ -217,11 +217,18 @@ def round_amount(value: Decimal) -> Decimal:
         return value.quantize(_CENT, rounding=ROUND_HALF_UP)
     exponent = min(value.adjusted() - SIGNIFICANT_DIGITS + 1, -2)
     rounded = value.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP)
-    if rounded.as_tuple().exponent < -2:  # type: ignore[operator]
+    if _exponent(rounded) < -2:
         rounded = rounded.normalize()
-        if rounded.as_tuple().exponent > -2:  # type: ignore[operator]
+        if _exponent(rounded) > -2:
             rounded = rounded.quantize(_CENT)
     return rounded
+
+
+def _exponent(value: Decimal) -> int:
+    """The exponent of a finite ``Decimal`` (``as_tuple`` types it as int or a NaN marker)."""
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int), "finite values only"
+    return exponent
 
 
 def format_amount(value: Decimal) -> str:

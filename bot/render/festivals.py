@@ -23,7 +23,8 @@ def date_range(starts_on: date | None, ends_on: date | None) -> str | None:
     if starts_on is None and ends_on is None:
         return None
     if starts_on is None:
-        return f"until {format_date(ends_on)}"  # type: ignore[arg-type]
+        assert ends_on is not None
+        return f"until {format_date(ends_on)}"
     if ends_on is None or ends_on == starts_on:
         return format_date(starts_on) if ends_on else f"from {format_date(starts_on)}"
     if (starts_on.year, starts_on.month) == (ends_on.year, ends_on.month):

@@ -13,9 +13,9 @@ from telegram.request import HTTPXRequest
 from bot.config import Settings
 from bot.delivery.lock import SenderLock
 from bot.delivery.outbox import enqueue
+from bot.delivery.pacer import Pacer
 from bot.delivery.sender import MAX_ATTEMPTS, Sender
 from bot.delivery.service import send_due
-from bot.delivery.pacer import Pacer
 from storage import Store
 from storage.outbox import OutboxState
 from tests.emulator import TEST_TOKEN, BotApiEmulator

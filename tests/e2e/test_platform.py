@@ -17,8 +17,8 @@ from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
 from bot.app import build_application
 from bot.commands import ADMIN_COMMANDS, COMMANDS, PUBLIC_COMMANDS
 from bot.config import Settings
-from bot.updates.errors import SORRY
 from bot.handlers import fallback, start
+from bot.updates.errors import SORRY
 from tests.e2e.conftest import ADMIN_ID, Launcher, RunningBot
 from tests.emulator import BotApiEmulator
 

@@ -10,7 +10,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import App
+from bot.context import App, Context
 from bot.handlers.admin import broadcast, catalog, overview, posting
 from bot.render import admin as render
 
@@ -37,7 +37,7 @@ def register(application: App) -> None:
         )
 
 
-def _addfestival_conversation() -> ConversationHandler:  # type: ignore[type-arg]
+def _addfestival_conversation() -> ConversationHandler[Context]:
     """/addfestival with arguments saves at once; without, it asks field by field."""
     answer = MessageHandler(filters.TEXT & ~filters.COMMAND, catalog.answer)
     return ConversationHandler(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from telegram import Update
 from telegram.ext import ConversationHandler
@@ -80,7 +81,7 @@ async def addfestival(update: Update, context: Context) -> int:
     assert message is not None
     text = argument_text(message)
     if not text.strip():
-        context.user_data[_DRAFT] = {}  # type: ignore[index]
+        _user_data(context)[_DRAFT] = {}
         await message.reply_text(render.festival_question(*_QUESTIONS[NAME]))
         return NAME
     try:
@@ -98,7 +99,7 @@ async def answer(update: Update, context: Context) -> int:
     message = update.effective_message
     assert message is not None
     assert message.text is not None
-    draft: dict[int, str] = context.user_data.setdefault(_DRAFT, {})  # type: ignore[union-attr]
+    draft: dict[int, str] = _user_data(context).setdefault(_DRAFT, {})
     step = len(draft)
     reply = " ".join(message.text.split())
     try:
@@ -113,7 +114,7 @@ async def answer(update: Update, context: Context) -> int:
     if step < DESCRIPTION:
         await message.reply_text(render.festival_question(*_QUESTIONS[step + 1]))
         return step + 1
-    context.user_data.pop(_DRAFT, None)  # type: ignore[union-attr]
+    _user_data(context).pop(_DRAFT, None)
     try:
         form = parse_festival(" | ".join(draft[field] for field in sorted(draft)))
     except ValueError as error:
@@ -125,7 +126,7 @@ async def answer(update: Update, context: Context) -> int:
 
 async def cancel(update: Update, context: Context) -> int:
     """/cancel during the guided /addfestival."""
-    context.user_data.pop(_DRAFT, None)  # type: ignore[union-attr]
+    _user_data(context).pop(_DRAFT, None)
     if update.effective_message is not None:
         await update.effective_message.reply_text("Cancelled; no festival was saved.")
     return ConversationHandler.END
@@ -148,3 +149,9 @@ async def _save(update: Update, context: Context, form: FestivalForm) -> None:
             detail=festival.name,
         )
     await message.reply_text(render.festival_saved(festival, created, linked))
+
+
+def _user_data(context: Context) -> dict[Any, Any]:
+    """The admin's own data (PTB has some for every update from a user, as all of these are)."""
+    assert context.user_data is not None
+    return context.user_data

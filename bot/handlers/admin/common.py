@@ -8,7 +8,7 @@ from collections.abc import Callable
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from bot.context import Context, delivery_of, store_of
+from bot.context import Context, application_of, delivery_of, store_of
 from bot.delivery import fanout
 from bot.handlers.admin import gate
 from bot.render import admin as render
@@ -66,7 +66,7 @@ async def fan_out(
         return
     await query.answer()
     await replace(query, progress(queued))
-    delivery_of(context).wake(context.application)
+    delivery_of(context).wake(application_of(context))
     if isinstance(query.message, Message):
         where = (query.message.chat_id, query.message.message_id)
-        fanout.follow(context.application, message, queued, where, report)
+        fanout.follow(application_of(context), message, queued, where, report)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
@@ -19,7 +19,7 @@ REFUSAL = "Sorry, that is for the newsroom's admins only."
 # How much of a refused command's text the audit trail keeps (and of any detail, the log).
 DETAIL_LIMIT = 200
 
-Callback = Callable[[Update, Context], Awaitable[Any]]
+Callback = Callable[[Update, Context], Coroutine[Any, Any, Any]]
 
 
 def user_id_of(update: Update) -> int:

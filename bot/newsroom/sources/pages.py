@@ -125,9 +125,9 @@ def parse_page(text: str, name: str = "<page>") -> Page:
         raise PageError(name, 1, "the page is empty")
     control = _CONTROL.search(text)
     if control:
-        line = text.count("\n", 0, control.start()) + 1
+        at = text.count("\n", 0, control.start()) + 1
         code = ord(control.group())
-        raise PageError(name, line, f"binary data, not text (control character U+{code:04X})")
+        raise PageError(name, at, f"binary data, not text (control character U+{code:04X})")
 
     rates: dict[tuple[str, str], TickerRate] = {}
     page_date: date | None = None

@@ -1,0 +1,978 @@
+"""Festivals, awards, film camps and film labs named in an article's text.
+
+Pure functions, no storage: ``discover`` reads a title and a body and returns every event they
+name, with the dates, city, country and edition that the same sentence (or, for a sentence that
+refers back to it, the same paragraph) gives; ``name_key`` is the key under which two spellings
+of a name count as the same festival.
+
+Quality over quantity: a name is a run of capitalised words right before a keyword ("Film
+Festival", "Awards", "Film Camp", "Film Lab") or a quoted Russian name after one ("кинофестиваль
+«…»"), and it must have a distinctive word besides generic ones ("the", "Best", "International").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TypeVar
+
+__all__ = ["KINDS", "Discovered", "discover", "name_key"]
+
+_T = TypeVar("_T")
+
+KINDS = ("festival", "award", "camp", "lab")
+
+MAX_NAME_WORDS = 8  # a longer capitalised run is a headline, not a name
+RUN_REACH = 300  # characters before a keyword searched for its name
+CITY_REACH = 100  # characters between a name and the "in Samarkand" that belongs to it
+COUNTRY_REACH = 12  # characters between a name and the "in Kyrgyzstan" that belongs to it
+GUARD_REACH = 40  # characters before a date searched for "deadline", "released"...
+
+
+@dataclass(frozen=True, slots=True)
+class Discovered:
+    """A festival, award, film camp or film lab that an article names."""
+
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    city: str | None = None
+    country: str | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    edition: int | None = None
+    evidence: str = ""
+
+
+# --- Gazetteer -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """A city of the region: its English name, country, forms in text and Russian adjective."""
+
+    name: str
+    country: str
+    forms: str  # regex alternatives, case-sensitive, incl. Russian case forms
+    adjective: str  # casefolded stem of the Russian adjective: "ташкентск(ий)"
+
+
+_CITIES = (
+    _Place("Almaty", "Kazakhstan", r"Almaty|Alma-Ata|Алматы|Алма-Ат[аеы]", "алматинск"),
+    _Place("Astana", "Kazakhstan", r"Astana|Астан[аеуы]", "астанинск"),
+    _Place("Bishkek", "Kyrgyzstan", r"Bishkek|Бишкек(?:е|а|у|ом)?", "бишкекск"),
+    _Place("Osh", "Kyrgyzstan", r"Osh|Ош(?:е|а|у)?", "ошск"),
+    _Place("Cholpon-Ata", "Kyrgyzstan", r"Cholpon-Ata|Чолпон-Ат[аеы]", "чолпон-атинск"),
+    _Place("Tashkent", "Uzbekistan", r"Tashkent|Ташкент(?:е|а|у|ом)?", "ташкентск"),
+    _Place(
+        "Samarkand", "Uzbekistan", r"Samarkand|Samarqand|Самарканд(?:е|а|у|ом)?", "самаркандск"
+    ),
+    _Place("Bukhara", "Uzbekistan", r"Bukhara|Бухар[аеуы]", "бухарск"),
+    _Place("Dushanbe", "Tajikistan", r"Dushanbe|Душанбе", "душанбинск"),
+    _Place("Khujand", "Tajikistan", r"Khujand|Худжанд(?:е|а|у|ом)?", "худжандск"),
+    _Place("Ashgabat", "Turkmenistan", r"Ashgabat|Ashkhabad|Ашхабад(?:е|а|у|ом)?", "ашхабадск"),
+)
+_COUNTRIES = (
+    ("Kazakhstan", r"Kazakhstan|Казахстан(?:е|а|у)?"),
+    ("Kyrgyzstan", r"Kyrgyzstan|Кыргызстан(?:е|а|у)?|Киргизи[ия]"),
+    ("Uzbekistan", r"Uzbekistan|Узбекистан(?:е|а|у)?"),
+    ("Tajikistan", r"Tajikistan|Таджикистан(?:е|а|у)?"),
+    ("Turkmenistan", r"Turkmenistan|Туркменистан(?:е|а|у)?|Туркмении"),
+)
+_ANY_CITY = "|".join(f"(?P<c{i}>{place.forms})" for i, place in enumerate(_CITIES))
+_ANY_COUNTRY = "|".join(f"(?P<k{i}>{forms})" for i, (_, forms) in enumerate(_COUNTRIES))
+_IN = r"(?:\b(?:[Ii]n|[Hh]eld\s+in|[Hh]osted\s+in)|(?<![\w-])[Вв]о?)\s+"
+
+# "in Samarkand", "held in Bishkek", "в Самарканде", "в городе Ош".
+_CITY_IN = re.compile(rf"{_IN}(?:the\s+city\s+of\s+|городе\s+)?(?:{_ANY_CITY})(?![\w-])")
+# "Samarkand hosts the ...", "Бишкек примет ...".
+_CITY_HOSTS = re.compile(
+    rf"(?<![\w-])(?:{_ANY_CITY})\s+(?:hosts|hosted|will\s+host|is\s+hosting|принимает|примет|принял)\b"
+)
+_CITY_WORD = re.compile(rf"(?<![\w-])(?:{_ANY_CITY})(?![\w-])")
+_COUNTRY_IN = re.compile(rf"{_IN}(?:{_ANY_COUNTRY})(?![\w-])")
+
+
+def _place_of(match: re.Match[str]) -> _Place:
+    """The city a match of one of the ``c<i>`` alternations found."""
+    group = match.lastgroup or ""
+    return _CITIES[int(group[1:])]
+
+
+def _city_in_name(name: str) -> _Place | None:
+    """The city a name carries: "Bishkek International Film Festival", "Ташкентский …"."""
+    found = _CITY_WORD.search(name)
+    if found:
+        return _place_of(found)
+    folded = name.casefold()
+    return next((place for place in _CITIES if place.adjective in folded), None)
+
+
+# --- Words ---------------------------------------------------------------------------------
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """The whitespace-separated words of a table written as text."""
+    return tuple(text.split())
+
+
+_ORDINAL_WORDS = {
+    word: number
+    for number, word in enumerate(
+        _words(
+            "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+            "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
+        ),
+        start=1,
+    )
+} | {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50}
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_NUMERIC_ORDINAL = re.compile(r"(\d{1,3})(?:st|nd|rd|th|-?(?:й|я|е|го|ой|ый|ий|м|ого))", re.I)
+_ROMAN = re.compile(r"(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+# Russian ordinals 1-10 in any case and gender: "седьмой", "третьего", "пятом".
+_RU_ORDINAL = re.compile(
+    r"(перв|втор|трет|четв[её]рт|пят|шест|седьм|восьм|девят|десят)"
+    r"(?:ый|ой|ий|ая|ое|ого|его|ом|ем|ому|ему|ую|ья|ье|ьего|ьем|ьему|ьей|ым|им)"
+)
+_RU_ORDINAL_VALUES = {
+    "перв": 1, "втор": 2, "трет": 3, "четвёрт": 4, "четверт": 4,
+    "пят": 5, "шест": 6, "седьм": 7, "восьм": 8, "девят": 9, "десят": 10,
+}  # fmt: skip
+
+# Words that may sit inside a name ("Festival of the Nations", "Lisbon & Sintra").
+_CONNECTORS = frozenset({"of", "and", "the", "&", "de", "del", "la", "le", "du", "da"})
+# Leading words that are never part of a name: "At the", "This Year's", "Our", "Following".
+_LEADING = frozenset(
+    _words(
+        """
+        the a an at in on of and for to from with by as this that these those last next year year's
+        years' our their his her its my your every each annual new upcoming forthcoming recent best
+        following during including featuring according after before despite like unlike meanwhile
+        here there then now also yet but so organized organised held hosted while when since both
+        all many some several about i we you he she it they
+        january february march april may june july august september october november december
+        """
+    )
+)
+# Words that are no name of their own: a name needs one word that is not among these.
+_GENERIC = _LEADING | frozenset(
+    _words(
+        """
+        international national regional local world global film films cinema movie movies
+        documentary documentaries short shorts feature animation animated festival festivals fest
+        award awards prize camp lab laboratory audience jury special main grand annual major big
+        biggest largest oldest famous prestigious renowned actor actress director directors picture
+        screenplay cinematography score debut student students youth children's kids independent
+        """
+    )
+)
+# Words a name never runs across: prepositions and the verbs of headlines.
+_BREAKS = frozenset(
+    _words(
+        """
+        at in on to from with by as via into about after before during near over under amid or
+        wins won win takes took opens opened closes closed hosts hosted brings brought celebrates
+        celebrated showcases showcased returns announces announced screens screened premieres
+        premiered heads goes gets receives received honors honours names selects joins launches
+        launched welcomes invites invited features featured presents presented marks kicks set sets
+        prepares is are was were will
+        """
+    )
+)
+_PARTICIPLE = re.compile(r"-(?:nominated|winning|based|born|made|produced|funded|backed|led)$")
+_QUOTES = '"“”«»„‘'
+_CLAUSE_END = ",;:.!?)]—–"
+_REGIONS = frozenset({"Asia", "Europe", "Eurasia", "China", "Russia", "India", "Iran", "Mongolia"})
+_FILM_WORDS = frozenset({"film", "films", "cinema", "movie", "movies", "documentary", "kino"})
+_LOOSE_DROP = frozenset({"international", "film", "films", "cinema", "movie", "международныи"})
+_LOOSE_SWAP = {"кинофестиваль": "фестиваль", "кинопремия": "премия", "award": "awards"}
+
+
+def _ordinal(token: str, *, roman_one: bool = False) -> int | None:
+    """The number an ordinal token names ("7th", "seventh", "XVII", "седьмой"), else None."""
+    word = token.strip(_QUOTES + _CLAUSE_END)
+    if not word:
+        return None
+    if numeric := _NUMERIC_ORDINAL.fullmatch(word):
+        return int(numeric[1]) or None
+    if word.isupper() and _ROMAN.fullmatch(word) and (roman_one or word != "I"):
+        return _roman_value(word)
+    folded = word.casefold()
+    if folded in _ORDINAL_WORDS:
+        return _ORDINAL_WORDS[folded]
+    tens, _, unit = folded.partition("-")
+    if tens in _TENS and unit in _ORDINAL_WORDS and _ORDINAL_WORDS[unit] < 10:
+        return _TENS[tens] + _ORDINAL_WORDS[unit]
+    if russian := _RU_ORDINAL.fullmatch(folded):
+        return _RU_ORDINAL_VALUES[russian[1]]
+    return None
+
+
+def _roman_value(numeral: str) -> int:
+    """The value of a valid Roman numeral."""
+    values = [_ROMAN_VALUES[char] for char in numeral]
+    return sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
+
+
+# --- Name keys -----------------------------------------------------------------------------
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+# What "7-й" leaves after its digits once folded ("й" loses its breve): "7 и", "7 го".
+_FOLDED_RU_SUFFIX = frozenset({"и", "я", "е", "го", "ои", "ыи", "ии", "м", "ого"})
+
+
+def _fold(text: str) -> str:
+    """NFKC, casefolded, accents stripped, punctuation and whitespace collapsed to one space."""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    letters = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _NOT_ALNUM.sub(" ", letters).strip()
+
+
+def name_key(name: str) -> str:
+    """The key of "the same festival name": folded, without a leading "the", ordinal or year.
+
+    "The 7th Eurasian Film Festival", "Seventh Eurasian film-festival" and "eurasian film
+    festival" share the key "eurasian film festival"; "XVII Кинофестиваль «Шёлковый путь»"
+    and "кинофестиваль шелковыи путь" share "кинофестиваль шелковыи путь".
+    """
+    words = _fold(name).split()
+    while len(words) > 1:
+        if words[0] in _TENS and _is_edition_word(words[1], words[2:3]):
+            del words[:2]  # "twenty-first" folds to two words
+        elif _is_edition_word(words[0], words[1:2]):
+            digits = words.pop(0).isdigit()
+            if digits and len(words) > 1 and words[0] in _FOLDED_RU_SUFFIX:
+                words.pop(0)
+        else:
+            break
+    return " ".join(words) if words else ""
+
+
+_FOLDED_NUMBER = re.compile(r"\d{1,3}(?:st|nd|rd|th)?|(?:19|20)\d\d")  # 7, 7th, 2025
+_FOLDED_ROMAN = re.compile(r"[ivxlc]+")
+_CYRILLIC = re.compile(r"[а-я]")
+
+
+def _is_edition_word(word: str, after: list[str]) -> bool:
+    """Whether a folded leading word is "the", "annual", an ordinal, a number or a year."""
+    if word in {"the", "annual"} or _FOLDED_NUMBER.fullmatch(word):
+        return True
+    if _FOLDED_ROMAN.fullmatch(word):
+        cyrillic = bool(after) and _CYRILLIC.match(after[0]) is not None
+        return (word != "i" or cyrillic) and _ROMAN.fullmatch(word.upper()) is not None
+    # Folding turned "й" into "и": put it back for the Russian ordinals.
+    return _ordinal(word) is not None or _ordinal(word[:-1] + "й") is not None
+
+
+def _loose_key(name: str) -> str:
+    """A looser key, for names of one article: "Bishkek festival" = "Bishkek International …"."""
+    words = [_LOOSE_SWAP.get(word, word) for word in name_key(name).split()]
+    return " ".join(word for word in words if word not in _LOOSE_DROP)
+
+
+# --- Sentences -----------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+(?=[\"'“‘«(\[]?[A-ZА-ЯЁ0-9])")
+_LAST_WORD = re.compile(r"(\w+)[.!?…]*$")
+_ABBREVIATIONS = frozenset(
+    _words(
+        """
+        mr mrs ms dr st jr sr prof no vs etc jan feb mar apr jun jul aug sep sept oct nov dec
+        г гг им ул т д
+        """
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    """One sentence and the paragraph it belongs to."""
+
+    text: str
+    paragraph: int
+
+
+def _sentences(title: str, body: str) -> list[_Sentence]:
+    """The title, then every sentence of every paragraph of the body."""
+    paragraphs = [title, *body.split("\n")]
+    return [
+        _Sentence(text, number)
+        for number, paragraph in enumerate(paragraphs)
+        for text in _split(" ".join(paragraph.split()))
+    ]
+
+
+def _split(paragraph: str) -> Iterator[str]:
+    """The sentences of one paragraph; "Dr. Smith" and "Sept. 12" do not end one."""
+    start = 0
+    for end in _SENTENCE_END.finditer(paragraph):
+        word = _LAST_WORD.search(paragraph, start, end.start() + 1)
+        if word and (word[1].casefold() in _ABBREVIATIONS or len(word[1]) == 1):
+            continue
+        yield paragraph[start : end.end()].strip()
+        start = end.end()
+    if paragraph[start:].strip():
+        yield paragraph[start:].strip()
+
+
+# --- Mentions ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    """One name of an event in one sentence."""
+
+    name: str
+    kind: str
+    sentence: int
+    start: int
+    end: int
+    edition: int | None = None
+    aliases: tuple[str, ...] = ()
+    weak: bool = False  # "the Bishkek festival": kept only as another name of a strong mention
+
+
+# The keyword ending an English name; a bare lowercase "festival" makes a weak mention.
+_EN_KEYWORD = re.compile(
+    r"""
+    \b(?:
+        (?P<festival> (?:[Ff]ilm\s+|[Mm]ovie\s+|[Cc]inema\s+)? [Ff]estival )
+      | (?P<award> [Aa]wards )
+      | (?P<camp> [Ff]ilm\s+[Cc]amp | Camp )
+      | (?P<lab> [Ff]ilm\s+[Ll]ab(?:oratory)? | Lab(?:oratory)? )
+    )(?![\w-])
+    """,
+    re.VERBOSE,
+)
+_TOKEN = re.compile(r"\S+")
+_PAREN_ACRONYM = re.compile(r"\(([A-ZА-ЯЁ][A-ZА-ЯЁ0-9&]{1,9})\)")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_OF = re.compile(r"\s+of\s+")
+# A Russian name: "XVII Ташкентский международный кинофестиваль «Жемчужина Шёлкового пути»",
+# "кинофестивале «Евразия»", "премии «Ника»", "фестиваль тюркоязычного кино".
+_RU_NAME = re.compile(
+    r"""
+    (?P<adjective> [А-ЯЁ][а-яё-]+ск(?:ий|ого|ому|им|ом) \s+ )?       # Ташкентский
+    (?P<international> [Мм]еждународн(?:ый|ого|ому|ым|ом) \s+ )?
+    (?P<keyword>
+        (?P<festival> (?:[Кк]ино)?[Фф]естивал(?:ь|я|ю|ем|е|и) )
+      | (?P<award> (?:[Кк]ино)?[Пп]реми(?:я|и|ю|ей) )
+    )(?![а-яё])
+    (?: \s+ (?P<genre> (?:[а-яё-]+(?:ого|его)\s+){1,3}кино )(?![а-яё]) )?  # тюркоязычного кино
+    (?: \s+ (?P<quoted> «[^«»]{1,80}» | "[^"]{1,80}" | “[^“”]{1,80}” ) )?
+    """,
+    re.VERBOSE,
+)
+_RU_GENERIC_GENRE = frozenset(
+    _words(
+        """
+        документального короткометражного анимационного авторского нового современного молодого
+        детского мирового хорошего независимого этого такого другого своего международного
+        национального игрового
+        """
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """Capitalised words next to a keyword, where they start and end, an edition, acronyms."""
+
+    words: tuple[str, ...]
+    start: int
+    end: int
+    edition: int | None = None
+    acronyms: tuple[str, ...] = ()
+
+
+def _run_before(text: str, end: int) -> _Run:
+    """The capitalised run of words that ends at ``end``, leading generic words dropped."""
+    window = max(0, end - RUN_REACH)
+    tokens = [(match.start(), match[0]) for match in _TOKEN.finditer(text, window, end)]
+    if window and tokens:
+        tokens.pop(0)  # it may be cut
+    words: list[tuple[int, str]] = []
+    acronyms: list[str] = []
+    edition, index = None, len(tokens) - 1
+    while index >= 0:
+        offset, raw = tokens[index]
+        if acronym := _PAREN_ACRONYM.fullmatch(raw):
+            acronyms.insert(0, acronym[1])
+        elif raw[-1] in _CLAUSE_END:
+            break
+        else:
+            opens = raw[0] in "(["  # "(ECG Film Festival)": the run starts inside
+            word = raw.lstrip("([").strip(_QUOTES)
+            if not _takes(word, [w for _, w in words]):
+                edition = _edition_before(tokens, index)
+                break
+            words.insert(0, (offset + len(raw) - len(raw.lstrip("([")), word))
+            if opens:
+                break
+        index -= 1
+    kept = _trim([word for _, word in words])
+    start = words[len(words) - len(kept)][0] if kept else end
+    return _Run(tuple(kept), start, end, edition, tuple(acronyms))
+
+
+def _takes(word: str, after: list[str]) -> bool:
+    """Whether ``word`` belongs to the run that continues with ``after``."""
+    folded = word.casefold()
+    if not word or folded in _BREAKS or _PARTICIPLE.search(folded) or _YEAR.fullmatch(word):
+        return False
+    if _ordinal(word) is not None:
+        return False
+    if folded in _CONNECTORS:  # "Media and the Eurasian..." is two names
+        return not (folded in {"and", "&"} and after[:1] and after[0].casefold() == "the")
+    return word[0].isupper()
+
+
+def _edition_before(tokens: Sequence[tuple[int, str]], index: int) -> int | None:
+    """The edition an ordinal at ``index`` gives, over "annual" or "upcoming" between."""
+    while index >= 0 and tokens[index][1].casefold() in {"annual", "upcoming", "forthcoming"}:
+        index -= 1
+    return _ordinal(tokens[index][1]) if index >= 0 else None
+
+
+def _trim(words: list[str]) -> list[str]:
+    """Drop leading generic words and a leading possessive ("Kazakhstan's"); [] if no name."""
+    kept = list(words)
+    while kept and (
+        kept[0].casefold() in _LEADING
+        or kept[0].casefold() in _CONNECTORS
+        or (len(kept) > 1 and _is_place_possessive(kept[0]) and _distinctive(kept[1:]))
+    ):
+        kept.pop(0)
+    if len(kept) > MAX_NAME_WORDS or (kept and kept[-1].casefold() in _CONNECTORS):
+        return []
+    return kept if _distinctive(kept) else []
+
+
+def _is_place_possessive(word: str) -> bool:
+    """Whether a word is a country's or city's possessive: "Kazakhstan's", "Bishkek’s"."""
+    stem = word.removesuffix("'s").removesuffix("’s")
+    return stem != word and (
+        stem.endswith("stan") or stem in _REGIONS or bool(_CITY_WORD.fullmatch(stem))
+    )
+
+
+def _distinctive(words: Sequence[str]) -> bool:
+    """Whether some word is more than a generic one."""
+    return any(
+        word.casefold().removesuffix("'s").removesuffix("’s") not in _GENERIC
+        and word.casefold() not in _CONNECTORS
+        for word in words
+    )
+
+
+def _run_after(text: str, start: int) -> _Run:
+    """The capitalised run starting at ``start`` ("Turkic-speaking Countries' Cinema")."""
+    words: list[tuple[int, str]] = []
+    for match in _TOKEN.finditer(text, start):
+        raw = match[0]
+        word = raw.strip(_QUOTES + _CLAUSE_END)
+        folded = word.casefold()
+        if not word or folded in _BREAKS or not (folded in _CONNECTORS or word[0].isupper()):
+            break
+        words.append((match.start() + raw.index(word) + len(word), word))
+        if raw.rstrip(_QUOTES)[-1:] in _CLAUSE_END:
+            break
+    while words and words[-1][1].casefold() in _CONNECTORS:
+        words.pop()
+    return _Run(tuple(word for _, word in words), start, words[-1][0] if words else start)
+
+
+def _english_mentions(text: str, sentence: int) -> Iterator[_Mention]:
+    """The English names in one sentence."""
+    for keyword in _EN_KEYWORD.finditer(text):
+        kind = keyword.lastgroup or "festival"
+        shown = " ".join(word[0].upper() + word[1:] for word in keyword[0].split())
+        run = _run_before(text, keyword.start())
+        of = _OF.match(text, keyword.end()) if kind == "festival" else None
+        tail = _run_after(text, of.end()) if of else None
+        if tail and tail.words:
+            film = {w.casefold() for w in (*run.words, *shown.split(), *tail.words)}
+            if _FILM_WORDS & film and _distinctive((*run.words, *tail.words)):
+                name = " ".join((*run.words, shown, "of", *tail.words))
+                start = run.start if run.words else keyword.start()
+                yield _Mention(name, kind, sentence, start, tail.end, run.edition)
+                continue
+        if not run.words:
+            continue
+        weak = keyword[0] == "festival"
+        name = " ".join((*run.words, keyword[0] if weak else shown))
+        aliases = tuple(f"{acronym} {shown}" for acronym in run.acronyms)
+        if run.acronyms:
+            aliases += (text[run.start : keyword.end()],)
+        yield _Mention(name, kind, sentence, run.start, keyword.end(), run.edition, aliases, weak)
+
+
+def _russian_mentions(text: str, sentence: int) -> Iterator[_Mention]:
+    """The Russian names in one sentence."""
+    for match in _RU_NAME.finditer(text):
+        adjective, quoted, genre = match["adjective"], match["quoted"], match["genre"]
+        if genre and not quoted and not set(genre.split()[:-1]) - _RU_GENERIC_GENRE:
+            genre = None
+        if not (adjective or quoted or genre):
+            continue
+        parts = [
+            _nominative(adjective) if adjective else "",
+            "международный" if match["international"] else "",
+            _nominative_keyword(match["keyword"].casefold()),
+            genre or "",
+            "«" + quoted.strip('«»"“”').strip() + "»" if quoted else "",
+        ]
+        name = " ".join(part for part in parts if part)
+        name = name[0].upper() + name[1:]
+        tokens = text[: match.start()].split()
+        edition = _ordinal(tokens[-1], roman_one=True) if tokens else None
+        kind = "award" if match["award"] else "festival"
+        yield _Mention(name, kind, sentence, match.start(), match.end(), edition)
+
+
+def _nominative(adjective: str) -> str:
+    """The nominative of a masculine adjective: "Ташкентского" -> "Ташкентский"."""
+    stem = re.sub(r"(?:ий|ого|ому|им|ом)$", "", adjective.strip())
+    return stem + "ий"
+
+
+def _nominative_keyword(keyword: str) -> str:
+    """The nominative of a keyword: "кинофестивале" -> "кинофестиваль", "премии" -> "премия"."""
+    if "фестивал" in keyword:
+        return keyword[: keyword.index("фестивал") + len("фестивал")] + "ь"
+    return keyword[: keyword.index("преми") + len("преми")] + "я"
+
+
+# --- Aliases -------------------------------------------------------------------------------
+
+_PARENS = re.compile(r"\s*\(([^()]{1,80})\)")
+_ACRONYM = re.compile(r"[A-ZА-ЯЁ][A-ZА-ЯЁ0-9&.\-]{1,11}")
+# ", also known as", ", formerly", ", or": what follows is another name of the same event.
+_AKA = re.compile(
+    r"""
+    \s*,?\s*\(?\s*
+    (?P<phrase>
+        also\s+known\s+as | known\s+as | a\.?k\.a\.? | formerly(?:\s+known\s+as)?
+      | также\s+известн\w*\s+как | ранее | прежде
+    | (?P<or> or | или ))
+    \s+ (?:the\s+)?
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class _Facts:
+    """What the text says about one mention (mutable while the sentences are read)."""
+
+    aliases: list[str] = field(default_factory=list)
+    links: list[int] = field(default_factory=list)  # other mentions of the same event
+    alias_only: bool = False  # named in parentheses or after "also known as"
+    dates: tuple[date, date] | None = None
+    place: _Place | None = None
+    country: str | None = None
+    edition: int | None = None
+
+
+def _read_aliases(
+    text: str, mentions: Sequence[tuple[int, _Mention]], facts: list[_Facts]
+) -> None:
+    """Parentheses and "also known as" right after a name: other names, acronyms, cities."""
+    for index, mention in mentions:
+        if parens := _PARENS.match(text, mention.end):
+            inner = parens[1].strip()
+            inside = [i for i, m in mentions if parens.start() <= m.start < parens.end()]
+            city = _CITY_WORD.fullmatch(inner)
+            if inside:
+                _link(facts, index, inside[0])
+            elif _ACRONYM.fullmatch(inner) and not _YEAR.fullmatch(inner):
+                facts[index].aliases.append(inner)
+            elif city and facts[index].place is None:
+                facts[index].place = _place_of(city)
+        elif aka := _AKA.match(text, mention.end):
+            following = [i for i, m in mentions if m.start == aka.end()]
+            if following:
+                _link(facts, index, following[0])
+            elif not aka["or"] and _distinctive(words := _run_after(text, aka.end()).words):
+                facts[index].aliases.append(" ".join(words))
+
+
+def _link(facts: list[_Facts], main: int, alias: int) -> None:
+    """Record that mention ``alias`` is another name of mention ``main``."""
+    facts[main].links.append(alias)
+    facts[alias].alias_only = True
+
+
+# --- Dates ---------------------------------------------------------------------------------
+
+_MONTH_NAMES = (
+    ("january", "jan", "января"),
+    ("february", "feb", "февраля"),
+    ("march", "mar", "марта"),
+    ("april", "apr", "апреля"),
+    ("may", "мая"),
+    ("june", "jun", "июня"),
+    ("july", "jul", "июля"),
+    ("august", "aug", "августа"),
+    ("september", "sep", "sept", "сентября"),
+    ("october", "oct", "октября"),
+    ("november", "nov", "ноября"),
+    ("december", "dec", "декабря"),
+)
+_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, 1) for name in names}
+_M = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_D = r"\d{1,2}(?:st|nd|rd|th)?(?!\d)"
+_TO = r"(?:\s*[-–—]\s*|\s+(?:to|through|till|until|and|по|до)\s+)"
+_Y = r"(?:19|20)\d\d(?!\d)(?:\s*(?:года|г\.))?"
+_DATE = re.compile(
+    rf"""
+    (?<![\w.])
+    (?:
+        # April 3–8 / from May 22 to 27 / June 28 - July 3, 2026 / on May 12
+        (?P<m1>{_M})\.?\s+(?P<d1>{_D})(?:,?\s+(?P<y1>{_Y}))?
+        (?:{_TO}(?:(?P<m2>{_M})\.?\s+)?(?P<d2>{_D}))?
+        (?:,?\s+(?P<y2>{_Y}))?
+    |
+        # 3–8 April / from 3 to 8 April 2027 / с 28 июня по 3 июля 2026 года
+        (?P<d3>{_D})(?:\s+(?P<m3>{_M})(?:\s+(?P<y3>{_Y}))?)?
+        {_TO}(?P<d4>{_D})\s+(?P<m4>{_M})(?:,?\s+(?P<y4>{_Y}))?
+    |
+        # 12 May / 12 мая 2026 г.
+        (?P<d5>{_D})\s+(?:of\s+)?(?P<m5>{_M})(?:,?\s+(?P<y5>{_Y}))?
+    )
+    (?![\w])
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+# Words before a date that make it something else than the event's dates.
+_DATE_GUARD = re.compile(
+    r"""\b(?:deadline|submissions?|applications?|entries|apply|registration|release[sd]?
+        |born|died|founded|established|closes?|closing|due|by|until|till|приём|прием|заяв\w*|до)\b""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_PAST = re.compile(
+    r"""\b(?:took\s+place|was\s+held|were\s+held|closed|wrapped\s+up|ended|concluded|came\s+to
+        |brought|hosted|showcased|gathered|drew|attracted|celebrated|screened|premiered|won
+        |received|awarded|was|were
+        |прош[её]л|прошла|прошли|завершил\w*|состоял\w*|проходил\w*|закрыл\w*|был|была|были)\b""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_FUTURE = re.compile(
+    r"""\b(?:will|is\s+set|are\s+set|to\s+be\s+held|to\s+take\s+place|upcoming|scheduled|runs
+        |opens|kicks\s+off|takes\s+place|starts|begins|hosts|is\s+hosting|this\s+week|next
+        |пройд[её]т|пройдут|состоится|состоятся|будет|будут|стартует|откроется|проходит)\b""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _DateSpan:
+    """Day, month and (maybe) year of a range's two ends, where it stands, and its tense."""
+
+    start: int
+    end: int
+    first: tuple[int, int, int | None]  # day, month, year
+    last: tuple[int, int, int | None]
+    past: bool
+
+    @property
+    def is_range(self) -> bool:
+        """Whether it spans more than one day."""
+        return self.first != self.last
+
+
+def _dates(text: str) -> list[_DateSpan]:
+    """The dates and ranges of one sentence, except deadlines and release dates."""
+    spans = []
+    for match in _DATE.finditer(text):
+        if _guarded(text, match.start()):
+            continue
+        if parsed := _parse_date(match):
+            first, last = parsed
+            past = _is_past(text, match.start(), match.end())
+            spans.append(_DateSpan(match.start(), match.end(), first, last, past))
+    return spans
+
+
+def _guarded(text: str, start: int) -> bool:
+    """Whether the clause before a date makes it a deadline or a release date."""
+    before = text[max(0, start - GUARD_REACH) : start]
+    clause = re.split(r"[,;:.]", before)[-1]
+    return _DATE_GUARD.search(clause) is not None
+
+
+def _parse_date(match: re.Match[str]) -> tuple[tuple[int, int, int | None], ...] | None:
+    """The two ends of a date match; None for "may 5" (the verb) or no real date."""
+    groups = match.groupdict()
+    if groups["m1"]:
+        d1, m1, y1, d2, m2, y2 = "d1", "m1", "y1", "d2", "m2", "y2"
+    elif groups["d4"]:
+        d1, m1, y1, d2, m2, y2 = "d3", "m3", "y3", "d4", "m4", "y4"
+    else:
+        d1, m1, y1, d2, m2, y2 = "d5", "m5", "y5", "d5", "m5", "y5"
+    if "may" in {groups[m1], groups[m2]}:  # lowercase "may" is the verb
+        return None
+    last_month = _month(groups[m2] or groups[m1])
+    first_month = _month(groups[m1] or groups[m2])
+    first_day, last_day = _day(groups[d1]), _day(groups[d2] or groups[d1])
+    if not groups[m2] and groups[m1] and last_day < first_day:
+        last_month = last_month % 12 + 1  # "May 30 – 2": the range runs into June
+    start, end = (first_month, first_day), (last_month, last_day)
+    first_year, last_year = _years(_year(groups[y1]), _year(groups[y2]), start, end)
+    return (first_day, first_month, first_year), (last_day, last_month, last_year)
+
+
+def _month(word: str) -> int:
+    """The month number of a month word."""
+    return _MONTHS[word.casefold().rstrip(".")]
+
+
+def _day(text: str) -> int:
+    """The day number of "3" or "3rd"."""
+    return int(re.sub(r"\D", "", text))
+
+
+def _year(text: str | None) -> int | None:
+    """The year of "2026" or "2026 года"."""
+    return int(text[:4]) if text else None
+
+
+def _years(
+    first: int | None, last: int | None, start: tuple[int, int], end: tuple[int, int]
+) -> tuple[int | None, int | None]:
+    """Both years of a range from whichever one the text gives ("Dec 28 – Jan 3, 2027")."""
+    wraps = end < start
+    if last is not None and first is None:
+        first = last - 1 if wraps else last
+    elif first is not None and last is None:
+        last = first + 1 if wraps else first
+    return first, last
+
+
+def _is_past(text: str, start: int, end: int) -> bool:
+    """Whether the verb nearest to a date says the event is over ("took place", "прошёл")."""
+    distances: list[tuple[int, bool]] = []
+    for pattern, past in ((_PAST, True), (_FUTURE, False)):
+        for marker in pattern.finditer(text):
+            gap = start - marker.end() if marker.end() <= start else marker.start() - end
+            distances.append((max(gap, 0), not past))
+    return bool(distances) and not min(distances)[1]
+
+
+def _resolve(span: _DateSpan, published: date | None) -> tuple[date, date] | None:
+    """The dates of a range, its missing year inferred from ``published`` and its tense."""
+    (d1, m1, y1), (d2, m2, y2) = span.first, span.last
+    if y1 is None or y2 is None:
+        if published is None:
+            return None
+        wraps = (m2, d2) < (m1, d1)
+        y1 = published.year
+        y2 = y1 + 1 if wraps else y1
+        try:
+            if span.past and date(y1, m1, d1) > published:
+                y1, y2 = y1 - 1, y2 - 1
+            elif not span.past and date(y2, m2, d2) < published:
+                y1, y2 = y1 + 1, y2 + 1
+        except ValueError:
+            return None
+    try:
+        first, last = date(y1, m1, d1), date(y2, m2, d2)
+    except ValueError:
+        return None
+    return (first, last) if first <= last else None
+
+
+# --- Facts ---------------------------------------------------------------------------------
+
+_ANAPHOR = re.compile(
+    r"\b(?:festival|event|awards|ceremony|camp|lab|fest|фестивал\w*|кинофестивал\w*|"
+    r"преми\w*|церемони\w*|мероприяти\w*|форум\w*)\b",
+    re.IGNORECASE,
+)
+_EDITION = re.compile(
+    r"""(?P<ordinal>[\w-]+)\s+(?:edition|installment|instalment)\b    # the third edition
+      | в\s+(?P<ru>[\w-]+)\s+раз\b                                     # в седьмой раз""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def _nearest(mentions: Sequence[tuple[int, _Mention]], start: int, end: int) -> tuple[int, int]:
+    """The mention closest to a span, one before it winning a tie, and the gap in characters."""
+    best: tuple[int, int, int] | None = None
+    for index, mention in mentions:
+        before = mention.end <= start
+        gap = start - mention.end if before else max(mention.start - end, 0)
+        candidate = (gap, 0 if before else 1, index)
+        best = candidate if best is None or candidate < best else best
+    assert best is not None
+    return best[2], best[0]
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """One sentence being read: its mentions, the paragraph's earlier ones, whether it refers
+    back to one of those ("the festival"), and whether they all name one event."""
+
+    text: str
+    here: Sequence[tuple[int, _Mention]]
+    earlier: Sequence[int]
+    refers: bool
+    one_event: bool
+
+    def owner(self, start: int, end: int, refers: bool, reach: int | None = None) -> int | None:
+        """The mention a fact at ``start:end`` belongs to: the nearest one in the sentence, or
+        else the last one of the paragraph when ``refers``."""
+        if self.here:
+            index, gap = _nearest(self.here, start, end)
+            return index if reach is None or gap <= reach else None
+        return self.earlier[-1] if refers and self.earlier else None
+
+
+def _read_facts(
+    sentences: Sequence[_Sentence], mentions: Sequence[_Mention], published: date | None
+) -> list[_Facts]:
+    """Aliases, dates, city, country and edition of each mention, sentence by sentence."""
+    facts = [_Facts(edition=mention.edition) for mention in mentions]
+    by_sentence: dict[int, list[tuple[int, _Mention]]] = {}
+    for index, mention in enumerate(mentions):
+        by_sentence.setdefault(mention.sentence, []).append((index, mention))
+    earlier: list[int] = []  # mentions of the paragraph read so far
+    loose: set[str] = set()  # and their loose keys
+    for number, sentence in enumerate(sentences):
+        if number and sentence.paragraph != sentences[number - 1].paragraph:
+            earlier, loose = [], set()
+        here = by_sentence.get(number, [])
+        refers = _ANAPHOR.search(sentence.text) is not None
+        context = _Context(sentence.text, here, earlier, refers, len(loose) == 1)
+        _read_aliases(sentence.text, here, facts)
+        _read_dates(context, facts, published)
+        _read_cities(context, facts)
+        _read_editions(context, facts)
+        _read_countries(context, facts)
+        earlier.extend(index for index, _ in here)
+        loose.update(_loose_key(mention.name) for _, mention in here)
+    return facts
+
+
+def _read_dates(context: _Context, facts: list[_Facts], published: date | None) -> None:
+    """Dates go to the nearest name; a range in a sentence without one to the paragraph's."""
+    for span in _dates(context.text):
+        refers = context.refers or (span.is_range and context.one_event)
+        owner = context.owner(span.start, span.end, refers)
+        if owner is not None and facts[owner].dates is None:
+            facts[owner].dates = _resolve(span, published)
+
+
+def _read_cities(context: _Context, facts: list[_Facts]) -> None:
+    """ "in Samarkand", "в Бишкеке", "Almaty hosts": the city of the nearest name."""
+    for pattern in (_CITY_IN, _CITY_HOSTS):
+        for match in pattern.finditer(context.text):
+            owner = context.owner(match.start(), match.end(), context.refers, CITY_REACH)
+            if owner is not None and facts[owner].place is None:
+                facts[owner].place = _place_of(match)
+
+
+def _read_editions(context: _Context, facts: list[_Facts]) -> None:
+    """ "the third edition", "в седьмой раз": the edition of the nearest name."""
+    for edition in _EDITION.finditer(context.text):
+        value = _ordinal(edition["ordinal"] or edition["ru"] or "")
+        owner = context.owner(edition.start(), edition.end(), context.refers)
+        if value and owner is not None and facts[owner].edition is None:
+            facts[owner].edition = value
+
+
+def _read_countries(context: _Context, facts: list[_Facts]) -> None:
+    """ "the Post Space film camp in Kyrgyzstan": a country right after a name."""
+    for index, mention in context.here:
+        found = _COUNTRY_IN.match(context.text, _skip_space(context.text, mention.end))
+        if found and found.start() - mention.end <= COUNTRY_REACH:
+            facts[index].country = _COUNTRIES[int((found.lastgroup or "k0")[1:])][0]
+
+
+def _skip_space(text: str, offset: int) -> int:
+    """The offset of the next non-blank character, past a comma."""
+    while offset < len(text) and text[offset] in " ,":
+        offset += 1
+    return offset
+
+
+# --- Grouping ------------------------------------------------------------------------------
+
+
+def _groups(mentions: Sequence[_Mention], facts: Sequence[_Facts]) -> list[list[int]]:
+    """Mentions of the same event, in text order: same loose key, alias or explicit link."""
+    parent = list(range(len(mentions)))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    owners: dict[str, int] = {}
+    for index, mention in enumerate(mentions):
+        for other in facts[index].links:
+            parent[root(other)] = root(index)
+        for name in (mention.name, *mention.aliases, *facts[index].aliases):
+            key = _loose_key(name)
+            if key in owners:
+                parent[root(index)] = root(owners[key])
+            else:
+                owners[key] = index
+    grouped: dict[int, list[int]] = {}
+    for index in range(len(mentions)):
+        grouped.setdefault(root(index), []).append(index)
+    return sorted(grouped.values(), key=lambda group: group[0])
+
+
+def _discovered(
+    group: Sequence[int],
+    mentions: Sequence[_Mention],
+    facts: Sequence[_Facts],
+    sentences: Sequence[_Sentence],
+) -> Discovered | None:
+    """One event from its mentions; None when it was only ever named weakly."""
+    strong = [i for i in group if not mentions[i].weak]
+    if not strong:
+        return None
+    preferred = [i for i in strong if not facts[i].alias_only] or strong
+    main = max(preferred, key=lambda i: (len(mentions[i].name.split()), -i))
+    names = [n for i in group for n in (mentions[i].name, *mentions[i].aliases, *facts[i].aliases)]
+    aliases: dict[str, str] = {name_key(mentions[main].name): mentions[main].name}
+    for name in names:
+        aliases.setdefault(name_key(name), name)
+    place = _city_in_name(mentions[main].name) or _first(facts[i].place for i in group)
+    dates = _first(facts[i].dates for i in group)
+    return Discovered(
+        name=mentions[main].name,
+        kind=mentions[main].kind,
+        aliases=tuple(aliases.values())[1:],
+        city=place.name if place else None,
+        country=place.country if place else _first(facts[i].country for i in group),
+        starts_on=dates[0] if dates else None,
+        ends_on=dates[1] if dates else None,
+        edition=_first(facts[i].edition for i in group),
+        evidence=sentences[mentions[strong[0]].sentence].text,
+    )
+
+
+def _first(values: Iterable[_T | None]) -> _T | None:
+    """The first value that is not None."""
+    return next((value for value in values if value is not None), None)
+
+
+def discover(title: str, body: str, published: date | None) -> list[Discovered]:
+    """The festivals, awards, film camps and film labs a title and body name, in text order."""
+    sentences = _sentences(title, body)
+    mentions: list[_Mention] = []
+    for number, sentence in enumerate(sentences):
+        text = sentence.text
+        found = [*_english_mentions(text, number), *_russian_mentions(text, number)]
+        mentions += sorted(found, key=lambda mention: mention.start)
+    facts = _read_facts(sentences, mentions, published)
+    found_events = (_discovered(g, mentions, facts, sentences) for g in _groups(mentions, facts))
+    return [event for event in found_events if event is not None]
