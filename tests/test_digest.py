@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 from bot.delivery.digests import compose_due, next_digest, preview
 from bot.delivery.kinds import OutboxKind
 from bot.delivery.service import tidy
-
-KIND, PUBLISH_KIND = OutboxKind.DIGEST, OutboxKind.PUBLISH
 from bot.newsroom.schedule import next_after
 from storage import Store
 from storage.models import NewArticle, NewFestival, Rate
 from storage.outbox import OutboxReport, OutboxState, Outgoing
 from storage.subscribers import DigestRecord
+
+KIND, PUBLISH_KIND = OutboxKind.DIGEST, OutboxKind.PUBLISH
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 DAY = date(2026, 2, 7)

@@ -11,13 +11,13 @@ import pytest
 from bot.delivery.digests import ComposeReport
 from bot.delivery.kinds import OutboxKind
 from bot.delivery.service import JOB
-
-KIND = OutboxKind.DIGEST
 from bot.newsroom.schedule import latest_day
 from storage import Store
 from storage.models import NewArticle
 from tests.e2e.conftest import Launcher, RunningBot
 from tests.emulator import BotApiEmulator, SentMessage
+
+KIND = OutboxKind.DIGEST
 
 START = datetime(2026, 2, 7, 0, 0, tzinfo=UTC)  # 06:00 in Bishkek
 

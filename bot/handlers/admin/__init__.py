@@ -11,7 +11,7 @@ from telegram.ext import (
 )
 
 from bot.context import App, Context
-from bot.handlers.admin import broadcast, catalog, overview, posting
+from bot.handlers.admin import broadcast, festivals, overview, posting, rates
 from bot.render import admin as render
 
 
@@ -19,7 +19,7 @@ def register(application: App) -> None:
     """Add the admin commands and their buttons to the application."""
     application.add_handler(CommandHandler("post", posting.post))
     application.add_handler(CommandHandler("delete", posting.delete))
-    application.add_handler(CommandHandler("setrate", catalog.setrate))
+    application.add_handler(CommandHandler("setrate", rates.setrate))
     application.add_handler(_addfestival_conversation())
     application.add_handler(CommandHandler("broadcast", broadcast.broadcast))
     application.add_handler(CommandHandler("stats", overview.stats))
@@ -39,11 +39,11 @@ def register(application: App) -> None:
 
 def _addfestival_conversation() -> ConversationHandler[Context]:
     """/addfestival with arguments saves at once; without, it asks field by field."""
-    answer = MessageHandler(filters.TEXT & ~filters.COMMAND, catalog.answer)
+    answer = MessageHandler(filters.TEXT & ~filters.COMMAND, festivals.answer)
     return ConversationHandler(
-        entry_points=[CommandHandler("addfestival", catalog.addfestival)],
-        states={step: [answer] for step in range(catalog.DESCRIPTION + 1)},
-        fallbacks=[CommandHandler("cancel", catalog.cancel)],
+        entry_points=[CommandHandler("addfestival", festivals.addfestival)],
+        states={step: [answer] for step in range(festivals.DESCRIPTION + 1)},
+        fallbacks=[CommandHandler("cancel", festivals.cancel)],
         allow_reentry=True,
         name="addfestival",
     )

@@ -1,14 +1,13 @@
-"""Admin: /setrate records a rate; /addfestival adds or updates a festival (one line or guided)."""
+"""Admin: /addfestival adds or updates a festival (one line or guided)."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot.context import Context, store_of, today
+from bot.context import Context, store_of
 from bot.handlers.admin import gate
 from bot.handlers.admin.common import argument_text
 from bot.handlers.admin.forms import (
@@ -16,20 +15,14 @@ from bot.handlers.admin.forms import (
     festival_from,
     parse_dates,
     parse_festival,
-    parse_rate,
 )
 from bot.newsroom.mentions import link_festival
-from bot.newsroom.money import BASE
 from bot.render import admin as render
-from storage.models import Rate
 
-RATE_EXAMPLE = "/setrate KZT 0.00195 2026-02-07"
 FESTIVAL_EXAMPLE = (
     "/addfestival Didor | Dushanbe | Tajikistan | 2026-10-01..2026-10-07 | "
     "International film festival"
 )
-_HUNDRED = Decimal(100)
-_CENT = Decimal("0.01")
 
 # The guided /addfestival: one question per field, answers kept in the admin's user_data.
 NAME, CITY, COUNTRY, DATES, DESCRIPTION = range(5)
@@ -42,36 +35,6 @@ _QUESTIONS = {
     DESCRIPTION: ("Description", "The international film festival of Tajikistan"),
 }
 _SKIP = ("-", "—")
-
-
-@gate.admin_only("setrate")
-async def setrate(update: Update, context: Context) -> None:
-    """/setrate CODE VALUE [DATE]: record a rate against USD (today by default)."""
-    message = update.effective_message
-    assert message is not None
-    try:
-        form = parse_rate(context.args or [])
-        as_of = form.as_of or today(context)
-        if as_of > today(context):
-            raise ValueError(f"{as_of} is in the future")
-    except ValueError as error:
-        await message.reply_text(render.usage(str(error), RATE_EXAMPLE))
-        return
-    store = store_of(context)
-    user_id = gate.user_id_of(update)
-    async with store.transaction():
-        around = await store.rates.up_to(form.currency, as_of)
-        replaced = next((rate for rate in around if rate.as_of == as_of), None)
-        before = next((rate for rate in around if rate.as_of < as_of), None)
-        change = None
-        if before is not None:
-            change = ((form.value - before.value) / before.value * _HUNDRED).quantize(_CENT)
-        rate = Rate(form.currency, BASE, form.value, change, as_of, f"admin:{user_id}")
-        await store.rates.set(rate)
-        await gate.record(
-            context, user_id, "setrate", target=f"{rate.currency}/{as_of}", detail=str(rate.value)
-        )
-    await message.reply_text(render.rate_recorded(rate, replaced, before))
 
 
 @gate.admin_only("addfestival")
