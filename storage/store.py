@@ -12,6 +12,7 @@ from storage.articles import Articles
 from storage.audit import AdminActions, IngestRuns
 from storage.database import Database, connect, migrate
 from storage.festivals import Festivals
+from storage.languages import ChatLanguages
 from storage.outbox import Outbox
 from storage.rates import Rates
 from storage.subscribers import Subscribers
@@ -29,6 +30,7 @@ class Store:
         self.ingest_runs = IngestRuns(db)
         self.subscribers = Subscribers(db)
         self.outbox = Outbox(db)
+        self.languages = ChatLanguages(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
