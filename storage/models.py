@@ -25,6 +25,36 @@ class Article:
     seen_on: date | None
     created_at: datetime
 
+    @property
+    def dated(self) -> date:
+        """The article's own date: its page's or feed's, else the day it was stored (UTC)."""
+        return self.seen_on or self.created_at.date()
+
+    @property
+    def position(self) -> Position:
+        """Where the article stands in the newest-first order of the news."""
+        return Position(self.dated, self.id)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Position:
+    """A place in the news, newest first by date, then by id: the key /latest pages by."""
+
+    dated: date
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """An admin's /post not published yet (``article_id`` is set once it is)."""
+
+    id: int
+    title: str
+    body: str
+    user_id: int
+    article_id: int | None
+    created_at: datetime
+
 
 @dataclass(frozen=True, slots=True)
 class NewArticle:
