@@ -21,7 +21,16 @@ from bot.commands import announce_admins, announce_public
 from bot.config import Settings
 from bot.context import CONTEXT_TYPES, App
 from bot.delivery.service import DeliveryService
-from bot.handlers import admin, fallback, festivals, news, rates, start, subscriptions
+from bot.handlers import (
+    admin,
+    fallback,
+    festivals,
+    language,
+    news,
+    rates,
+    start,
+    subscriptions,
+)
 from bot.newsroom.ingest import ingest
 from bot.updates import log as update_log
 from bot.updates.concurrency import PerChatUpdateProcessor
@@ -30,7 +39,6 @@ from storage import Store
 from storage.articles import AddOutcome
 
 logger = logging.getLogger(__name__)
-
 
 
 class Group(IntEnum):
@@ -45,7 +53,7 @@ class Group(IntEnum):
 # The areas register in this order, in Group.COMMANDS: /start and /help first, the areas next,
 # and the fallback (unknown commands, stickers, plain text, stray buttons) last, so that it
 # only sees what nobody else took.
-HANDLER_MODULES = (start, news, festivals, rates, subscriptions, admin, fallback)
+HANDLER_MODULES = (start, news, festivals, rates, subscriptions, language, admin, fallback)
 
 # A token is needed to build an Application even where no Telegram is reached (filmnews chat).
 OFFLINE_TOKEN = "0:offline"
@@ -120,7 +128,7 @@ async def _open(application: App) -> None:
             report.count(AddOutcome.ADDED),
             report.rates_added,
         )
-    await announce_public(application.bot)
+    await announce_public(application.bot, application.bot_data.catalogs)
 
 
 async def _close(application: App) -> None:

@@ -10,6 +10,7 @@ from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
 from bot.context import Context, settings_of
+from bot.i18n import Catalogs, mark
 
 logger = logging.getLogger(__name__)
 
@@ -30,45 +31,54 @@ class Command:
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("start", "", "welcome and what I can do"),
-    Command("help", "", "the list of commands"),
-    Command("latest", "[N]", "the newest articles"),
-    Command("article", "ID", "one article in full"),
-    Command("search", "WORDS", "full-text search of the news"),
-    Command("festival", "NAME", "a festival: where, when, latest news"),
-    Command("festivals", "", "all known festivals, upcoming first"),
-    Command("rates", "[CODE]", "KGS, KZT, TJS, UZS, TMT against USD; a code shows its history"),
-    Command("convert", "AMOUNT FROM [TO]", "convert between USD and the region's currencies"),
-    Command("subscribe", "[HH:MM] [ZONE]", "a daily digest at your local time"),
-    Command("unsubscribe", "", "stop the daily digest"),
-    Command("settings", "", "your digest time and zone, and the next digest"),
-    Command("post", "TITLE⏎BODY", "publish an article", admin=True),
-    Command("delete", "ID", "remove an article", admin=True),
-    Command("setrate", "CODE VALUE [DATE]", "record a rate against USD", admin=True),
+    Command("start", "", mark("welcome and what I can do")),
+    Command("help", "", mark("the list of commands")),
+    Command("latest", "[N]", mark("the newest articles")),
+    Command("article", "ID", mark("one article in full")),
+    Command("search", "WORDS", mark("full-text search of the news")),
+    Command("festival", "NAME", mark("a festival: where, when, latest news")),
+    Command("festivals", "", mark("all known festivals, upcoming first")),
+    Command(
+        "rates", "[CODE]", mark("KGS, KZT, TJS, UZS, TMT against USD; a code shows its history")
+    ),
+    Command(
+        "convert", "AMOUNT FROM [TO]", mark("convert between USD and the region's currencies")
+    ),
+    Command("subscribe", "[HH:MM] [ZONE]", mark("a daily digest at your local time")),
+    Command("unsubscribe", "", mark("stop the daily digest")),
+    Command("settings", "", mark("your digest time and zone, and the next digest")),
+    Command("language", "", mark("the language I speak with you")),
+    Command("post", "TITLE⏎BODY", mark("publish an article"), admin=True),
+    Command("delete", "ID", mark("remove an article"), admin=True),
+    Command("setrate", "CODE VALUE [DATE]", mark("record a rate against USD"), admin=True),
     Command(
         "addfestival",
         "Name | City | Country | dates | description",
-        "add or update a festival",
+        mark("add or update a festival"),
         admin=True,
     ),
-    Command("cancel", "", "stop the guided /addfestival", admin=True),
-    Command("broadcast", "TEXT", "send a message to every subscriber", admin=True),
-    Command("stats", "", "articles, subscribers, digests, recent admin actions", admin=True),
-    Command("digest", "", "preview the digest you would receive now", admin=True),
+    Command("cancel", "", mark("stop the guided /addfestival"), admin=True),
+    Command("broadcast", "TEXT", mark("send a message to every subscriber"), admin=True),
+    Command("stats", "", mark("articles, subscribers, digests, recent admin actions"), admin=True),
+    Command("digest", "", mark("preview the digest you would receive now"), admin=True),
 )
 
 PUBLIC_COMMANDS = tuple(command for command in COMMANDS if not command.admin)
 ADMIN_COMMANDS = tuple(command for command in COMMANDS if command.admin)
 
 
-async def announce_public(bot: Bot) -> None:
-    """Set everyone's command menu; a Bot API server without the method must not stop us."""
-    try:
-        await bot.set_my_commands(
-            [BotCommand(command.name, command.description) for command in PUBLIC_COMMANDS]
-        )
-    except TelegramError as error:
-        logger.warning("setMyCommands failed, the command menu is not updated: %s", error)
+async def announce_public(bot: Bot, catalogs: Catalogs) -> None:
+    """Set everyone's command menu, in English and in each language for the apps set to it; a
+    Bot API server without the method must not stop us."""
+    for t in catalogs:
+        commands = [
+            BotCommand(command.name, t(command.description)) for command in PUBLIC_COMMANDS
+        ]
+        try:
+            await bot.set_my_commands(commands, language_code=None if t.code == "en" else t.code)
+        except TelegramError as error:
+            logger.warning("setMyCommands failed, the command menu is not updated: %s", error)
+            return
 
 
 async def announce_admins(context: Context) -> None:

@@ -1,13 +1,16 @@
-"""Typed access to what handlers share: the settings, the store and the delivery service."""
+"""Typed access to what handlers share: the settings, the store, the delivery service, and the
+language of the chat an update comes from."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
 
 from bot.config import Settings
+from bot.i18n import DEFAULT, Catalogs, Translator, supported
 from storage import Store
 
 if TYPE_CHECKING:  # the service's module imports this one
@@ -21,6 +24,7 @@ class BotData:
         self._settings: Settings | None = None
         self._store: Store | None = None
         self._delivery: DeliveryService | None = None
+        self.catalogs = Catalogs.load()
 
     @property
     def settings(self) -> Settings:
@@ -61,11 +65,38 @@ class BotData:
         return store
 
 
-Context = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]
+class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """PTB's context, with the language of the update's chat looked up once per update: the
+    chat's choice (/language), else the Telegram app's language where we speak it, else
+    English."""
+
+    def __init__(
+        self, application: App, chat_id: int | None = None, user_id: int | None = None
+    ) -> None:
+        super().__init__(application, chat_id, user_id)
+        self.app_language: str | None = None
+        self.t: Translator = application.bot_data.catalogs.get(DEFAULT)
+
+    @classmethod
+    def from_update(
+        cls, update: object, application: Application[Any, Any, Any, Any, Any, Any]
+    ) -> Context:
+        """The context of one update, remembering the language of the sender's app."""
+        context = super().from_update(update, application)
+        if isinstance(update, Update) and update.effective_user is not None:
+            context.app_language = update.effective_user.language_code
+        return context
+
+    async def refresh_data(self) -> None:
+        """Look up the chat's language (PTB calls this once, before the first handler)."""
+        await super().refresh_data()
+        self.t = await language_of(self.bot_data, self._chat_id, self.app_language)
+
+
 App = Application[
     ExtBot[None], Context, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Context]
 ]
-CONTEXT_TYPES = ContextTypes(bot_data=BotData)
+CONTEXT_TYPES = ContextTypes(context=Context, bot_data=BotData)
 
 
 def application_of(context: Context) -> App:
@@ -91,3 +122,11 @@ def store_of(context: Context) -> Store:
 def delivery_of(context: Context) -> DeliveryService:
     """The delivery service, from a handler's context."""
     return context.bot_data.delivery
+
+
+async def language_of(
+    bot_data: BotData, chat_id: int | None, app_language: str | None
+) -> Translator:
+    """The translator for a chat: its choice, else the app's language if we speak it."""
+    chosen = await bot_data.store.languages.get(chat_id) if chat_id is not None else None
+    return bot_data.catalogs.get(chosen or supported(app_language) or DEFAULT)

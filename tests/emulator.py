@@ -847,6 +847,14 @@ class BotApiEmulator:
             user["first_name"] = first_name
         return user
 
+    def set_user_language(self, user_id: int, language_code: str | None) -> None:
+        """The language of the user's Telegram app, sent with each of their updates."""
+        user = self._user(user_id)
+        if language_code is None:
+            user.pop("language_code", None)
+        else:
+            user["language_code"] = language_code
+
     @staticmethod
     def _default_user(chat: Params) -> int:
         return chat["id"] if chat["type"] == "private" else 1001

@@ -9,17 +9,15 @@ from datetime import time
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import BadRequest
 from telegram.ext import CommandHandler
 
 from bot.config import parse_time, parse_zone
 from bot.context import App, Context, delivery_of, settings_of, store_of
 from bot.delivery.digests import next_digest
+from bot.handlers.permissions import may_change_chat
 from bot.render import digest as render
 
 _TIME_LIKE = re.compile(r"^\d")
-_ADMINS = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
 
 
 def register(application: App) -> None:
@@ -72,7 +70,7 @@ async def subscribe(update: Update, context: Context) -> None:
     except ValueError as error:
         await message.reply_text(render.subscribe_usage(str(error)))
         return
-    if not await _may_change(update, context):
+    if not await may_change_chat(update, context):
         await message.reply_text(render.admins_only("subscribe"))
         return
     store = store_of(context)
@@ -97,7 +95,7 @@ async def unsubscribe(update: Update, context: Context) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    if not await _may_change(update, context):
+    if not await may_change_chat(update, context):
         await message.reply_text(render.admins_only("unsubscribe"))
         return
     stopped = await store_of(context).subscribers.deactivate(chat.id, "unsubscribed")
@@ -123,19 +121,3 @@ async def settings(update: Update, context: Context) -> None:
             last.day if last else None,
         )
     await message.reply_text(text)
-
-
-async def _may_change(update: Update, context: Context) -> bool:
-    """In a private chat, yes; in a group, only its admins (and its anonymous admins)."""
-    chat, user, message = update.effective_chat, update.effective_user, update.effective_message
-    if chat is None or chat.type == ChatType.PRIVATE:
-        return True
-    if message is not None and message.sender_chat is not None:
-        return message.sender_chat.id == chat.id  # an anonymous admin speaks as the group
-    if user is None:
-        return False
-    try:
-        member = await context.bot.get_chat_member(chat.id, user.id)
-    except BadRequest:
-        return False
-    return member.status in _ADMINS
