@@ -16,6 +16,8 @@ from dotenv import dotenv_values
 
 T = TypeVar("T")
 DEFAULT_API_URL = "https://api.telegram.org"
+# The shipped live sources: sources.toml beside the package, wherever the process starts.
+SOURCES_FILE = Path(__file__).resolve().parent.parent / "sources.toml"
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
@@ -61,6 +63,10 @@ class Settings:
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Almaty"))
     digest_time: time = time(9, 0)
     log_level: str = "INFO"
+    # Live sources: a TOML file, or None (FILMNEWS_SOURCES=none) for none; private addresses
+    # for /addsource only with FILMNEWS_PRIVATE_SOURCES=allow.
+    sources: Path | None = None
+    private_sources: bool = False
 
     @classmethod
     def from_env(
@@ -87,6 +93,8 @@ class Settings:
             digest_time=_checked("FILMNEWS_DIGEST_TIME", parse_time, get("FILMNEWS_DIGEST_TIME"))
             or time(9, 0),
             log_level=_log_level(get("FILMNEWS_LOG_LEVEL") or "INFO"),
+            sources=_sources(get("FILMNEWS_SOURCES")),
+            private_sources=_private_sources(get("FILMNEWS_PRIVATE_SOURCES")),
         )
 
 
@@ -119,3 +127,17 @@ def _log_level(raw: str) -> str:
     if level not in logging.getLevelNamesMapping():
         raise ConfigError("FILMNEWS_LOG_LEVEL", f"{raw!r} is not DEBUG, INFO, WARNING or ERROR")
     return level
+
+
+def _sources(raw: str | None) -> Path | None:
+    if raw is None:
+        return SOURCES_FILE
+    return None if raw.lower() == "none" else Path(raw)
+
+
+def _private_sources(raw: str | None) -> bool:
+    if raw is None or raw.lower() in ("refuse", "no", "0", "false"):
+        return False
+    if raw.lower() in ("allow", "yes", "1", "true"):
+        return True
+    raise ConfigError("FILMNEWS_PRIVATE_SOURCES", f"{raw!r} is not allow or refuse")

@@ -131,9 +131,13 @@ class Articles:
         return result
 
     async def add_many(self, news: Sequence[NewArticle]) -> list[tuple[int, AddOutcome]]:
-        """``add`` each article in order, in one transaction and a few round trips."""
-        keys = [fingerprint(new.title) for new in news]
+        """``add`` each article in order, in one transaction and a few round trips.
+
+        The same article is matched by its URL first (a feed may retitle an item), then by the
+        fingerprint of its title; a completed article takes the URL if it had none.
+        """
         async with self._db.transaction() as connection:
+            keys = await self._keys(connection, news)
             rows = await connection.execute_fetchall(
                 "SELECT fingerprint, id, truncated, length(body) FROM articles "
                 "WHERE fingerprint IN (SELECT value FROM json_each(?))",
@@ -146,13 +150,35 @@ class Articles:
                 ids.update(await self._insert_many(connection, chunk))
             if plan.updates:
                 await connection.executemany(
-                    "UPDATE articles SET body = ?, truncated = ? WHERE id = ?",
+                    "UPDATE articles SET body = ?, truncated = ?, url = coalesce(url, ?) "
+                    "WHERE id = ?",
                     [
-                        (new.body, new.truncated, stored[key].id)
+                        (new.body, new.truncated, new.url, stored[key].id)
                         for key, new in plan.updates.items()
                     ],
                 )
         return [(ids[key], outcome) for key, outcome in zip(keys, plan.outcomes, strict=True)]
+
+    @staticmethod
+    async def _keys(connection: aiosqlite.Connection, news: Sequence[NewArticle]) -> list[str]:
+        """Each article's key: the fingerprint of the article stored (or added earlier in this
+        batch) at its URL, else the fingerprint of its own title."""
+        urls = sorted({new.url for new in news if new.url})
+        by_url: dict[str, str] = {}
+        if urls:
+            rows = await connection.execute_fetchall(
+                "SELECT url, fingerprint FROM articles WHERE url IN "
+                "(SELECT value FROM json_each(?))",
+                (json.dumps(urls),),
+            )
+            by_url = {row[0]: row[1] for row in rows}
+        keys = []
+        for new in news:
+            key = by_url.get(new.url or "") or fingerprint(new.title)
+            if new.url:
+                by_url.setdefault(new.url, key)
+            keys.append(key)
+        return keys
 
     @staticmethod
     async def _insert_many(

@@ -15,6 +15,7 @@ from storage.festivals import Festivals
 from storage.languages import ChatLanguages
 from storage.outbox import Outbox
 from storage.rates import Rates
+from storage.sources import Sources
 from storage.subscribers import Subscribers
 
 
@@ -30,6 +31,7 @@ class Store:
         self.ingest_runs = IngestRuns(db)
         self.subscribers = Subscribers(db)
         self.outbox = Outbox(db)
+        self.sources = Sources(db)
         self.languages = ChatLanguages(db)
 
     @classmethod
