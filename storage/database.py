@@ -6,6 +6,7 @@ import asyncio
 import contextvars
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -94,9 +95,15 @@ class Database:
             return cursor.rowcount
 
     async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        """The first row of a query, or None."""
-        async with self._connection.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        """The first row of a query, or None.
+
+        Run, read and finished in one call on the connection's thread: a statement left open
+        across an await holds a read snapshot, and another task's ``BEGIN IMMEDIATE`` on this
+        shared connection would then fail at once with "database is locked" whenever another
+        process has committed since (SQLite cannot upgrade a stale snapshot to a writer).
+        """
+        rows = await self._connection.execute_fetchall(sql, params)
+        return next(iter(rows), None)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> Iterable[aiosqlite.Row]:
         """Every row of a query (in one round trip to the connection's thread)."""
@@ -114,18 +121,39 @@ class Database:
 
 
 async def connect(path: Path | str) -> aiosqlite.Connection:
-    """Open ``path`` with WAL, foreign keys and a busy timeout; the folder is created."""
+    """Open ``path`` with WAL, foreign keys and a busy timeout; the folder is created.
+
+    ``StorageError`` naming the path when the file or its folder cannot be opened or created.
+    """
+    try:
+        return await _connect(path)
+    except (OSError, sqlite3.Error) as error:
+        raise StorageError(f"cannot open the database {path}: {_reason(error)}") from error
+
+
+async def _connect(path: Path | str) -> aiosqlite.Connection:
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     # isolation_level=None: we issue BEGIN/COMMIT ourselves, see Database.transaction.
     connection = await aiosqlite.connect(path, isolation_level=None)
     connection.row_factory = aiosqlite.Row
-    await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    await connection.execute("PRAGMA journal_mode = WAL")
-    await connection.execute("PRAGMA synchronous = NORMAL")
-    await connection.execute("PRAGMA foreign_keys = ON")
-    await connection.create_function("name_key", 1, name_key, deterministic=True)
+    try:
+        await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await connection.execute("PRAGMA journal_mode = WAL")
+        await connection.execute("PRAGMA synchronous = NORMAL")
+        await connection.execute("PRAGMA foreign_keys = ON")
+        await connection.create_function("name_key", 1, name_key, deterministic=True)
+    except BaseException:
+        await connection.close()
+        raise
     return connection
+
+
+def _reason(error: BaseException) -> str:
+    """``[Errno 13] Permission denied: 'x'`` → ``permission denied``; SQLite's text as it is."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror.lower()
+    return str(error)
 
 
 async def schema_version(connection: aiosqlite.Connection) -> int:

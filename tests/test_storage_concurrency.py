@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import sys
 from collections.abc import AsyncIterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -134,3 +136,49 @@ async def test_another_process_writing_at_the_same_time(tmp_path: Path) -> None:
         assert await store.articles.count() == 2 * WRITES
     finally:
         await store.close()
+
+
+def test_begin_immediate_on_a_stale_read_snapshot_fails_at_once(tmp_path: Path) -> None:
+    """The mechanism behind "database is locked" next to an ingest, in plain sqlite3.
+
+    A statement left open holds a read snapshot; once another connection commits, SQLite can't
+    upgrade that snapshot to a writer, and BEGIN IMMEDIATE fails without waiting its busy timeout.
+    """
+    path = tmp_path / "plain.db"
+    with (
+        closing(sqlite3.connect(path, isolation_level=None, timeout=5)) as ours,
+        closing(sqlite3.connect(path, isolation_level=None, timeout=5)) as other,
+    ):
+        ours.execute("PRAGMA journal_mode = WAL")
+        ours.execute("CREATE TABLE t (n INTEGER)")
+        ours.executemany("INSERT INTO t VALUES (?)", [(1,), (2,)])
+        reading = ours.execute("SELECT n FROM t")
+        assert reading.fetchone() == (1,)  # the statement is still open: a snapshot is held
+        other.execute("INSERT INTO t VALUES (3)")  # another process commits meanwhile
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            ours.execute("BEGIN IMMEDIATE")
+        reading.close()  # with no statement open, the same BEGIN IMMEDIATE succeeds
+        ours.execute("BEGIN IMMEDIATE")
+        ours.execute("INSERT INTO t VALUES (4)")
+        ours.execute("COMMIT")
+        assert other.execute("SELECT count(*) FROM t").fetchone() == (4,)
+
+
+async def test_reads_and_writes_sharing_a_connection_never_see_database_locked(
+    two_stores: tuple[Store, Store],
+) -> None:
+    """Readers, writers of the shared connection and another connection's commits, at once."""
+    ours, other = two_stores
+    first, _ = await ours.articles.add(NewArticle("The first article", "Body.", "test"))
+
+    async def read() -> None:
+        for _ in range(600):
+            assert (await ours.articles.get(first)).title == "The first article"
+            await ours.articles.count()
+
+    async def write(store: Store, prefix: str) -> None:
+        for n in range(150):
+            await store.articles.add(NewArticle(f"{prefix} {n}", "Body.", prefix))
+
+    await asyncio.gather(read(), read(), write(ours, "ours"), write(other, "other"))
+    assert await ours.articles.count() == 301
