@@ -23,6 +23,7 @@ from bot.context import CONTEXT_TYPES, App
 from bot.delivery.service import DeliveryService
 from bot.handlers import (
     admin,
+    digest_settings,
     fallback,
     festivals,
     language,
@@ -53,7 +54,17 @@ class Group(IntEnum):
 # The areas register in this order, in Group.COMMANDS: /start and /help first, the areas next,
 # and the fallback (unknown commands, stickers, plain text, stray buttons) last, so that it
 # only sees what nobody else took.
-HANDLER_MODULES = (start, news, festivals, rates, subscriptions, language, admin, fallback)
+HANDLER_MODULES = (
+    start,
+    news,
+    festivals,
+    rates,
+    subscriptions,
+    digest_settings,
+    language,
+    admin,
+    fallback,
+)
 
 # A token is needed to build an Application even where no Telegram is reached (filmnews chat).
 OFFLINE_TOKEN = "0:offline"

@@ -9,6 +9,7 @@ import sqlite3
 import unicodedata
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
@@ -273,6 +274,24 @@ class Articles:
     async def last_id(self) -> int:
         """The id of the newest article, 0 when there is none."""
         return int(await self._db.fetch_value("SELECT coalesce(max(id), 0) FROM articles"))
+
+    async def first_id_dated_from(self, day: date) -> int | None:
+        """The lowest id among the articles dated ``day`` or later (a new digest's start)."""
+        found = await self._db.fetch_value(
+            "SELECT min(id) FROM articles WHERE coalesce(seen_on, substr(created_at, 1, 10)) >= ?",
+            (day.isoformat(),),
+        )
+        return None if found is None else int(found)
+
+    async def dated_before(self, after_id: int, day: date, limit: int) -> list[int]:
+        """Ids of articles stored after ``after_id`` but dated before ``day``, newest id first
+        (the archive a new subscriber's first digest leaves out)."""
+        rows = await self._db.fetch_all(
+            "SELECT id FROM articles WHERE id > ? "
+            "AND coalesce(seen_on, substr(created_at, 1, 10)) < ? ORDER BY id DESC LIMIT ?",
+            (after_id, day.isoformat(), limit),
+        )
+        return [int(row[0]) for row in rows]
 
     async def search(self, words: str, limit: int = 5) -> list[SearchHit]:
         """Articles containing every word, best first (BM25), with a snippet of the matches.

@@ -12,9 +12,11 @@ from storage.convert import from_date, from_datetime, to_date, to_datetime
 from storage.database import Database
 from storage.errors import NotFound
 
+PAUSED = "paused"
+
 _COLUMNS = (
     "chat_id, user_id, digest_time, timezone, active, last_article_id, next_due_at, "
-    "inactive_reason, created_at"
+    "inactive_reason, created_at, first_day"
 )
 
 
@@ -31,6 +33,13 @@ class Subscriber:
     next_due_at: datetime | None  # UTC; None when inactive
     inactive_reason: str | None
     created_at: datetime
+    # Until the first digest: articles stored before subscribing count only if dated from then.
+    first_day: date | None = None
+
+    @property
+    def paused(self) -> bool:
+        """Stopped with the settings' pause button (kept, to resume as it was)."""
+        return not self.active and self.inactive_reason == PAUSED
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +63,7 @@ def _subscriber(row: aiosqlite.Row) -> Subscriber:
         next_due_at=None if row["next_due_at"] is None else to_datetime(row["next_due_at"]),
         inactive_reason=row["inactive_reason"],
         created_at=to_datetime(row["created_at"]),
+        first_day=None if row["first_day"] is None else to_date(row["first_day"]),
     )
 
 
@@ -71,11 +81,13 @@ class Subscribers:
         timezone: str,
         next_due_at: datetime,
         last_article_id: int,
+        first_day: date | None = None,
     ) -> tuple[Subscriber, bool]:
         """Subscribe a chat, or change its time and zone; True if it was not subscribed before.
 
-        ``last_article_id`` becomes the watermark of a new (or returning) subscriber only: one
-        who merely changes the time keeps theirs, so no article is skipped or repeated.
+        ``last_article_id`` and ``first_day`` (where its first digest starts) apply to a new (or
+        returning) subscriber only: one who merely changes the time keeps theirs, so no article
+        is skipped or repeated.
         """
         async with self._db.transaction() as connection:
             async with connection.execute(
@@ -85,14 +97,16 @@ class Subscribers:
             async with connection.execute(
                 f"""
                 INSERT INTO subscribers
-                    (chat_id, user_id, digest_time, timezone, last_article_id, next_due_at)
-                VALUES (?, ?, ?, ?, ?, ?)
+                    (chat_id, user_id, digest_time, timezone, last_article_id, next_due_at,
+                     first_day)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (chat_id) DO UPDATE SET
                     user_id = excluded.user_id,
                     digest_time = excluded.digest_time,
                     timezone = excluded.timezone,
                     last_article_id = CASE WHEN active THEN last_article_id
                                            ELSE excluded.last_article_id END,
+                    first_day = CASE WHEN active THEN first_day ELSE excluded.first_day END,
                     next_due_at = excluded.next_due_at,
                     active = 1,
                     inactive_reason = NULL,
@@ -106,6 +120,7 @@ class Subscribers:
                     timezone,
                     last_article_id,
                     from_datetime(next_due_at),
+                    None if first_day is None else from_date(first_day),
                 ),
             ) as cursor:
                 row = await cursor.fetchone()
@@ -188,8 +203,8 @@ class Subscribers:
                 [(r.chat_id, from_date(r.day), r.last_article_id, r.articles) for r in records],
             )
             await connection.executemany(
-                "UPDATE subscribers SET last_article_id = max(last_article_id, ?) "
-                "WHERE chat_id = ?",
+                "UPDATE subscribers SET last_article_id = max(last_article_id, ?), "
+                "first_day = NULL WHERE chat_id = ?",
                 [(r.last_article_id, r.chat_id) for r in records],
             )
 

@@ -7,7 +7,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.delivery.digests import compose_due, next_digest, preview
+from bot.delivery.digests import (
+    FIRST_DIGEST_EXCLUDE,
+    compose_due,
+    next_digest,
+    preview,
+    start_watermark,
+)
 from bot.delivery.kinds import OutboxKind
 from bot.delivery.service import tidy
 from bot.newsroom.schedule import next_after
@@ -197,7 +203,8 @@ async def test_the_digest_is_capped_with_the_rest_counted(store: Store) -> None:
     assert message is not None
     assert message.reply_markup is not None
     buttons = json.loads(message.reply_markup)["inline_keyboard"]
-    assert len(buttons) == 10
+    assert len(buttons) == 11  # ten to open, then the settings' row
+    assert [b["callback_data"] for b in buttons[-1]] == ["ds:open", "ds:stop"]
 
 
 async def test_the_digest_has_rates_and_upcoming_festivals(store: Store) -> None:
@@ -214,7 +221,8 @@ async def test_the_digest_has_rates_and_upcoming_festivals(store: Store) -> None
     await compose_due(store, DUE)
 
     text = await digest_text(store, 1)
-    assert "KGS 0.01143 (-0.19%)" in text
+    assert "KGS" in text
+    assert "0.01143" in text  # the rates block's own form is tested with the rates
     assert "Kinoshok" in text
     assert "Anapa" in text
     assert "Long Gone Fest" not in text
@@ -417,6 +425,83 @@ async def test_preview_shows_what_the_chat_would_get(store: Store) -> None:
     assert "Kept for the digest" in text
     assert "Published at once" not in text
     assert markup is not None
-    assert len(markup.inline_keyboard) == 1
+    assert len(markup.inline_keyboard) == 2  # the one article to open, then the settings' row
     assert other[0] == 2
     assert (await store.outbox.report(KIND)).total == 0  # nothing queued
+
+
+async def add_dated(store: Store, title: str, day: date) -> int:
+    """Store an article dated ``day`` (its page's date); its id."""
+    article_id, _ = await store.articles.add(NewArticle(title, f"{title}.", "seed:x", seen_on=day))
+    return article_id
+
+
+async def subscribe_new(store: Store, chat_id: int, now: datetime, zone: str) -> None:
+    """Subscribe as a new reader does: the first digest starts from their local today."""
+    first_day = now.astimezone(ZoneInfo(zone)).date()
+    await store.subscribers.subscribe(
+        chat_id,
+        chat_id,
+        time(8, 30),
+        zone,
+        next_after(now, time(8, 30), ZoneInfo(zone)),
+        await start_watermark(store, first_day),
+        first_day,
+    )
+
+
+async def test_a_first_digest_brings_todays_news_not_the_archive(store: Store) -> None:
+    await add_dated(store, "From the archive", DAY - timedelta(days=30))
+    await add_dated(store, "Yesterday premiere", DAY - timedelta(days=1))
+    await add_dated(store, "This morning premiere", DAY)
+    await add_dated(store, "Ingested late from the archive", DAY - timedelta(days=40))
+    await subscribe_new(store, 1, DUE - timedelta(hours=3), "Asia/Bishkek")  # 05:30 on DAY
+    await add_dated(store, "Added after subscribing", DAY)
+
+    await compose_due(store, DUE)
+    first = await digest_text(store, 1)
+    await add_dated(store, "The next day news", DAY + timedelta(days=1))
+    await compose_due(store, DUE + timedelta(days=1))
+    second = await digest_text(store, 1, DAY + timedelta(days=1))
+
+    assert "2 new articles" in first
+    assert "This morning premiere" in first
+    assert "Added after subscribing" in first
+    for old in ("From the archive", "Yesterday premiere", "Ingested late"):
+        assert old not in first
+    assert "1 new article" in second  # from the second digest on, the watermark alone
+    assert "The next day news" in second
+    assert (await store.subscribers.get(1)).first_day is None
+
+
+async def test_today_is_the_subscribers_own_local_day(store: Store) -> None:
+    await add_dated(store, "Dated the 7th", DAY)
+    await add_dated(store, "Dated the 8th", DAY + timedelta(days=1))
+    now = datetime(
+        2026, 2, 7, 15, 0, tzinfo=UTC
+    )  # 21:00 in Bishkek, 03:00 on the 8th in Kamchatka
+    await subscribe_new(store, 1, now, "Asia/Bishkek")
+    await subscribe_new(store, 2, now, "Asia/Kamchatka")
+
+    bishkek = await preview(store, 1, (await store.subscribers.get(1)).last_article_id, DAY)
+    kamchatka = await preview(store, 2, (await store.subscribers.get(2)).last_article_id, DAY)
+
+    assert bishkek[0] == 2
+    assert kamchatka[0] == 1
+    assert "Dated the 8th" in kamchatka[1]
+    assert "Dated the 7th" not in kamchatka[1]
+
+
+async def test_a_huge_archive_after_todays_news_is_skipped_whole(store: Store) -> None:
+    await add_dated(store, "Today story", DAY)
+    for number in range(FIRST_DIGEST_EXCLUDE + 1):
+        await add_dated(store, f"Archive story {number}", DAY - timedelta(days=50))
+    await subscribe_new(store, 1, DUE - timedelta(hours=3), "Asia/Bishkek")
+    await add_dated(store, "Fresh after subscribing", DAY)
+
+    await compose_due(store, DUE)
+
+    text = await digest_text(store, 1)
+    assert "1 new article" in text
+    assert "Fresh after subscribing" in text
+    assert "Archive story" not in text

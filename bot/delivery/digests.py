@@ -19,10 +19,9 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
-from bot.config import parse_zone
 from bot.delivery.kinds import OutboxKind
 from bot.delivery.outbox import markup_json
-from bot.newsroom import schedule
+from bot.newsroom import schedule, zones
 from bot.newsroom.festivals import order_festivals
 from bot.render.digest import DIGEST_ARTICLES, DIGEST_FESTIVALS, digest_message
 from storage import Store
@@ -33,6 +32,9 @@ from storage.subscribers import DigestRecord, Subscriber
 logger = logging.getLogger(__name__)
 
 COMPOSE_BATCH = 500
+# A first digest leaves out the archive stored after the first of the day's articles by listing
+# it; past this many (a big old archive ingested after today's news) it starts after them all.
+FIRST_DIGEST_EXCLUDE = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +83,7 @@ async def _compose_batch(
     plans: list[_Plan] = []
     for subscriber in due:
         try:
-            zone = parse_zone(subscriber.timezone)
+            zone = zones.load(subscriber.timezone)
         except ValueError:  # a zone that tzdata dropped since
             logger.error("chat %d: unknown zone %r", subscriber.chat_id, subscriber.timezone)
             await store.subscribers.deactivate(subscriber.chat_id, "unknown time zone")
@@ -106,8 +108,9 @@ async def _compose_batch(
     records: list[DigestRecord] = []
     empty = 0
     for plan in todo:
-        chat_id, watermark = plan.subscriber.chat_id, plan.subscriber.last_article_id
-        skip = pushed.get(chat_id, frozenset())
+        chat_id = plan.subscriber.chat_id
+        watermark, archive = await first_digest_bounds(store, plan.subscriber)
+        skip = pushed.get(chat_id, frozenset()) | archive
         key = (watermark, plan.day, skip)
         if key not in contents:
             count, text, keyboard = await digest_content(
@@ -165,12 +168,44 @@ async def preview(
     store: Store, chat_id: int, watermark: int, day: date
 ) -> tuple[int, str, InlineKeyboardMarkup | None]:
     """The digest a chat with this watermark would get on ``day`` (``/digest``): composed as
-    the minute job composes it, sending nothing and moving nothing."""
+    the minute job composes it (a subscriber's first digest included), sending nothing and
+    moving nothing."""
+    subscriber = await store.subscribers.find(chat_id)
+    archive: frozenset[int] = frozenset()
+    if subscriber is not None and subscriber.active and subscriber.last_article_id == watermark:
+        watermark, archive = await first_digest_bounds(store, subscriber)
     pushed = await pushed_articles(store, {chat_id: watermark})
     rates, festivals = await store.rates.latest(), await store.festivals.all()
     return await digest_content(
-        store, watermark, day, rates, festivals, exclude=pushed.get(chat_id, frozenset())
+        store,
+        watermark,
+        day,
+        rates,
+        festivals,
+        exclude=pushed.get(chat_id, frozenset()) | archive,
     )
+
+
+async def start_watermark(store: Store, first_day: date) -> int:
+    """A new subscriber's watermark: just before the first article dated ``first_day`` or
+    later (their local today), so the first digest brings today's news; the archive stored
+    after it is left out by ``first_digest_bounds``."""
+    first = await store.articles.first_id_dated_from(first_day)
+    return await store.articles.last_id() if first is None else first - 1
+
+
+async def first_digest_bounds(store: Store, subscriber: Subscriber) -> tuple[int, frozenset[int]]:
+    """(watermark, archive articles to leave out) of a subscriber's next digest: the archive is
+    only left out of a first digest, which starts from the news dated from ``first_day``."""
+    watermark = subscriber.last_article_id
+    if subscriber.first_day is None:
+        return watermark, frozenset()
+    archive = await store.articles.dated_before(
+        watermark, subscriber.first_day, FIRST_DIGEST_EXCLUDE + 1
+    )
+    if len(archive) > FIRST_DIGEST_EXCLUDE:
+        return archive[0], frozenset()  # start after the newest archived article instead
+    return watermark, frozenset(archive)
 
 
 async def next_digest(
@@ -184,5 +219,3 @@ async def next_digest(
         instant = schedule.next_after(instant, at, zone)
         day = schedule.local_day(instant, at, zone)
     return instant
-
-

@@ -224,8 +224,13 @@ def _report_line(report: Delivered) -> str:
     return line
 
 
-def digest_note(*, subscribed: bool, new: int) -> str:
-    """What /digest shows before the preview itself."""
+def digest_note(*, subscribed: bool, new: int, first: bool = False) -> str:
+    """What /digest shows before the preview itself (``first``: no digest sent yet)."""
+    if first and not new:
+        return "Nothing new for your first digest yet: it would not be sent now."
+    if first:
+        today = _count(new, "new article")
+        return f"Your first digest if it were sent now (today's news: {today}):"
     if subscribed and not new:
         return "Nothing new since your last digest: your next one would not be sent."
     if subscribed:

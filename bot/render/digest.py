@@ -8,9 +8,11 @@ from datetime import date, datetime, time
 from telegram import InlineKeyboardMarkup
 
 from bot.newsroom.money import BASE, format_change, format_number
+from bot.newsroom.zones import ZONE_EXAMPLE, label
 from bot.render.common import MAX_MESSAGE, escape, format_date, keyboard, utf16_len
 from bot.render.festivals import date_range, place
 from bot.render.news import article_entry, open_button
+from bot.render.settings_data import digest_buttons
 from storage.models import Article, Festival, Rate
 
 # Articles listed in a digest; the others are counted ("and 7 more — /latest").
@@ -29,13 +31,14 @@ def digest_message(
     festivals: Sequence[Festival],
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """New articles (newest first, ``total`` of them in all), the rates, upcoming festivals;
-    one message, with a button to open each listed article."""
+    one message, with a button to open each listed article and the settings' buttons."""
     listed = list(articles[:DIGEST_ARTICLES])
     while True:
         for teaser_chars, title_chars in _FITS:
             text = _digest_text(day, listed, total, rates, festivals, teaser_chars, title_chars)
             if utf16_len(text) <= MAX_MESSAGE or not listed:
-                return text, keyboard([[open_button(article)] for article in listed])
+                rows = [[open_button(article)] for article in listed]
+                return text, keyboard([*rows, digest_buttons()])
         listed.pop()
 
 
@@ -68,13 +71,12 @@ def _digest_text(
             details = ", ".join(escape(fact) for fact in facts if fact)
             lines.append(f"<b>{escape(festival.name)}</b>" + (f" — {details}" if details else ""))
         blocks.append("\n".join(lines))
-    blocks.append("<i>/settings shows your digest time · /unsubscribe stops it</i>")
     return "\n\n".join(blocks)
 
 
 def when(at: time, zone: str) -> str:
-    """``08:30 (Asia/Bishkek)``."""
-    return f"{at:%H:%M} ({escape(zone)})"
+    """``08:30 (Asia/Bishkek)``; a fixed offset as ``08:30 (UTC+5)``."""
+    return f"{at:%H:%M} ({escape(label(zone))})"
 
 
 def local_instant(instant: datetime) -> str:
@@ -104,8 +106,8 @@ def subscribe_usage(problem: str | None = None) -> str:
     lines = [f"{escape(problem[0].upper() + problem[1:])}." if problem else ""]
     lines += [
         f"Send /subscribe [HH:MM] [ZONE], e.g. {EXAMPLE} or <code>/subscribe 21:00</code>.",
-        "HH:MM is 24-hour local time; ZONE is a time zone name such as Asia/Almaty, "
-        "Asia/Tashkent or Europe/Berlin.",
+        f"HH:MM is 24-hour local time; ZONE is {escape(ZONE_EXAMPLE)}. "
+        "Leave one out to keep what you have; /settings changes both by tapping.",
     ]
     return "\n".join(line for line in lines if line)
 
@@ -120,26 +122,3 @@ def unsubscribed(*, was_subscribed: bool) -> str:
 def admins_only(command: str) -> str:
     """A group member who is not an admin tried to change the group's digest."""
     return f"Only the group's admins can use /{escape(command)} here."
-
-
-def not_subscribed(default_at: time, default_zone: str) -> str:
-    """The answer to /settings in a chat without a digest."""
-    return (
-        "You have no daily digest. /subscribe sends you one every day at "
-        f"{when(default_at, default_zone)}; choose your own time and zone with {EXAMPLE}."
-    )
-
-
-def settings_text(at: time, zone: str, next_local: datetime, last_day: date | None) -> str:
-    """The answer to /settings: what the digest holds, when, where, and the next one."""
-    lines = [
-        "⚙️ <b>Your daily digest</b>",
-        "What: the articles new since the last digest, the rates against USD and the "
-        "festivals coming up (no message on a day without new articles).",
-        f"When: every day at {when(at, zone)}.",
-        f"Next: {local_instant(next_local)}.",
-    ]
-    if last_day is not None:
-        lines.append(f"Last: {format_date(last_day)}.")
-    lines.append(f"\nChange it with {EXAMPLE}; stop it with /unsubscribe.")
-    return "\n".join(lines)

@@ -40,6 +40,7 @@ async def digest(update: Update, context: Context) -> None:
     )
     day = datetime.now(zone).date()
     count, text, markup = await preview(store, message.chat_id, watermark, day)
-    await message.reply_text(render.digest_note(subscribed=subscribed, new=count))
+    first = subscribed and subscriber is not None and subscriber.first_day is not None
+    await message.reply_text(render.digest_note(subscribed=subscribed, new=count, first=first))
     if count:
         await message.reply_text(text, reply_markup=markup)

@@ -1,0 +1,136 @@
+"""The digest settings by tapping: the panel's text and buttons (their data: settings_data)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.newsroom.zones import CITIES, ZONE_EXAMPLE
+from bot.render.common import callback_button, escape, format_date, keyboard
+from bot.render.digest import local_instant, when
+from bot.render.settings_data import TIMES, Action, Do, data
+
+_PER_ROW = 3
+# The first words of the prompts that ask for a typed value: a reply to one is that value.
+TIME_PROMPT = "🕗 Reply to this message with the time of your digest"
+ZONE_PROMPT = "🌍 Reply to this message with your city or time zone"
+
+
+class State(StrEnum):
+    """Whether a chat's digest is on, paused (to resume as it was), or off."""
+
+    ON = "on"
+    PAUSED = "paused"
+    OFF = "off"
+
+
+@dataclass(frozen=True, slots=True)
+class Panel:
+    """What the panel shows: the chat's time and zone, and whether the digest is on."""
+
+    at: time
+    zone: str
+    state: State
+    next_local: datetime | None = None
+    last_day: date | None = None
+
+
+def panel_keyboard(
+    panel: Panel, language_row: Sequence[InlineKeyboardButton] = ()
+) -> InlineKeyboardMarkup | None:
+    """Times, zones by city, (the language, once there is a row for it), pause or resume."""
+    times = [
+        callback_button(_mark(at == panel.at) + f"{at:%H:%M}", data(Do.TIME, f"{at:%H%M}"))
+        for at in TIMES
+    ]
+    times.append(callback_button("Other time…", data(Do.ASK_TIME)))
+    chosen = next((city for city in CITIES if city.zone == panel.zone), None)
+    cities = [
+        callback_button(_mark(city == chosen) + city.name, data(Do.ZONE, city.code))
+        for city in CITIES
+    ]
+    cities.append(callback_button("Other zone…", data(Do.ASK_ZONE)))
+    if panel.state is State.ON:
+        switch = [callback_button("⏸ Pause", data(Do.PAUSE))]
+    else:
+        switch = [
+            callback_button(
+                "▶️ Resume" if panel.state is State.PAUSED else "✅ Subscribe", data(Do.RESUME)
+            )
+        ]
+    return keyboard([*_rows(times), *_rows(cities), language_row, switch])
+
+
+def panel_text(panel: Panel) -> str:
+    """The panel's text: the digest's state, time, zone and next one."""
+    lines = ["⚙️ <b>Your daily digest</b>"]
+    if panel.state is State.ON:
+        lines += [
+            "What: the articles new since the last digest, the rates against USD and the "
+            "festivals coming up (no message on a day without new articles).",
+            f"When: every day at {when(panel.at, panel.zone)}.",
+        ]
+        if panel.next_local is not None:
+            lines.append(f"Next: {local_instant(panel.next_local)}.")
+        if panel.last_day is not None:
+            lines.append(f"Last: {format_date(panel.last_day)}.")
+    elif panel.state is State.PAUSED:
+        lines += [
+            f"⏸ Paused. It was every day at {when(panel.at, panel.zone)}.",
+            "Resume it, or tap a time or a city to start it again with that change.",
+        ]
+    else:
+        lines += [
+            "You have no daily digest. Tap a time or a city to get one every day at "
+            f"{when(panel.at, panel.zone)} or at the time you choose.",
+        ]
+    lines.append("\nTap to change it, or type <code>/subscribe 08:30 Bishkek</code>.")
+    return "\n".join(lines)
+
+
+def resume_keyboard() -> InlineKeyboardMarkup | None:
+    """One button that brings an unsubscribed digest back."""
+    return keyboard([[callback_button("↩️ Subscribe again", data(Do.RESUME))]])
+
+
+def time_prompt() -> str:
+    """Asks for a typed time (the reply is read as one)."""
+    return f"{TIME_PROMPT}, as HH:MM (24-hour), e.g. <code>07:45</code>."
+
+
+def zone_prompt() -> str:
+    """Asks for a typed zone (the reply is read as one)."""
+    return f"{ZONE_PROMPT}: {escape(ZONE_EXAMPLE)}."
+
+
+def changed(action: Action) -> str:
+    """The short note a tap answers with."""
+    if action.at is not None:
+        return f"Digest time: {action.at:%H:%M}"
+    if action.city is not None:
+        return f"Time zone: {action.city.name}"
+    return {Do.PAUSE: "Digest paused", Do.RESUME: "Digest on", Do.STOP: "Unsubscribed"}.get(
+        action.do, ""
+    )
+
+
+def refused() -> str:
+    """The answer to a button the panel never offered (an old client, or forged)."""
+    return "That button is not one I know: send /settings for a fresh one."
+
+
+def admins_only() -> str:
+    """A group member who is not an admin tapped the group's settings."""
+    return "Only the group's admins can change its digest."
+
+
+def _mark(chosen: bool) -> str:
+    return "✓ " if chosen else ""
+
+
+def _rows(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
+    return [buttons[start : start + _PER_ROW] for start in range(0, len(buttons), _PER_ROW)]

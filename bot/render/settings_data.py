@@ -1,0 +1,73 @@
+"""The callback data of the digest settings' buttons: ``ds:<what>[:<value>]``.
+
+At most a dozen bytes; only the values the panel offers parse (a forged ``ds:t:0715`` or
+``ds:z:xyz`` is refused, not applied).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+from enum import StrEnum
+
+from telegram import InlineKeyboardButton
+
+from bot.newsroom.zones import City, city_of
+from bot.render.common import callback_button
+
+PREFIX = "ds"
+TIMES: tuple[time, ...] = tuple(time(hour) for hour in (7, 8, 9, 12, 18, 21))
+
+
+class Do(StrEnum):
+    """What a settings button does (the ``<what>`` of its callback data)."""
+
+    TIME = "t"  # set the digest time to a preset
+    ZONE = "z"  # set the zone to a city's
+    ASK_TIME = "t?"  # "other…": ask for a typed time
+    ASK_ZONE = "z?"  # "other…": ask for a typed zone
+    PAUSE = "pause"
+    RESUME = "resume"
+    OPEN = "open"  # the digest's "⚙️ Settings": show the panel
+    STOP = "stop"  # the digest's "🔕 Unsubscribe"
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    """A parsed settings button: what it does, and the preset time or city it carries."""
+
+    do: Do
+    at: time | None = None
+    city: City | None = None
+
+
+def data(do: Do, value: str = "") -> str:
+    """The callback data of one button."""
+    return f"{PREFIX}:{do}:{value}" if value else f"{PREFIX}:{do}"
+
+
+def parse(raw: str | None) -> Action | None:
+    """Callback data → the action it asks for; None for anything the panel never offers."""
+    head, _, rest = (raw or "").partition(":")
+    what, _, value = rest.partition(":")
+    if head != PREFIX:
+        return None
+    try:
+        do = Do(what)
+    except ValueError:
+        return None
+    if do is Do.TIME:
+        at = next((at for at in TIMES if f"{at:%H%M}" == value), None)
+        return None if at is None else Action(do, at=at)
+    if do is Do.ZONE:
+        city = city_of(value)
+        return None if city is None else Action(do, city=city)
+    return None if value else Action(do)
+
+
+def digest_buttons() -> list[InlineKeyboardButton]:
+    """The row every digest ends with."""
+    return [
+        callback_button("⚙️ Settings", data(Do.OPEN)),
+        callback_button("🔕 Unsubscribe", data(Do.STOP)),
+    ]
