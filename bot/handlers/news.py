@@ -1,4 +1,4 @@
-"""Handlers: /latest (with its More and open buttons), /article, /search."""
+"""Handlers: /latest (paging both ways, opening an article in place), /article."""
 
 from __future__ import annotations
 
@@ -7,32 +7,35 @@ from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import App, Context, store_of
+from bot.handlers.ids import parse_id
 from bot.render import news as render
 from bot.render.common import callback_ids
+from storage.articles import Articles
 from storage.errors import NotFound
+from storage.models import Article, Position
 
 LATEST_DEFAULT = 5
 LATEST_MAX = 20
-SEARCH_LIMIT = 5
-MAX_SEARCH_CHARS = 200
-MAX_ID_DIGITS = 18  # SQLite integers are 64-bit
 
 LATEST_USAGE = (
     f"Send /latest for the {LATEST_DEFAULT} newest articles, or /latest N for N of them, "
     f"N from 1 to {LATEST_MAX}."
 )
 ARTICLE_USAGE = "Send /article with the article's number, e.g. <code>/article 7</code>."
-SEARCH_USAGE = "Send /search with some words, e.g. <code>/search film festival</code>."
 NOTHING_MORE = "That's all: there are no older articles."
+STALE = "This button no longer works. Send /latest again."
+TOO_OLD = "This message is too old. Send /latest again."
+THE_END = "That was the whole article."
 
 
 def register(application: App) -> None:
-    """Add /latest, /article, /search and their buttons."""
+    """Add /latest, /article and their buttons."""
     application.add_handler(CommandHandler("latest", latest))
     application.add_handler(CommandHandler("article", article))
-    application.add_handler(CommandHandler("search", search))
-    application.add_handler(CallbackQueryHandler(more, pattern=rf"^{render.MORE}:"))
+    pages = "|".join((render.OLDER, render.NEWER, render.PAGE))
+    application.add_handler(CallbackQueryHandler(turn_page, pattern=rf"^(?:{pages}):"))
     application.add_handler(CallbackQueryHandler(open_article, pattern=rf"^{render.ARTICLE}:"))
+    application.add_handler(CallbackQueryHandler(more_parts, pattern=rf"^{render.PART}:"))
 
 
 async def latest(update: Update, context: Context) -> None:
@@ -44,8 +47,9 @@ async def latest(update: Update, context: Context) -> None:
     if count is None:
         await message.reply_text(LATEST_USAGE)
         return
-    found = await store_of(context).articles.latest(count + 1)
-    text, markup = render.latest_page(found[:count], page_size=count, has_more=len(found) > count)
+    articles = store_of(context).articles
+    page = await articles.latest(count)
+    text, markup = await _render_page(articles, page, count)
     await message.reply_text(text, reply_markup=markup)
 
 
@@ -59,28 +63,52 @@ def _page_size(args: list[str]) -> int | None:
     return count if 1 <= count <= LATEST_MAX else None
 
 
-async def more(update: Update, context: Context) -> None:
-    """The More button of /latest: show the next page in the same message."""
+async def _render_page(
+    articles: Articles, page: list[Article], page_size: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A /latest page with the paging buttons there is somewhere to go to."""
+    if not page:
+        return render.latest_page(page, page_size=page_size, older=False, newer=False)
+    older = await articles.latest(1, older_than=page[-1].position)
+    newer = await articles.newer(1, page[0].position)
+    return render.latest_page(page, page_size=page_size, older=bool(older), newer=bool(newer))
+
+
+async def turn_page(update: Update, context: Context) -> None:
+    """The Older, Newer and Back buttons: show that /latest page in the same message."""
     query = update.callback_query
     if query is None:
         return
-    ids = callback_ids(query.data, render.MORE, count=2)
-    if ids is None or ids[1] > LATEST_MAX:
-        await query.answer("This button no longer works. Send /latest again.")
+    prefix = (query.data or "").partition(":")[0]
+    found = render.read_page_data(query.data, prefix)
+    if found is None or found[1] > LATEST_MAX:
+        await query.answer(STALE)
         return
-    before_id, count = ids
-    found = await store_of(context).articles.latest(count + 1, before_id=before_id)
-    if not found:
+    position, count = found
+    articles = store_of(context).articles
+    page = await _page_at(articles, prefix, position, count)
+    if not page and prefix == render.OLDER:
         await query.answer(NOTHING_MORE)
         return
-    text, markup = render.latest_page(
-        found[:count], page_size=count, has_more=len(found) > count, first=False
-    )
     if not isinstance(query.message, Message):  # too old for Telegram to hand it to us
-        await query.answer("This message is too old. Send /latest again.")
+        await query.answer(TOO_OLD)
         return
+    text, markup = await _render_page(articles, page, count)
     await _edit(query.message, text, markup)
     await query.answer()
+
+
+async def _page_at(
+    articles: Articles, prefix: str, position: Position, count: int
+) -> list[Article]:
+    """The page older than, newer than or at ``position``; near the top, the first page."""
+    if prefix == render.OLDER:
+        return await articles.latest(count, older_than=position)
+    if prefix == render.NEWER:
+        page = await articles.newer(count, position)
+        return page if len(page) == count else await articles.latest(count)
+    page = await articles.latest(count, older_than=position, inclusive=True)
+    return page or await articles.latest(count)
 
 
 async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -93,67 +121,95 @@ async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None
 
 
 async def open_article(update: Update, context: Context) -> None:
-    """An article's button: send the article in full."""
+    """An article's button: open it in place of its /latest page, or send it."""
     query = update.callback_query
     if query is None:
         return
-    ids = callback_ids(query.data, render.ARTICLE)
-    if ids is None:
+    found = render.read_open_data(query.data)
+    if found is None or (found[1] is not None and found[1][1] > LATEST_MAX):
         await query.answer("This button no longer works.")
         return
+    article_id, page = found
     try:
-        found = await store_of(context).articles.get(ids[0])
+        shown = await store_of(context).articles.get(article_id)
     except NotFound:
-        await query.answer(f"Article #{ids[0]} is no longer available.", show_alert=True)
+        await query.answer(f"Article #{article_id} is no longer available.", show_alert=True)
+        return
+    if page is not None and isinstance(query.message, Message):
+        text, in_place = render.article_in_place(shown, page)
+        await _edit(query.message, text, in_place)
+        await query.answer()
         return
     chat = update.effective_chat
     if chat is None:
-        await query.answer(f"Send /article {found.id} to read it.", show_alert=True)
+        await query.answer(f"Send /article {shown.id} to read it.", show_alert=True)
         return
     await query.answer()
-    for part in render.article_parts(found):
-        await context.bot.send_message(chat.id, part)
+    for text, markup in render.article_messages(shown):
+        await context.bot.send_message(chat.id, text, reply_markup=markup)
+
+
+async def more_parts(update: Update, context: Context) -> None:
+    """The "Continue reading" button of a long article: send its next parts."""
+    query = update.callback_query
+    if query is None:
+        return
+    ids = callback_ids(query.data, render.PART, count=2)
+    if ids is None:
+        await query.answer("This button no longer works.")
+        return
+    article_id, start = ids
+    try:
+        shown = await store_of(context).articles.get(article_id)
+    except NotFound:
+        await query.answer(f"Article #{article_id} is no longer available.", show_alert=True)
+        return
+    messages = render.article_messages(shown, start)
+    chat = update.effective_chat
+    if not messages or chat is None:
+        await query.answer(THE_END if not messages else f"Send /article {shown.id} to read it.")
+        return
+    await query.answer()
+    await _without_continue(query.message)
+    for text, markup in messages:
+        await context.bot.send_message(chat.id, text, reply_markup=markup)
+
+
+async def _without_continue(message: object) -> None:
+    """Take the "Continue reading" button off a message whose parts were sent on."""
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    rows = [
+        [button for button in row if not str(button.callback_data).startswith(render.PART)]
+        for row in message.reply_markup.inline_keyboard
+    ]
+    kept = [row for row in rows if row]
+    try:
+        await message.edit_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
+    except BadRequest as error:  # an old message, or one already without it
+        if "not modified" not in error.message.lower():
+            raise
 
 
 async def article(update: Update, context: Context) -> None:
-    """Send one article in full, in several messages when it is long."""
+    """Send one article: its first parts, and a button to the rest when it is long."""
     message = update.effective_message
     if message is None:
         return
     args = context.args or []
-    number = args[0].removeprefix("#") if len(args) == 1 else ""
-    if not (number.isascii() and number.isdigit() and len(number) <= MAX_ID_DIGITS) or not int(
-        number or 0
-    ):
+    number = parse_id(args[0]) if len(args) == 1 else None
+    if number is None:
         await message.reply_text(ARTICLE_USAGE)
         return
     try:
-        found = await store_of(context).articles.get(int(number))
+        found = await store_of(context).articles.get(number)
     except NotFound:
         await message.reply_text(
-            f"There is no article #{int(number)}. Send /latest to see the newest ones."
+            f"There is no article #{number}. Send /latest to see the newest ones."
         )
         return
-    parts = render.article_parts(found)
-    await message.reply_text(parts[0])
-    for part in parts[1:]:
-        await message.chat.send_message(part)
-
-
-async def search(update: Update, context: Context) -> None:
-    """Full-text search, best first, with the matching words in context."""
-    message = update.effective_message
-    if message is None:
-        return
-    words = " ".join(context.args or [])
-    if not any(char.isalnum() for char in words):
-        await message.reply_text(SEARCH_USAGE)
-        return
-    if len(words) > MAX_SEARCH_CHARS:
-        await message.reply_text(
-            f"That is a long search: please use at most {MAX_SEARCH_CHARS} characters."
-        )
-        return
-    hits = await store_of(context).articles.search(words, limit=SEARCH_LIMIT)
-    text, markup = render.search_results(words, hits, limit=SEARCH_LIMIT)
+    messages = render.article_messages(found)
+    text, markup = messages[0]
     await message.reply_text(text, reply_markup=markup)
+    for text, markup in messages[1:]:
+        await message.chat.send_message(text, reply_markup=markup)

@@ -9,14 +9,24 @@ from telegram import InlineKeyboardMarkup
 
 from bot.delivery.fanout import Delivered
 from bot.newsroom.figures import Stats
-from bot.render.common import callback_button, escape, keyboard, utf16_len
+from bot.render.common import (
+    callback_button,
+    escape,
+    format_date,
+    format_moment,
+    keyboard,
+    plural,
+    utf16_len,
+)
 from bot.render.festivals import date_range
 from bot.render.news import open_button
-from storage.models import AdminAction, Article, Festival, Rate
+from storage.models import AdminAction, Article, Draft, Festival, Rate
 
 # Callback data of the admin buttons: ``admin:<verb>:<id>``.
 PREFIX = "admin"
-PUBLISH, KEEP, DELETE, SPARE, SEND, DROP = "publish", "keep", "delete", "spare", "send", "drop"
+DELETE, SPARE, SEND, DROP = "delete", "spare", "send", "drop"
+# The buttons of a draft (their id is the draft's): publish now, publish quietly, discard.
+PUBLISH, QUIET, DISCARD = "now", "quiet", "discard"
 PREVIEW_BODY = 1500  # characters of the body an admin's preview shows
 TEASER = 600  # characters of the body subscribers get when an article is published
 TITLE_SHOWN = 300
@@ -51,12 +61,15 @@ def excerpt(text: str, budget: int) -> str:
 
 
 def _keyboard(*buttons: tuple[str, str]) -> InlineKeyboardMarkup:
-    markup = keyboard([[callback_button(label, data) for label, data in buttons]])
+    """The buttons in one row, two to a row past two."""
+    row = [callback_button(label, data) for label, data in buttons]
+    rows = [row] if len(row) <= 2 else [row[:1], row[1:]]
+    markup = keyboard(rows)
     assert markup is not None
     return markup
 
 
-def _title(article: Article) -> str:
+def _title(article: Article | Draft) -> str:
     return f"<b>{excerpt(article.title, TITLE_SHOWN)}</b>"
 
 
@@ -67,27 +80,33 @@ def usage(problem: str, example: str) -> str:
 
 
 def post_preview(
-    article: Article, festivals: Sequence[Festival], audience: int
+    draft: Draft, festivals: Sequence[Festival], audience: int
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """What an admin sees after /post: the stored article and the choice to publish it now."""
+    """What an admin sees after /post: the draft, and the choice to publish it or not."""
     lines = [
-        f"📝 Stored as #{article.id}, searchable now.",
+        f"📝 Draft #{draft.id}: only admins see it until it is published.",
         "",
-        _title(article),
-        excerpt(article.body, PREVIEW_BODY),
+        _title(draft),
+        excerpt(draft.body, PREVIEW_BODY),
         "",
     ]
     if festivals:
         names = ", ".join(festival.name for festival in festivals)
         lines.append(f"Festivals: {excerpt(names, PREVIEW_BODY)}")
+    quietly = ("🗞 Publish quietly", callback(QUIET, draft.id))
+    discard = ("🗑 Discard", callback(DISCARD, draft.id))
+    if not audience:
+        lines.append(
+            "Nobody is subscribed yet. Publish it quietly (to the news, the search and the "
+            "digests to come), or discard it?"
+        )
+        return "\n".join(lines), _keyboard(quietly, discard)
     lines.append(
-        f"Publish it now to {_count(audience, 'subscriber')}, or keep it for the next digest?"
+        f"Publish it now to {plural(audience, 'subscriber')}, quietly (the news, the search "
+        "and the next digest), or discard it?"
     )
-    keyboard = _keyboard(
-        (f"📣 Publish now ({audience})", callback(PUBLISH, article.id)),
-        ("🗞 Keep for the digest", callback(KEEP, article.id)),
-    )
-    return "\n".join(lines), keyboard
+    now = (f"📣 Publish now ({audience})", callback(PUBLISH, draft.id))
+    return "\n".join(lines), _keyboard(now, quietly, discard)
 
 
 def post_exists(existing_id: int) -> str:
@@ -95,7 +114,15 @@ def post_exists(existing_id: int) -> str:
     return (
         f"An article with this title already exists: #{existing_id} "
         f"(/article {existing_id}). Nothing was stored.\n"
-        f"To correct it, remove it with /delete {existing_id}, then /post it again."
+        f"To correct that article, use /edit {existing_id}."
+    )
+
+
+def edit_conflict(article_id: int, existing_id: int) -> str:
+    """/edit refused: another article has the new title."""
+    return (
+        f"Article #{existing_id} already has this title (/article {existing_id}): "
+        f"#{article_id} was not changed."
     )
 
 
@@ -113,7 +140,7 @@ NOBODY = "There are no subscribers yet: nobody to send it to."
 
 def publishing(article: Article, queued: int) -> str:
     """The preview, replaced once "publish now" was pressed."""
-    return f"📣 Publishing #{article.id} {_title(article)} to {_count(queued, 'subscriber')}…"
+    return f"📣 Publishing #{article.id} {_title(article)} to {plural(queued, 'subscriber')}…"
 
 
 def publish_report(article: Article, report: Delivered) -> str:
@@ -121,9 +148,54 @@ def publish_report(article: Article, report: Delivered) -> str:
     return f"📣 Published #{article.id} {_title(article)}.\n{_report_line(report)}"
 
 
-def kept(article: Article) -> str:
-    """The preview, replaced once "keep for the digest" was pressed."""
-    return f"🗞 #{article.id} {_title(article)} will go out with the next digest."
+def published_quietly(article: Article) -> str:
+    """The preview, replaced once "publish quietly" was pressed."""
+    return (
+        f"🗞 Published #{article.id} {_title(article)} quietly: it is in /latest and the "
+        "search now, and goes out with the next digest."
+    )
+
+
+def discarded(draft: Draft) -> str:
+    """The preview, replaced once "discard" was pressed."""
+    return f"🗑 Discarded draft #{draft.id} {_title(draft)}; nothing was published."
+
+
+def draft_gone(draft_id: int) -> str:
+    """A button about a draft that was discarded (or never was)."""
+    return f"Draft #{draft_id} no longer exists: it was discarded."
+
+
+def already_published(article_id: int) -> str:
+    """Discard pressed on a draft that was published (a button alert: plain text)."""
+    return f"This draft is published already, as #{article_id}: /delete {article_id} removes it."
+
+
+def draft_taken(draft_id: int, existing_id: int) -> str:
+    """Publishing a draft refused: an article with its title appeared meanwhile."""
+    return (
+        f"Draft #{draft_id} was not published: article #{existing_id} has the same title "
+        f"(/article {existing_id})."
+    )
+
+
+def edited(article: Article, changed: Sequence[str]) -> str:
+    """/edit done."""
+    what = " and the ".join(changed)
+    return (
+        f"✏️ Edited #{article.id} {_title(article)}: the {what} changed, in the search too.\n"
+        f"/article {article.id} shows it."
+    )
+
+
+def edit_usage(article: Article) -> str:
+    """/edit ID alone: how to change the title or the body of that article."""
+    return (
+        f"#{article.id} {_title(article)}\n\n"
+        f"Send <code>/edit {article.id} New title</code> to change the title; "
+        f"<code>/edit {article.id} -</code> with the new body on the next lines to change the "
+        f"body; or the new title and, below it, the new body to change both."
+    )
 
 
 def gone(article_id: int) -> str:
@@ -156,8 +228,10 @@ def rate_recorded(rate: Rate, replaced: Rate | None, before: Rate | None) -> str
     """/setrate done: the rate, its change since the rate before it, what it replaced."""
     change = ""
     if rate.change_pct is not None and before is not None:
-        change = f" ({rate.change_pct:+}% since {before.as_of:%d %b %Y})"
-    line = f"💱 {rate.currency}/{rate.base} = {rate.value}{change} as of {rate.as_of:%d %b %Y}."
+        change = f" ({rate.change_pct:+}% since {format_date(before.as_of)})"
+    line = (
+        f"💱 {rate.currency}/{rate.base} = {rate.value}{change} as of {format_date(rate.as_of)}."
+    )
     if replaced is not None:
         line += f"\nIt replaces {replaced.value} ({escape(replaced.source)})."
     return line
@@ -175,7 +249,9 @@ def festival_saved(festival: Festival, created: bool, linked: int) -> str:
     lines = [" · ".join(facts) + "."]
     if festival.description:
         lines.append(excerpt(festival.description, PREVIEW_BODY))
-    lines.append(f"Linked {_count(linked, 'article')} that name it.")
+    lines.append(
+        f"Linked {plural(linked, 'article')} that {'names' if linked == 1 else 'name'} it."
+    )
     return "\n".join(lines)
 
 
@@ -189,7 +265,7 @@ def festival_question(field: str, example: str) -> str:
 def broadcast_confirm(text: str, audience: int, ident: int) -> tuple[str, InlineKeyboardMarkup]:
     """/broadcast: the message as subscribers will see it, and the buttons to send it or not."""
     preview = (
-        f"Send this to {_count(audience, 'subscriber')}?\n\n"
+        f"Send this to {plural(audience, 'subscriber')}?\n\n"
         f"<blockquote>{excerpt(text, PREVIEW_BODY)}</blockquote>"
     )
     return preview, _keyboard(
@@ -204,7 +280,7 @@ def broadcast_text(text: str) -> str:
 
 def broadcasting(queued: int) -> str:
     """/broadcast confirmed."""
-    return f"📣 Sending the broadcast to {_count(queued, 'subscriber')}…"
+    return f"📣 Sending the broadcast to {plural(queued, 'subscriber')}…"
 
 
 def broadcast_report(report: Delivered) -> str:
@@ -229,15 +305,15 @@ def digest_note(*, subscribed: bool, new: int, first: bool = False) -> str:
     if first and not new:
         return "Nothing new for your first digest yet: it would not be sent now."
     if first:
-        today = _count(new, "new article")
+        today = plural(new, "new article")
         return f"Your first digest if it were sent now (today's news: {today}):"
     if subscribed and not new:
         return "Nothing new since your last digest: your next one would not be sent."
     if subscribed:
-        return f"Your digest if it were sent now ({_count(new, 'new article')}):"
+        return f"Your digest if it were sent now ({plural(new, 'new article')}):"
     return (
         "You are not subscribed (/subscribe), so here is the digest's form over every article "
-        f"({_count(new, 'article')}); a new subscriber starts from today's news:"
+        f"({plural(new, 'article')}); a new subscriber starts from today's news:"
     )
 
 
@@ -256,13 +332,13 @@ def stats(figures: Stats, zone: tzinfo) -> str:
         lines.append("Last ingest: never")
     else:
         lines.append(
-            f"Last ingest: {run.created_at.astimezone(zone):%Y-%m-%d %H:%M}, "
+            f"Last ingest: {format_moment(run.created_at, zone)}, "
             f"{excerpt(run.source, 80)}: "
             f"{run.articles_added} added, {run.articles_skipped} skipped, "
             f"{run.rates_added} rates"
         )
     if figures.recent:
-        lines += ["", "<b>Recent admin actions</b>"]
+        lines += ["", f"<b>Recent admin actions</b> (times in {zone})"]
         lines += [_audit_line(action, zone) for action in figures.recent]
     return "\n".join(lines)
 
@@ -271,11 +347,8 @@ def _audit_line(action: AdminAction, zone: tzinfo) -> str:
     target = f" #{escape(action.target)}" if action.target else ""
     refused = " — refused" if not action.allowed else ""
     detail = f": {excerpt(action.detail, 60)}" if action.detail else ""
+    local = action.created_at.astimezone(zone)
     return (
-        f"{action.created_at.astimezone(zone):%m-%d %H:%M} user {action.user_id} "
+        f"{local.day} {local:%b %H:%M} user {action.user_id} "
         f"{escape(action.action)}{target}{refused}{detail}"
     )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

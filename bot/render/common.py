@@ -6,7 +6,8 @@ import html
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, tzinfo
+from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -15,6 +16,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 MAX_MESSAGE = 4096
 # Telegram's limit for a button's callback data, in bytes.
 MAX_CALLBACK_DATA = 64
+# Longer addresses are left without a button (Telegram documents no limit; browsers take ~2000).
+MAX_URL = 2048
 
 _SPACES = re.compile(r"\s+")
 _TAG_OR_ENTITY = re.compile(r"<[^>]*>|&[^;\s<>&]*;")
@@ -45,8 +48,19 @@ def teaser(text: str, limit: int = 200) -> str:
 
 
 def format_date(day: date) -> str:
-    """``7 February 2026``."""
+    """``7 February 2026``: the one way dates are shown to users."""
     return f"{day.day} {day:%B %Y}"
+
+
+def format_moment(instant: datetime, zone: tzinfo) -> str:
+    """``7 February 2026, 14:05 Asia/Almaty``: an instant in ``zone``, the zone named."""
+    local = instant.astimezone(zone)
+    return f"{format_date(local.date())}, {local:%H:%M} {zone}"
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``1 subscriber``, ``2 subscribers`` (``nouns`` for an irregular plural)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
 
 
 def utf16_len(text: str) -> int:
@@ -59,6 +73,16 @@ def callback_button(label: str, data: str) -> InlineKeyboardButton:
     if not 0 < len(data.encode()) <= MAX_CALLBACK_DATA:
         raise ValueError(f"callback data must be 1-{MAX_CALLBACK_DATA} bytes: {data!r}")
     return InlineKeyboardButton(label, callback_data=data)
+
+
+def link_button(label: str, url: str | None) -> InlineKeyboardButton | None:
+    """A button that opens ``url``, or None when it is not an http(s) address Telegram takes."""
+    if not url or len(url) > MAX_URL or any(char.isspace() or ord(char) < 32 for char in url):
+        return None
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return InlineKeyboardButton(label, url=url)
 
 
 def keyboard(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup | None:
@@ -235,10 +259,11 @@ def callback_ids(data: str | None, prefix: str, count: int = 1) -> tuple[int, ..
     fields = rest.split(":")
     if head != prefix or len(fields) != count:
         return None
-    if not all(field.isascii() and field.isdigit() and len(field) <= 18 for field in fields):
+    if not all(field.isascii() and field.isdigit() and len(field) <= 19 for field in fields):
         return None
     ids = tuple(int(field) for field in fields)
-    return ids if all(ids) else None
+    # Positive, and within SQLite's 64-bit integers: a larger one would overflow on the way in.
+    return ids if all(0 < number < 2**63 for number in ids) else None
 
 
 def with_keyboard(

@@ -1,40 +1,45 @@
-"""Articles → Telegram HTML: the /latest page, one article in full, search results."""
+"""Articles → Telegram HTML: the /latest page, one article in full."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.render.common import (
     MAX_MESSAGE,
     callback_button,
+    callback_ids,
     escape,
     format_date,
     keyboard,
+    link_button,
+    plural,
     split_message,
     teaser,
     utf16_len,
 )
-from storage.models import MATCH_END, MATCH_START, Article, SearchHit
+from storage.models import Article, Position
 
-ARTICLE = "art"  # callback data art:<id> opens an article
-MORE = "more"  # callback data more:<before id>:<page size> shows the next page of /latest
+# Callback data. art:<id> sends an article; art:<id>:<yyyymmdd>:<id>:<size> opens it in place of
+# the /latest page at that position, with a Back button to it.
+ARTICLE = "art"
+# <prefix>:<yyyymmdd>:<id>:<page size>: the /latest page past (older), before (newer) or at a
+# position; the date is part of the data, so a deleted article does not lose the place.
+OLDER, NEWER, PAGE = "older", "newer", "page"
+PART = "part"  # part:<id>:<index>: the parts of a long article from that one on
+PARTS_AT_ONCE = 3  # parts of a long article sent at a time; a button offers the rest
+NUMBERS_PER_ROW = 5
 BUTTON_TITLE_CHARS = 40
-SEARCH_CONTEXT_CHARS = 200
 # Teaser and title lengths tried in turn until a /latest page fits in one message.
 FITS = ((220, 300), (140, 300), (80, 200), (0, 120), (0, 60))
 TRUNCATED_NOTE = "The source page cut this article short: this is all of it we have."
-_MARKED = re.compile(f"{MATCH_START}([^{MATCH_START}{MATCH_END}]*){MATCH_END}")
-_SENTINELS = re.compile(f"[{MATCH_START}{MATCH_END}]")
-_SPACES = re.compile(r"\s+")
 
 
 def article_date(article: Article) -> date:
     """When an article appeared: its page's date, else when it was stored."""
-    return article.seen_on or article.created_at.date()
+    return article.dated
 
 
 def open_button(article: Article) -> InlineKeyboardButton:
@@ -43,35 +48,78 @@ def open_button(article: Article) -> InlineKeyboardButton:
     return callback_button(f"📖 {label}", f"{ARTICLE}:{article.id}")
 
 
-def more_data(before_id: int, page_size: int) -> str:
-    """Callback data of the button that shows the articles before ``before_id``."""
-    return f"{MORE}:{before_id}:{page_size}"
+def page_data(prefix: str, position: Position, page_size: int) -> str:
+    """Callback data of a /latest page button: older or newer than, or at, ``position``."""
+    return f"{prefix}:{position.dated:%Y%m%d}:{position.id}:{page_size}"
+
+
+def read_page_data(data: str | None, prefix: str) -> tuple[Position, int] | None:
+    """``page_data`` back to (position, page size); None for anything malformed."""
+    fields = callback_ids(data, prefix, count=3)
+    return None if fields is None else _position(*fields)
+
+
+def read_open_data(data: str | None) -> tuple[int, tuple[Position, int] | None] | None:
+    """An open button's data → (article id, the /latest page it was on, if any); None when
+    malformed."""
+    alone = callback_ids(data, ARTICLE)
+    if alone is not None:
+        return alone[0], None
+    fields = callback_ids(data, ARTICLE, count=4)
+    if fields is None or (page := _position(*fields[1:])) is None:
+        return None
+    return fields[0], page
+
+
+def _position(day: int, article_id: int, page_size: int) -> tuple[Position, int] | None:
+    try:
+        dated = datetime.strptime(f"{day:08d}", "%Y%m%d").date()
+    except ValueError:
+        return None
+    return Position(dated, article_id), page_size
 
 
 def latest_page(
-    articles: Sequence[Article], *, page_size: int, has_more: bool, first: bool = True
+    articles: Sequence[Article], *, page_size: int, older: bool, newer: bool
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    """One page of /latest: title, date and teaser of each article; open and More buttons."""
+    """One page of /latest: numbered title, date and teaser of each article; numbered buttons
+    that open one in place, and buttons to the newer and older pages."""
     if not articles:
         return "No articles yet.", None
-    heading = "📰 <b>Latest news</b>" if first else "📰 <b>Older news</b>"
+    heading = "📰 <b>Older news</b>" if newer else "📰 <b>Latest news</b>"
     text = _fit(
         lambda teaser_chars, title_chars: _latest_text(
             heading, articles, teaser_chars, title_chars
         )
     )
-    rows = [[open_button(article)] for article in articles]
-    if has_more:
-        rows.append([callback_button("More ▸", more_data(articles[-1].id, page_size))])
-    return text, keyboard(rows)
+    at = articles[0].position
+    numbers = [
+        callback_button(str(number), _open_in_place(article, at, page_size))
+        for number, article in enumerate(articles, 1)
+    ]
+    rows = [numbers[i : i + NUMBERS_PER_ROW] for i in range(0, len(numbers), NUMBERS_PER_ROW)]
+    paging = []
+    if newer:
+        paging.append(callback_button("◂ Newer", page_data(NEWER, at, page_size)))
+    if older:
+        paging.append(
+            callback_button("Older ▸", page_data(OLDER, articles[-1].position, page_size))
+        )
+    return text, keyboard([*rows, paging])
+
+
+def _open_in_place(article: Article, page: Position, page_size: int) -> str:
+    return f"{ARTICLE}:{article.id}:{page_data('', page, page_size).removeprefix(':')}"
 
 
 def _latest_text(
     heading: str, articles: Sequence[Article], teaser_chars: int, title_chars: int
 ) -> str:
-    return "\n\n".join(
-        [heading, *(article_entry(article, teaser_chars, title_chars) for article in articles)]
+    entries = (
+        f"{number}. {article_entry(article, teaser_chars, title_chars)}"
+        for number, article in enumerate(articles, 1)
     )
+    return "\n\n".join([heading, *entries])
 
 
 def article_entry(article: Article, teaser_chars: int, title_chars: int) -> str:
@@ -104,56 +152,41 @@ def article_parts(article: Article) -> list[str]:
     blocks = [header, *paragraphs]
     if article.truncated:
         blocks.append(f"<i>{TRUNCATED_NOTE}</i>")
-    if article.url and article.url.startswith(("https://", "http://")):
-        blocks.append(f'<a href="{escape(article.url)}">Read it on the source site</a>')
     return split_message("\n\n".join(blocks))
 
 
-def highlight(snippet: str, tag: str = "b") -> str:
-    """A search snippet → HTML: escaped, with the marked matches in ``tag`` (bold)."""
-    flat = _SPACES.sub(" ", snippet).strip()
-    return _SENTINELS.sub("", _MARKED.sub(rf"<{tag}>\1</{tag}>", escape(flat)))
+def article_messages(
+    article: Article, start: int = 0
+) -> list[tuple[str, InlineKeyboardMarkup | None]]:
+    """The parts of an article from ``start`` on, ``PARTS_AT_ONCE`` of them; the last carries
+    a button to the rest (if any) and "Read at source" (if the article has a link)."""
+    parts = article_parts(article)
+    shown = parts[start : start + PARTS_AT_ONCE]
+    rows = [_continue_row(article, start + len(shown), len(parts)), _source_row(article)]
+    markup = keyboard(rows)
+    return [(part, markup if n == len(shown) - 1 else None) for n, part in enumerate(shown)]
 
 
-def search_results(
-    words: str, hits: Sequence[SearchHit], *, limit: int
-) -> tuple[str, InlineKeyboardMarkup | None]:
-    """Search hits, best first, each with its matching words in context and an open button."""
-    shown = escape(" ".join(words.split()))
-    if not hits:
-        return (
-            f"Nothing found for “{shown}”. Try fewer or other words, or /latest for the news.",
-            None,
-        )
-    count = f"The {len(hits)} best matches" if len(hits) >= limit else _matches(len(hits))
-    blocks = [f"🔎 <b>{count} for “{shown}”</b>"]
-    for hit in hits:
-        article = hit.article
-        title, context = _title_and_context(hit)
-        blocks.append(
-            f"<b>{title}</b>\n"
-            f"<i>{format_date(article_date(article))}</i> · #{article.id}\n"
-            f"{context}"
-        )
-    text = split_message("\n\n".join(blocks))[0]
-    return text, keyboard([[open_button(hit.article)] for hit in hits])
+def article_in_place(
+    article: Article, page: tuple[Position, int]
+) -> tuple[str, InlineKeyboardMarkup]:
+    """An article opened from a /latest page: its first part, "◂ Back" to the page, the
+    button to the rest (if any) and "Read at source" (if it has a link)."""
+    parts = article_parts(article)
+    back = callback_button("◂ Back", page_data(PAGE, *page))
+    source = _source_row(article)
+    markup = keyboard([_continue_row(article, 1, len(parts)), [back, *source]])
+    assert markup is not None
+    return parts[0], markup
 
 
-def _title_and_context(hit: SearchHit) -> tuple[str, str]:
-    """The title and a line of context as HTML, with the matches marked where they are.
-
-    The snippet comes from the title when the best match is there: the title is then shown
-    marked, and the start of the body gives the context.
-    """
-    title = hit.article.title
-    plain = _SPACES.sub(" ", _SENTINELS.sub("", hit.snippet)).strip()
-    if plain == " ".join(title.split()):
-        # Underlined, as the title is bold already.
-        return highlight(hit.snippet, "u"), escape(teaser(hit.article.body, SEARCH_CONTEXT_CHARS))
-    if plain.strip("…") in title:
-        return escape(title), escape(teaser(hit.article.body, SEARCH_CONTEXT_CHARS))
-    return escape(title), highlight(hit.snippet)
+def _continue_row(article: Article, start: int, total: int) -> list[InlineKeyboardButton]:
+    if start >= total:
+        return []
+    label = f"Continue reading ({plural(total - start, 'more part')}) ▸"
+    return [callback_button(label, f"{PART}:{article.id}:{start}")]
 
 
-def _matches(count: int) -> str:
-    return "1 match" if count == 1 else f"{count} matches"
+def _source_row(article: Article) -> list[InlineKeyboardButton]:
+    button = link_button("Read at source", article.url)
+    return [button] if button is not None else []

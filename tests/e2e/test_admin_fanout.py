@@ -46,9 +46,10 @@ async def test_publish_now_sends_once_to_every_subscriber_and_reports(bot: Runni
     admin = bot.private(ADMIN_ID)
     preview = (await admin.send(f"/post Didor festival opens\n{BODY}")).last
     assert "Publish now (4)" in preview.buttons[0]["text"]
-    [hit] = await bot.store.articles.search("Didor")
+    [now, _, _] = preview.callback_data
 
     pressed = await admin.press(preview, "Publish now")
+    [hit] = await bot.store.search.hits("Didor")
 
     assert "Publishing" in pressed.text
     report = await _report(bot, "Published")
@@ -60,7 +61,7 @@ async def test_publish_now_sends_once_to_every_subscriber_and_reports(bot: Runni
     assert not bot.emulator.sent(BLOCKED)
     assert await bot.store.subscribers.count(active=False) == 1  # the blocked chat left
 
-    answer = await _press_again(bot, preview.message_id, f"admin:publish:{hit.article.id}")
+    answer = await _press_again(bot, preview.message_id, now)
 
     assert answer["text"] == ALREADY_SENT
     assert (await bot.store.outbox.report("publish", str(hit.article.id))).total == 4
@@ -68,6 +69,21 @@ async def test_publish_now_sends_once_to_every_subscriber_and_reports(bot: Runni
     assert [(a.user_id, a.target, a.detail) for a in publishes] == [
         (ADMIN_ID, str(hit.article.id), "to 4 subscribers")
     ]
+    assert await bot.store.articles.count() == 8  # published once
+
+
+async def test_publish_now_to_one_subscriber_says_subscriber(bot: RunningBot) -> None:
+    await _subscribe(bot, SUBSCRIBERS[0])
+    admin = bot.private(ADMIN_ID)
+    preview = (await admin.send(f"/post Didor festival opens\n{BODY}")).last
+    assert "to 1 subscriber," in preview.plain
+
+    await admin.press(preview, "Publish now")
+    report = await _report(bot, "Published")
+
+    assert "Sent: 1 ·" in report.plain
+    [publish] = [a for a in await bot.store.admin_actions.recent(20) if a.action == "publish"]
+    assert publish.detail == "to 1 subscriber"
 
 
 async def test_publish_pressed_twice_at_once_and_after_a_restart_publishes_once(
@@ -76,7 +92,7 @@ async def test_publish_pressed_twice_at_once_and_after_a_restart_publishes_once(
     async with launch() as bot:
         await _subscribe(bot, *SUBSCRIBERS)
         preview = (await bot.private(ADMIN_ID).send(f"/post Didor festival opens\n{BODY}")).last
-        [data, _] = preview.callback_data
+        [data, _, _] = preview.callback_data
         for _ in range(2):  # two presses arrive before the bot handles either
             await bot.emulator.press_button(ADMIN_ID, preview.message_id, data)
         await bot.settle()
@@ -89,7 +105,10 @@ async def test_publish_pressed_twice_at_once_and_after_a_restart_publishes_once(
         assert answer["text"] == ALREADY_SENT
         for chat_id in SUBSCRIBERS:
             assert len(bot.emulator.sent(chat_id)) == 1
-        assert (await bot.store.outbox.report("publish", data.rsplit(":", 1)[1])).sent == 3
+        [article] = await bot.store.articles.latest(1)
+        assert article.title == "Didor festival opens"
+        assert (await bot.store.outbox.report("publish", str(article.id))).sent == 3
+        assert await bot.store.articles.count() == 8  # one article for two presses
 
 
 async def test_broadcast_confirms_then_sends_once_and_reports(launch: Launcher) -> None:

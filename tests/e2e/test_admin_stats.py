@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.handlers.admin.gate import REFUSAL
 from storage.outbox import Outgoing
@@ -43,6 +44,10 @@ async def test_stats_counts_everything_and_shows_the_audit_trail(bot: RunningBot
     last = await bot.store.ingest_runs.last()
     assert last is not None
     assert f"{last.articles_added} added" in text
+    # Times name their zone (the bot's, FILMNEWS_TIMEZONE), dates are written as everywhere.
+    ingested = last.created_at.astimezone(ZoneInfo("Asia/Almaty"))
+    assert f"Last ingest: {ingested.day} {ingested:%B %Y, %H:%M} Asia/Almaty" in text
+    assert "Recent admin actions (times in Asia/Almaty)" in text
     audit = text.split("Recent admin actions")[1]
     assert f"user {STRANGER} delete — refused" in audit
     assert f"user {ADMIN_ID} setrate #KGS/" in audit
@@ -64,7 +69,9 @@ async def test_digest_previews_what_a_subscribed_admin_would_get(bot: RunningBot
         [DigestRecord(ADMIN_ID, date(2026, 1, 1), watermark, 3)]
     )
     chat = bot.private(ADMIN_ID)
-    await chat.send("/post Didor festival opens\nThe Didor festival opens on Friday.")
+    preview = await chat.send("/post Didor festival opens\nThe Didor festival opens on Friday.")
+    assert "Didor" not in (await chat.send("/digest")).text  # a draft is in no digest
+    await chat.press(preview.last, "Publish quietly")
     outbox = await bot.store.outbox.report()
 
     replies = await chat.send("/digest")

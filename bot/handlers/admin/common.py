@@ -12,6 +12,7 @@ from bot.context import Context, application_of, delivery_of, store_of
 from bot.delivery import fanout
 from bot.handlers.admin import gate
 from bot.render import admin as render
+from bot.render.common import plural
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +24,8 @@ def argument_text(message: Message) -> str:
 
 
 def callback_id(query: CallbackQuery) -> int:
-    """The id at the end of an admin button's data (``admin:publish:12`` → 12)."""
+    """The id at the end of an admin button's data (``admin:now:12`` → 12); the handlers'
+    pattern (``bot.handlers.admin``) lets through ids SQLite can hold only."""
     return int((query.data or "").rsplit(":", 1)[1])
 
 
@@ -47,26 +49,28 @@ async def fan_out(
     target: int,
     progress: Callable[[int], str],
     report: Callable[[fanout.Delivered], str],
-) -> None:
+) -> int:
     """A fan-out button: queue ``message`` for every subscriber once (recording ``action``),
-    show ``progress`` in place of the button's message, then the ``report`` once it is done."""
+    show ``progress`` in place of the button's message, then the ``report`` once it is done;
+    returns how many chats it was queued for (0: the button was answered with why not)."""
     query = update.callback_query
     assert query is not None
     store = store_of(context)
     user_id = gate.user_id_of(update)
 
     async def record(queued: int) -> None:
-        detail = f"to {queued} subscribers"
+        detail = f"to {plural(queued, 'subscriber')}"
         await gate.record(context, user_id, action, target=target, detail=detail)
 
     queued = await fanout.queue(store, message, record)
     if not queued:
         audience = await store.subscribers.count()
         await query.answer(render.ALREADY_SENT if audience else render.NOBODY, show_alert=True)
-        return
+        return 0
     await query.answer()
     await replace(query, progress(queued))
     delivery_of(context).wake(application_of(context))
     if isinstance(query.message, Message):
         where = (query.message.chat_id, query.message.message_id)
         fanout.follow(application_of(context), message, queued, where, report)
+    return queued

@@ -1,26 +1,29 @@
-"""Admin: /post an article (then publish it now or keep it for the digest) and /delete one."""
+"""Admin: /post a draft (then publish it now, quietly, or discard it) and /delete an article."""
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 
 from bot.context import Context, store_of, today
 from bot.delivery.fanout import FanOut
 from bot.delivery.kinds import OutboxKind
 from bot.handlers.admin import gate
 from bot.handlers.admin.common import argument_text, callback_id, fan_out, replace
-from bot.handlers.admin.forms import parse_article_id, parse_post
-from bot.newsroom.mentions import link_article
+from bot.handlers.admin.forms import parse_post
+from bot.handlers.ids import parse_id
+from bot.newsroom.mentions import MentionFinder, link_article
 from bot.render import admin as render
+from bot.render.common import teaser
 from storage.errors import Conflict, NotFound
-from storage.models import NewArticle
+from storage.models import Article, NewArticle
 
 POST_EXAMPLE = "/post Didor festival opens in Dushanbe\nThe festival opens on Friday with…"
+SHOWN_INPUT = 40  # characters of a bad argument quoted back
 
 
 @gate.admin_only("post")
 async def post(update: Update, context: Context) -> None:
-    """/post TITLE⏎BODY, or /post in reply to a message: store an article, offer to publish."""
+    """/post TITLE⏎BODY, or /post in reply to a message: keep a draft, offer to publish it."""
     message = update.effective_message
     assert message is not None
     text = argument_text(message)
@@ -31,69 +34,135 @@ async def post(update: Update, context: Context) -> None:
     except ValueError as error:
         await message.reply_text(render.usage(str(error), POST_EXAMPLE))
         return
-    user_id = gate.user_id_of(update)
     store = store_of(context)
-    festivals = await store.festivals.all()
-    try:
-        async with store.transaction():
-            article = await store.articles.create(
-                NewArticle(
-                    form.title, form.body, source=f"admin:{user_id}", seen_on=today(context)
-                )
-            )
-            named = await link_article(store, article, festivals)
-            await gate.record(context, user_id, "post", target=article.id, detail=article.title)
-    except Conflict as conflict:
-        await message.reply_text(render.post_exists(conflict.existing_id or 0))
+    existing = await store.articles.with_title(form.title)
+    if existing is not None:
+        await message.reply_text(render.post_exists(existing))
         return
-    audience = await _audience(context)
+    user_id = gate.user_id_of(update)
+    async with store.transaction():
+        draft = await store.drafts.create(form.title, form.body, user_id)
+        await gate.record(context, user_id, "post", target=draft.id, detail=draft.title)
+    festivals = await store.festivals.all()
+    named = set(MentionFinder(festivals).find(draft.title, draft.body))
+    audience = await store.subscribers.count()
     text, keyboard = render.post_preview(
-        article, [festival for festival in festivals if festival.id in named], audience
+        draft, [festival for festival in festivals if festival.id in named], audience
     )
     await message.reply_text(text, reply_markup=keyboard)
 
 
+async def _publish(query: CallbackQuery, context: Context, action: str) -> Article | None:
+    """The article a draft became, publishing it first if it was not yet (in the news, the
+    search and the festival pages); None when there is none, the button answered."""
+    draft_id = callback_id(query)
+    store = store_of(context)
+    try:
+        async with store.transaction():
+            draft = await store.drafts.get(draft_id)
+            if draft.article_id is not None:
+                return await store.articles.get(draft.article_id)
+            article = await store.articles.create(
+                NewArticle(
+                    draft.title,
+                    draft.body,
+                    source=f"admin:{draft.user_id}",
+                    seen_on=today(context),
+                )
+            )
+            await store.drafts.published(draft.id, article.id)
+            await link_article(store, article, await store.festivals.all())
+            user_id = query.from_user.id
+            await gate.record(
+                context, user_id, action, target=article.id, detail=f"draft {draft_id}"
+            )
+    except NotFound:  # discarded, or published and deleted since
+        await query.answer()
+        await replace(query, render.draft_gone(draft_id))
+        return None
+    except Conflict as conflict:
+        await query.answer()
+        await replace(query, render.draft_taken(draft_id, conflict.existing_id or 0))
+        return None
+    return article
+
+
 @gate.admin_only("publish")
 async def publish(update: Update, context: Context) -> None:
-    """The "publish now" button: send the article to every subscriber, once."""
+    """The "publish now" button: publish the draft and send it to every subscriber, once."""
     query = update.callback_query
     assert query is not None
-    article_id = callback_id(query)
-    try:
-        article = await store_of(context).articles.get(article_id)
-    except NotFound:
-        await query.answer()
-        await replace(query, render.gone(article_id))
+    article = await _publish(query, context, "publish-draft")
+    if article is None:
         return
     text, markup = render.published_article(article)
     # The digest leaves out what was published to a chat, and publishing skips the chats whose
     # digest already carried the article.
-    message = FanOut(OutboxKind.PUBLISH, str(article_id), text, markup, article_id)
-    await fan_out(
+    message = FanOut(OutboxKind.PUBLISH, str(article.id), text, markup, article.id)
+    queued = await fan_out(
         update,
         context,
         message,
         action="publish",
-        target=article_id,
+        target=article.id,
         progress=lambda queued: render.publishing(article, queued),
         report=lambda report: render.publish_report(article, report),
     )
+    if not queued and not await store_of(context).subscribers.count():
+        # Everyone unsubscribed since the preview: the article is published all the same.
+        await replace(query, render.published_quietly(article))
 
 
-@gate.admin_only("keep")
-async def keep(update: Update, context: Context) -> None:
-    """The "keep for the digest" button: nothing to send, the digest picks the article up."""
+@gate.admin_only("publish")
+async def publish_quietly(update: Update, context: Context) -> None:
+    """The "publish quietly" button: in the news and the search now, sent with the next
+    digest; nothing is sent now."""
     query = update.callback_query
     assert query is not None
-    article_id = callback_id(query)
-    await query.answer()
-    try:
-        article = await store_of(context).articles.get(article_id)
-    except NotFound:
-        await replace(query, render.gone(article_id))
+    article = await _publish(query, context, "publish-quietly")
+    if article is None:
         return
-    await gate.record(context, gate.user_id_of(update), "keep", target=article_id)
-    await replace(query, render.kept(article))
+    await query.answer()
+    await replace(query, render.published_quietly(article))
+
+
+@gate.admin_only("discard")
+async def discard(update: Update, context: Context) -> None:
+    """The "discard" button: the draft goes, nothing was ever published."""
+    query = update.callback_query
+    assert query is not None
+    draft_id = callback_id(query)
+    store = store_of(context)
+    try:
+        async with store.transaction():
+            draft = await store.drafts.discard(draft_id)
+            await gate.record(
+                context, gate.user_id_of(update), "discard", target=draft_id, detail=draft.title
+            )
+    except NotFound:
+        try:
+            published = (await store.drafts.get(draft_id)).article_id
+        except NotFound:
+            published = None
+        if published is None:
+            await query.answer()
+            await replace(query, render.draft_gone(draft_id))
+        else:
+            await query.answer(render.already_published(published), show_alert=True)
+        return
+    await query.answer()
+    await replace(query, render.discarded(draft))
+
+
+def article_id_argument(text: str) -> int | None:
+    """The article id typed after a command, or None when it is not one."""
+    return parse_id(text) if text.strip() else None
+
+
+def not_an_id(text: str, example: str) -> str:
+    """The reply to an argument that is not an article id (quoted, shortened)."""
+    shown = teaser(text, SHOWN_INPUT) or "nothing"
+    return render.usage(f"“{shown}” is not an article number", example)
 
 
 @gate.admin_only("delete")
@@ -101,10 +170,10 @@ async def delete(update: Update, context: Context) -> None:
     """/delete ID: show the article and ask to confirm."""
     message = update.effective_message
     assert message is not None
-    try:
-        article_id = parse_article_id(" ".join(context.args or []))
-    except ValueError as error:
-        await message.reply_text(render.usage(str(error), "/delete 12"))
+    typed = " ".join(context.args or [])
+    article_id = article_id_argument(typed)
+    if article_id is None:
+        await message.reply_text(not_an_id(typed, "/delete 12"))
         return
     try:
         article = await store_of(context).articles.get(article_id)
@@ -149,8 +218,3 @@ async def spare(update: Update, context: Context) -> None:
     await query.answer()
     await gate.record(context, gate.user_id_of(update), "spare", target=article_id)
     await replace(query, render.spared(article_id))
-
-
-async def _audience(context: Context) -> int:
-    """How many subscribers a publish would reach now."""
-    return await store_of(context).subscribers.count()
