@@ -277,8 +277,10 @@ class Articles:
 
     async def first_id_dated_from(self, day: date) -> int | None:
         """The lowest id among the articles dated ``day`` or later (a new digest's start)."""
+        # min(+id): a plain min(id) walks the rowids from the oldest; this searches the index.
         found = await self._db.fetch_value(
-            "SELECT min(id) FROM articles WHERE coalesce(seen_on, substr(created_at, 1, 10)) >= ?",
+            "SELECT min(+id) FROM articles "
+            "WHERE coalesce(seen_on, substr(created_at, 1, 10)) >= ?",
             (day.isoformat(),),
         )
         return None if found is None else int(found)
