@@ -49,6 +49,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("settings", "", mark("your digest time and zone, and the next digest")),
     Command("language", "", mark("the language I speak with you")),
     Command("post", "TITLE⏎BODY", mark("publish an article"), admin=True),
+    Command("edit", "ID TITLE⏎BODY", mark("fix an article's title or body"), admin=True),
     Command("delete", "ID", mark("remove an article"), admin=True),
     Command("setrate", "CODE VALUE [DATE]", mark("record a rate against USD"), admin=True),
     Command(

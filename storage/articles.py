@@ -19,7 +19,7 @@ from storage import ranking
 from storage.convert import from_date, to_date, to_datetime
 from storage.database import Database
 from storage.errors import Conflict, NotFound
-from storage.models import MATCH_END, MATCH_START, Article, NewArticle, SearchHit
+from storage.models import MATCH_END, MATCH_START, Article, NewArticle, Position, SearchHit
 
 # Search ranks only the newest matches: a word found in half of a million articles would
 # otherwise make bm25 score every one of them. A reader sees five results; ranking costs about
@@ -33,6 +33,10 @@ T = TypeVar("T")
 _COLUMNS = "id, title, body, truncated, url, source, seen_on, created_at"
 _A_COLUMNS = ", ".join(f"a.{column}" for column in _COLUMNS.split(", "))
 _WORD = ranking.WORD
+# An article's own date as SQL: the expression of the index articles_by_date (migration 0009).
+DATED = "coalesce(seen_on, substr(created_at, 1, 10))"
+_NEWEST_FIRST = f"{DATED} DESC, id DESC"
+_A_DATED = "coalesce(a.seen_on, substr(a.created_at, 1, 10))"
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
 
@@ -58,6 +62,10 @@ def fts_query(words: str) -> str | None:
     """User text → an FTS5 query of quoted terms (all must match); None when it has no word."""
     terms = _WORD.findall(words)
     return " ".join(f'"{term}"' for term in terms) if terms else None
+
+
+def _key(position: Position) -> tuple[str, int]:
+    return position.dated.isoformat(), position.id
 
 
 def _article(row: aiosqlite.Row) -> Article:
@@ -214,6 +222,15 @@ class Articles:
             ids = await self._insert_many(connection, [(key, new)])
         return await self.get(ids[key])
 
+    async def with_title(self, title: str) -> int | None:
+        """The id of the article with this title (as ``fingerprint`` normalises it, or as an
+        admin's /edit set it), if any."""
+        found = await self._db.fetch_value(
+            "SELECT id FROM articles WHERE fingerprint = ? OR title = ? LIMIT 1",
+            (fingerprint(title), title),
+        )
+        return None if found is None else int(found)
+
     async def get(self, article_id: int) -> Article:
         """One article; ``NotFound`` if there is none with that id."""
         row = await self._db.fetch_one(
@@ -236,22 +253,71 @@ class Articles:
             raise NotFound(f"no article {article_id}")
         return _article(row)
 
-    async def latest(self, limit: int, before_id: int | None = None) -> list[Article]:
-        """The newest articles, newest first; ``before_id`` pages on past a seen one."""
-        rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM articles WHERE id < ? ORDER BY id DESC LIMIT ?",
-            (before_id if before_id is not None else 2**63 - 1, limit),
-        )
+    async def edit(
+        self, article_id: int, *, title: str | None = None, body: str | None = None
+    ) -> Article:
+        """Change an article's title or body in place (the search index follows, by trigger);
+        ``NotFound``, or ``Conflict`` (with its id) when another article has that title."""
+        async with self._db.transaction() as connection:
+            if title is not None:
+                rows = await connection.execute_fetchall(
+                    "SELECT id FROM articles WHERE (fingerprint = ? OR title = ?) AND id != ? "
+                    "LIMIT 1",
+                    (fingerprint(title), title, article_id),
+                )
+                if rows:
+                    existing = next(iter(rows))[0]
+                    raise Conflict(f"article {existing} has the same title", existing)
+            # The fingerprint stays the one of the title as the source gave it, so that the
+            # next ingest of that source knows the article and does not add it again. A body
+            # written by hand is whole: it is no longer the cut one of a source page.
+            rows = await connection.execute_fetchall(
+                "UPDATE articles SET title = coalesce(?, title), body = coalesce(?, body), "
+                f"truncated = truncated AND ? IS NULL WHERE id = ? RETURNING {_COLUMNS}",
+                (title, body, body, article_id),
+            )
+        found = list(rows)
+        if not found:
+            raise NotFound(f"no article {article_id}")
+        return _article(found[0])
+
+    async def latest(
+        self, limit: int, *, older_than: Position | None = None, inclusive: bool = False
+    ) -> list[Article]:
+        """The newest articles by their own date, newest first; ``older_than`` pages on past
+        a position (``inclusive``: from that position itself)."""
+        if older_than is None:
+            rows = await self._db.fetch_all(
+                f"SELECT {_COLUMNS} FROM articles ORDER BY {_NEWEST_FIRST} LIMIT ?", (limit,)
+            )
+        else:
+            # Spelled out rather than as a row value, so that SQLite searches the index.
+            rows = await self._db.fetch_all(
+                f"SELECT {_COLUMNS} FROM articles WHERE {DATED} <= ? "
+                f"AND ({DATED} < ? OR id {'<=' if inclusive else '<'} ?) "
+                f"ORDER BY {_NEWEST_FIRST} LIMIT ?",
+                (older_than.dated.isoformat(), *_key(older_than), limit),
+            )
         return [_article(row) for row in rows]
+
+    async def newer(self, limit: int, than: Position) -> list[Article]:
+        """The ``limit`` articles just newer than a position, newest first (paging back)."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM articles WHERE {DATED} >= ? AND ({DATED} > ? OR id > ?) "
+            f"ORDER BY {DATED}, id LIMIT ?",
+            (than.dated.isoformat(), *_key(than), limit),
+        )
+        return [_article(row) for row in reversed(list(rows))]
 
     async def newer_than(
         self, article_id: int, limit: int, *, exclude: Iterable[int] = ()
     ) -> list[Article]:
-        """Articles stored after ``article_id`` (but those in ``exclude``), newest first."""
+        """Articles stored after ``article_id`` (but those in ``exclude``), newest first by
+        their own date, as /latest lists them."""
         skip = sorted(set(exclude))
         rows = await self._db.fetch_all(
             f"SELECT {_COLUMNS} FROM articles WHERE id > ? "
-            f"AND id NOT IN ({', '.join('?' * len(skip))}) ORDER BY id DESC LIMIT ?",
+            f"AND id NOT IN ({', '.join('?' * len(skip))}) ORDER BY {_NEWEST_FIRST} LIMIT ?",
             (article_id, *skip, limit),
         )
         return [_article(row) for row in rows]
@@ -357,11 +423,11 @@ class Articles:
         return {row[0]: row[1] for row in rows}
 
     async def mentioning(self, festival_id: int, limit: int) -> list[Article]:
-        """The newest articles that name a festival."""
+        """The newest articles (by their own date) that name a festival."""
         rows = await self._db.fetch_all(
             f"SELECT {_A_COLUMNS} "
             "FROM festival_mentions AS m JOIN articles AS a ON a.id = m.article_id "
-            "WHERE m.festival_id = ? ORDER BY m.article_id DESC LIMIT ?",
+            f"WHERE m.festival_id = ? ORDER BY {_A_DATED} DESC, a.id DESC LIMIT ?",
             (festival_id, limit),
         )
         return [_article(row) for row in rows]

@@ -11,6 +11,7 @@ import aiosqlite
 from storage.articles import Articles
 from storage.audit import AdminActions, IngestRuns
 from storage.database import Database, connect, migrate
+from storage.drafts import Drafts
 from storage.festivals import Festivals
 from storage.languages import ChatLanguages
 from storage.outbox import Outbox
@@ -31,6 +32,7 @@ class Store:
         self.ingest_runs = IngestRuns(db)
         self.subscribers = Subscribers(db)
         self.outbox = Outbox(db)
+        self.drafts = Drafts(db)
         self.sources = Sources(db)
         self.languages = ChatLanguages(db)
 

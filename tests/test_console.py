@@ -36,25 +36,28 @@ def chat(tmp_path: Path, script: str, *args: str, **env: str) -> subprocess.Comp
     )
 
 
-async def titles(tmp_path: Path, limit: int, before_id: int | None = None) -> list[str]:
-    """Titles of the newest articles in the chat's database."""
+async def titles(tmp_path: Path, limit: int, pages: int = 1) -> list[str]:
+    """Titles of the newest articles in the chat's database (on the ``pages``-th page)."""
     store = await Store.open(tmp_path / "chat.db")
     try:
-        return [a.title for a in await store.articles.latest(limit, before_id=before_id)]
+        page = await store.articles.latest(limit)
+        for _ in range(pages - 1):
+            page = await store.articles.latest(limit, older_than=page[-1].position)
+        return [a.title for a in page]
     finally:
         await store.close()
 
 
 async def test_latest_then_more_by_label_then_open_by_number(tmp_path: Path) -> None:
-    result = chat(tmp_path, "/latest 2\nmore\n1\n")
+    result = chat(tmp_path, "/latest 2\nolder\n1\n")
     assert result.returncode == 0, result.stderr
-    first, second = await titles(tmp_path, 2), await titles(tmp_path, 2, before_id=6)
+    first, second = await titles(tmp_path, 2), await titles(tmp_path, 2, pages=2)
     out = result.stdout
-    page_one, _, rest = out.partition("you› more")
+    page_one, _, rest = out.partition("you› older")
     page_two, _, opened = rest.partition("you› 1")
     assert all(title in page_one for title in first)
     assert not any(title in page_one for title in second)
-    assert "(edited)" in page_two  # "More" edits the message in place
+    assert "(edited)" in page_two  # "Older" edits the message in place
     assert all(title in page_two for title in second)
     assert "[1]" in page_two
     assert second[0] in opened  # button 1 of the newest keyboard opens the first article shown

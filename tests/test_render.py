@@ -25,7 +25,7 @@ from bot.render.common import (
     utf16_len,
     with_keyboard,
 )
-from storage.models import MATCH_END, MATCH_START, Article, Festival, Rate, SearchHit
+from storage.models import MATCH_END, MATCH_START, Article, Festival, Position, Rate, SearchHit
 from tests.telegram_html import parse_telegram_html
 
 NASTY = "Tom & Jerry <script>alert('x')</script> \"quoted\" 5 > 3 &amp; AT&T"
@@ -148,6 +148,9 @@ def test_callback_button_refuses_data_telegram_would_refuse() -> None:
         ("art:abc", "art", 1, None),
         ("art:١٢", "art", 1, None),  # non-ASCII digits
         ("art:" + "9" * 19, "art", 1, None),  # past SQLite's integers
+        ("art:9223372036854775808", "art", 1, None),  # 2**63
+        ("art:9223372036854775807", "art", 1, (2**63 - 1,)),
+        ("art:" + "1" * 32, "art", 1, None),
         ("more:12", "more", 2, None),
         ("fest:1", "art", 1, None),
         ("garbage", "art", 1, None),
@@ -265,31 +268,61 @@ def test_keyboard_goes_on_the_last_part() -> None:
 
 def test_latest_page_escapes_titles_and_bodies() -> None:
     text, markup = news_views.latest_page(
-        [article(3, NASTY, f"{NASTY} body")], page_size=5, has_more=False
+        [article(3, NASTY, f"{NASTY} body")], page_size=5, older=False, newer=False
     )
     shown = visible(text)
-    assert NASTY in shown
+    assert f"1. {NASTY}" in shown
     assert "<script>" not in text
-    ((label, data),) = buttons(markup)
-    assert data == "art:3"
-    assert label == "📖 #3 Tom & Jerry…"  # a label is plain text: not escaped
+    assert buttons(markup) == [("1", "art:3:20260213:3:5")]
 
 
-def test_latest_page_shows_title_date_teaser_and_buttons() -> None:
-    page = [article(7, "Newest", "First body."), article(5, "Older", "Second body.")]
-    text, markup = news_views.latest_page(page, page_size=2, has_more=True)
+def test_latest_page_numbers_its_articles_and_buttons_several_to_a_row() -> None:
+    page = [article(n, f"Title {n}", f"Body {n}.") for n in range(20, 13, -1)]
+    text, markup = news_views.latest_page(page, page_size=7, older=True, newer=True)
     shown = visible(text)
-    assert shown.index("Newest") < shown.index("Older")
-    assert "13 February 2026 · #7" in shown
-    assert "First body." in shown
-    assert [data for _, data in buttons(markup)] == ["art:7", "art:5", "more:5:2"]
-    text, markup = news_views.latest_page(page, page_size=2, has_more=False, first=False)
-    assert "Older news" in visible(text)
-    assert [data for _, data in buttons(markup)] == ["art:7", "art:5"]
+    assert shown.index("1. Title 20") < shown.index("2. Title 19") < shown.index("7. Title 14")
+    assert "13 February 2026 · #20" in shown
+    assert "Older news" in shown
+    assert markup is not None
+    rows = [[(b.text, b.callback_data) for b in row] for row in markup.inline_keyboard]
+    assert [[label for label, _ in row] for row in rows] == [
+        ["1", "2", "3", "4", "5"],
+        ["6", "7"],
+        ["◂ Newer", "Older ▸"],
+    ]
+    assert rows[0][0][1] == "art:20:20260213:20:7"  # opens #20 in place of the page at #20
+    assert rows[2] == [("◂ Newer", "newer:20260213:20:7"), ("Older ▸", "older:20260213:14:7")]
+
+
+def test_the_first_and_the_last_page_offer_only_the_way_there_is() -> None:
+    page = [article(7, "Newest", "First body."), article(5, "Older", "Second body.")]
+    text, markup = news_views.latest_page(page, page_size=2, older=True, newer=False)
+    assert "Latest news" in visible(text)
+    assert [label for label, _ in buttons(markup)] == ["1", "2", "Older ▸"]
+    text, markup = news_views.latest_page(page, page_size=2, older=False, newer=True)
+    assert [label for label, _ in buttons(markup)] == ["1", "2", "◂ Newer"]
+
+
+def test_page_and_open_data_read_back() -> None:
+    at = Position(date(2026, 2, 13), 2**63 - 1)
+    data = news_views.page_data(news_views.OLDER, at, 20)
+    assert news_views.read_page_data(data, news_views.OLDER) == (at, 20)
+    assert news_views.read_page_data(data, news_views.NEWER) is None
+    for forged in ["older:20261332:5:5", "older:x:5:5", "older:20260213:0:5", "older:1:2"]:
+        assert news_views.read_page_data(forged, news_views.OLDER) is None, forged
+    assert news_views.read_open_data("art:12") == (12, None)
+    assert news_views.read_open_data("art:12:20260213:15:5") == (
+        12,
+        (Position(date(2026, 2, 13), 15), 5),
+    )
+    assert news_views.read_open_data("art:12:20260230:15:5") is None
+    assert news_views.read_open_data("art:" + "9" * 19) is None
 
 
 def test_latest_page_date_falls_back_to_when_it_was_stored() -> None:
-    text, _ = news_views.latest_page([article(seen_on=None)], page_size=1, has_more=False)
+    text, _ = news_views.latest_page(
+        [article(seen_on=None)], page_size=1, older=False, newer=False
+    )
     assert "14 February 2026" in visible(text)
 
 
@@ -298,41 +331,82 @@ def test_twenty_long_articles_fit_one_message() -> None:
         article(number, "Long & <odd> title " * 15, "Body & more <text> " * 100)
         for number in range(120, 100, -1)
     ]
-    text, markup = news_views.latest_page(page, page_size=20, has_more=True)
+    text, markup = news_views.latest_page(page, page_size=20, older=True, newer=True)
     assert utf16_len(text) <= 4096
     shown = visible(text)
     assert all(f"#{number}" in shown for number in range(101, 121))
     assert all(len(data.encode()) <= 64 for _, data in buttons(markup))
-    assert len(buttons(markup)) == 21
+    assert len(buttons(markup)) == 22
 
 
 def test_big_ids_still_fit_callback_data() -> None:
-    _, markup = news_views.latest_page([article(2**63 - 1)], page_size=20, has_more=True)
+    big = [article(2**63 - 1), article(2**63 - 2)]
+    _, markup = news_views.latest_page(big, page_size=20, older=True, newer=True)
+    assert all(len(data.encode()) <= 64 for _, data in buttons(markup))
+    _, markup = news_views.article_in_place(big[0], (big[1].position, 20))
     assert all(len(data.encode()) <= 64 for _, data in buttons(markup))
 
 
-def test_article_in_full_with_truncation_note_and_link() -> None:
-    parts = news_views.article_parts(
-        article(
-            4,
-            "Golden Panda & Co",
-            "First paragraph.\nSecond <paragraph>.",
-            truncated=True,
-            url="https://example.com/a?b=1&c=2",
-        )
+def test_article_in_full_with_truncation_note_and_a_source_button() -> None:
+    shown = article(
+        4,
+        "Golden Panda & Co",
+        "First paragraph.\nSecond <paragraph>.",
+        truncated=True,
+        url="https://example.com/a?b=1&c=2",
     )
+    parts = news_views.article_parts(shown)
     assert len(parts) == 1
-    shown = visible(parts[0])
-    assert shown.startswith("Golden Panda & Co\n13 February 2026 · #4")
-    assert "First paragraph.\n\nSecond <paragraph>." in shown
-    assert news_views.TRUNCATED_NOTE in shown
-    assert 'href="https://example.com/a?b=1&amp;c=2"' in parts[0]
+    text = visible(parts[0])
+    assert text.startswith("Golden Panda & Co\n13 February 2026 · #4")
+    assert "First paragraph.\n\nSecond <paragraph>." in text
+    assert news_views.TRUNCATED_NOTE in text
+    [(part, markup)] = news_views.article_messages(shown)
+    assert part == parts[0]
+    assert markup is not None
+    [[source]] = markup.inline_keyboard
+    assert (source.text, source.url) == ("Read at source", "https://example.com/a?b=1&c=2")
+
+
+def test_article_opened_in_place_has_back_and_read_at_source() -> None:
+    shown = article(4, url="https://example.com/a")
+    text, markup = news_views.article_in_place(shown, (Position(date(2026, 2, 13), 9), 5))
+    assert visible(text).startswith("Title\n13 February 2026 · #4")
+    [[back, source]] = markup.inline_keyboard
+    assert (back.text, back.callback_data) == ("◂ Back", "page:20260213:9:5")
+    assert source.url == "https://example.com/a"
+    _, markup = news_views.article_in_place(article(4), (Position(date(2026, 2, 13), 9), 5))
+    assert [[b.text for b in row] for row in markup.inline_keyboard] == [["◂ Back"]]
 
 
 def test_article_without_truncation_has_no_note_and_no_unsafe_link() -> None:
-    parts = news_views.article_parts(article(url="javascript:alert(1)"))
-    assert news_views.TRUNCATED_NOTE not in parts[0]
-    assert "href" not in parts[0]
+    for url in ["javascript:alert(1)", "https://", "http://a b.com/", "ftp://x.org/f", None]:
+        shown = article(url=url)
+        parts = news_views.article_parts(shown)
+        assert news_views.TRUNCATED_NOTE not in parts[0]
+        assert "href" not in parts[0]
+        [(_, markup)] = news_views.article_messages(shown)
+        assert markup is None, url
+
+
+def test_a_long_article_comes_a_few_parts_at_a_time() -> None:
+    paragraphs = [f"Paragraph {n}: " + "words & more words. " * 200 for n in range(20)]
+    shown = article(body="\n".join(paragraphs), url="https://example.com/a")
+    parts = news_views.article_parts(shown)
+    assert len(parts) > 2 * news_views.PARTS_AT_ONCE
+    first = news_views.article_messages(shown)
+    assert [text for text, _ in first] == parts[:3]
+    assert [markup for _, markup in first[:-1]] == [None, None]
+    labels = [(b.text, b.callback_data) for row in first[-1][1].inline_keyboard for b in row]
+    rest = len(parts) - 3
+    assert labels == [
+        (f"Continue reading ({rest} more parts) ▸", "part:7:3"),
+        ("Read at source", None),
+    ]
+    last = news_views.article_messages(shown, len(parts) - 1)
+    assert [text for text, _ in last] == parts[-1:]
+    assert [b.text for row in last[0][1].inline_keyboard for b in row] == ["Read at source"]
+    assert news_views.article_messages(shown, len(parts)) == []
 
 
 def test_long_article_is_split_in_order() -> None:

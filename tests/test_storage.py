@@ -190,19 +190,6 @@ async def test_the_id_of_a_deleted_newest_article_is_never_reused(store: Store) 
 # --- articles: listing --------------------------------------------------------------------------
 
 
-async def test_latest_pages_on_with_before_id(store: Store) -> None:
-    ids = await add_all(store, *(f"Article number {n}" for n in range(1, 8)))
-    assert [a.id for a in await store.articles.latest(3)] == ids[6:3:-1]
-    assert [a.title for a in await store.articles.latest(3)] == [
-        "Article number 7",
-        "Article number 6",
-        "Article number 5",
-    ]
-    assert [a.id for a in await store.articles.latest(3, before_id=ids[4])] == ids[3:0:-1]
-    assert [a.id for a in await store.articles.latest(3, before_id=ids[1])] == [ids[0]]
-    assert await store.articles.latest(3, before_id=ids[0]) == []
-
-
 async def test_newer_than_and_counts(store: Store) -> None:
     assert (await store.articles.count(), await store.articles.last_id()) == (0, 0)
     ids = await add_all(store, *(f"Story {n}" for n in range(1, 8)))

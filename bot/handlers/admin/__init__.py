@@ -11,13 +11,14 @@ from telegram.ext import (
 )
 
 from bot.context import App, Context
-from bot.handlers.admin import broadcast, festivals, overview, posting, rates
+from bot.handlers.admin import broadcast, editing, festivals, overview, posting, rates
 from bot.render import admin as render
 
 
 def register(application: App) -> None:
     """Add the admin commands and their buttons to the application."""
     application.add_handler(CommandHandler("post", posting.post))
+    application.add_handler(CommandHandler("edit", editing.edit))
     application.add_handler(CommandHandler("delete", posting.delete))
     application.add_handler(CommandHandler("setrate", rates.setrate))
     application.add_handler(_addfestival_conversation())
@@ -26,14 +27,16 @@ def register(application: App) -> None:
     application.add_handler(CommandHandler("digest", overview.digest))
     for verb, callback in (
         (render.PUBLISH, posting.publish),
-        (render.KEEP, posting.keep),
+        (render.QUIET, posting.publish_quietly),
+        (render.DISCARD, posting.discard),
         (render.DELETE, posting.confirm_delete),
         (render.SPARE, posting.spare),
         (render.SEND, broadcast.send),
         (render.DROP, broadcast.drop),
     ):
         application.add_handler(
-            CallbackQueryHandler(callback, pattern=rf"^{render.PREFIX}:{verb}:\d+$")
+            # Ids past SQLite's 64-bit range fall through to the stale-button fallback.
+            CallbackQueryHandler(callback, pattern=rf"^{render.PREFIX}:{verb}:[1-9]\d{{0,17}}$")
         )
 
 
