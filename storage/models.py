@@ -122,7 +122,12 @@ class NewFestival:
 
 @dataclass(frozen=True, slots=True)
 class Rate:
-    """The value of one unit of ``currency`` in ``base`` on ``as_of``; change in percent."""
+    """The value of one unit of ``currency`` in ``base`` on ``as_of``; change in percent.
+
+    ``per_usd`` is units per one ``base`` as exactly as the source gave it (None: 1 / value),
+    ``digits`` the significant digits the source published (None: those of ``value``), and
+    ``previous`` the currency's rate of the day before (where the query joins it).
+    """
 
     currency: str
     base: str
@@ -130,6 +135,9 @@ class Rate:
     change_pct: Decimal | None
     as_of: date
     source: str
+    per_usd: Decimal | None = None
+    digits: int | None = None
+    previous: Rate | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,35 +1,137 @@
-"""Currency rates against a base currency, one per currency and day."""
+"""Currency rates against a base currency: one per currency and day, the best source winning."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
-from decimal import Decimal
-
-import aiosqlite
+from decimal import Decimal, InvalidOperation
+from enum import IntEnum
+from typing import Any
 
 from storage.convert import from_date
 from storage.database import Database
 from storage.models import Rate
 
-_COLUMNS = "currency, base, value, change_pct, as_of, source"
-_INSERT_CHUNK = 500  # rows per INSERT statement, well under SQLite's limit of variables
+logger = logging.getLogger(__name__)
+
+_COLUMNS = "currency, base, value, change_pct, as_of, source, per_usd, digits"
+_WRITTEN = (
+    "currency, base, value, change_pct, as_of, source, per_usd, digits, rank, "
+    "quote_value, quote_nominal, quote_code, quote_home"
+)
+_PLACES = "(" + ", ".join(["?"] * 13) + ")"
+_INSERT_CHUNK = 60  # rows per INSERT statement: 13 variables each, under SQLite's limit
+# A firm rate (rank 2 and above) is shown instead of a newer gap-filler unless it is older
+# than this many days before the newest one.
+FIRM_GRACE_DAYS = 7
+# (currency, base, day) of stored rows (an alias: the repository has a method named set).
+_Keys = set[tuple[str, str, str]]
 
 
-def _rate(row: aiosqlite.Row) -> Rate:
+class Standing(IntEnum):
+    """How much a rate counts against another of the same currency and day."""
+
+    FILL = 1  # another bank's cross, a news page's ticker: fills gaps
+    PEG = 2  # the manat's official peg, when its bank cannot be reached
+    BANK = 3  # the currency's own central bank
+    ADMIN = 4  # an admin's /setrate: overrides all for its date
+
+
+# An existing row of a day gives way to a higher rank; a bank's (or the peg's) to the same
+# source's corrected figures; an admin's to a newer /setrate. Among gap-fillers the first stays.
+_UPSERT = f"""
+    ON CONFLICT (currency, base, as_of) DO UPDATE SET
+        value = excluded.value, change_pct = excluded.change_pct, source = excluded.source,
+        per_usd = excluded.per_usd, digits = excluded.digits, rank = excluded.rank,
+        quote_value = excluded.quote_value, quote_nominal = excluded.quote_nominal,
+        quote_code = excluded.quote_code, quote_home = excluded.quote_home
+    WHERE (excluded.rank > rates.rank OR (excluded.rank = rates.rank AND (
+           excluded.rank = {int(Standing.ADMIN)}
+           OR (excluded.rank > {int(Standing.FILL)} AND excluded.source = rates.source))))
+      AND (excluded.value IS NOT rates.value OR excluded.source IS NOT rates.source
+           OR excluded.per_usd IS NOT rates.per_usd OR excluded.digits IS NOT rates.digits
+           OR excluded.change_pct IS NOT rates.change_pct
+           OR excluded.quote_value IS NOT rates.quote_value)
+    RETURNING currency, base, as_of
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class BankLine:
+    """A bank's line as published: ``value`` units of ``home`` per ``nominal`` ``code``."""
+
+    value: Decimal
+    nominal: int
+    code: str
+    home: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A rate to store, with its standing and, from a bank, the line it comes from."""
+
+    rate: Rate
+    standing: Standing = Standing.FILL
+    line: BankLine | None = None
+
+
+def _decimal(text: object) -> Decimal:
+    """A stored number; anything unreadable (or a signalling NaN) reads as a quiet NaN."""
+    try:
+        value = Decimal(str(text))
+    except (InvalidOperation, ValueError):
+        logger.warning("unreadable number %r in the rates table", text)
+        return Decimal("NaN")
+    return Decimal("NaN") if value.is_nan() else value
+
+
+def _rate(row: Any, prefix: str = "") -> Rate:
+    change = row[prefix + "change_pct"]
+    per_usd = row[prefix + "per_usd"]
+    digits = row[prefix + "digits"]
     return Rate(
-        currency=row["currency"],
-        base=row["base"],
-        value=Decimal(row["value"]),
-        change_pct=None if row["change_pct"] is None else Decimal(row["change_pct"]),
-        as_of=date.fromisoformat(row["as_of"]),
-        source=row["source"],
+        currency=row[prefix + "currency"],
+        base=row[prefix + "base"],
+        value=_decimal(row[prefix + "value"]),
+        change_pct=None if change is None else _decimal(change),
+        as_of=date.fromisoformat(row[prefix + "as_of"]),
+        source=row[prefix + "source"],
+        per_usd=None if per_usd is None else _decimal(per_usd),
+        digits=digits if isinstance(digits, int) and digits > 0 else None,
     )
 
 
-def _params(rate: Rate) -> tuple[str, str, str, str | None, str | None, str]:
-    change = None if rate.change_pct is None else str(rate.change_pct)
-    return rate.currency, rate.base, str(rate.value), change, from_date(rate.as_of), rate.source
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _params(entry: Entry) -> tuple[object, ...]:
+    rate, line = entry.rate, entry.line
+    return (
+        rate.currency,
+        rate.base,
+        str(rate.value),
+        _text(rate.change_pct),
+        from_date(rate.as_of),
+        rate.source,
+        _text(rate.per_usd),
+        rate.digits,
+        int(entry.standing),
+        None if line is None else str(line.value),
+        None if line is None else line.nominal,
+        None if line is None else line.code,
+        None if line is None else line.home,
+    )
+
+
+def _linked(rows: Sequence[Rate]) -> list[Rate]:
+    """Rates newest first, each with the next (older) one as its ``previous``."""
+    return [
+        replace(rate, previous=rows[i + 1] if i + 1 < len(rows) else None)
+        for i, rate in enumerate(rows)
+    ]
 
 
 class Rates:
@@ -38,54 +140,83 @@ class Rates:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def add(self, rate: Rate) -> bool:
-        """Store a rate unless that currency already has one that day; True if stored."""
-        [stored] = await self.add_many([rate])
+    async def add(self, rate: Rate, standing: Standing = Standing.FILL) -> bool:
+        """Store a rate where it ranks above that day's (see ``record``); True if stored."""
+        [stored] = await self.add_many([rate], standing)
         return stored
 
-    async def add_many(self, rates: Sequence[Rate]) -> list[bool]:
-        """``add`` each rate, with one statement; whether each was stored."""
-        inserted: set[tuple[str, str, str]] = set()
-        async with self._db.transaction() as connection:
-            for start in range(0, len(rates), _INSERT_CHUNK):
-                chunk = rates[start : start + _INSERT_CHUNK]
-                rows = await connection.execute_fetchall(
-                    f"INSERT INTO rates ({_COLUMNS}) "
-                    f"VALUES {', '.join(['(?, ?, ?, ?, ?, ?)'] * len(chunk))} "
-                    "ON CONFLICT (currency, base, as_of) DO NOTHING "
-                    "RETURNING currency, base, as_of",
-                    [value for rate in chunk for value in _params(rate)],
-                )
-                inserted.update(tuple(row) for row in rows)
+    async def add_many(
+        self, rates: Sequence[Rate], standing: Standing = Standing.FILL
+    ) -> list[bool]:
+        """``add`` each rate at one standing; whether each was stored."""
+        keys = await self._put([Entry(rate, standing) for rate in rates])
         stored = []
         for rate in rates:  # a second rate of the same currency and day was not stored
             key = (rate.currency, rate.base, from_date(rate.as_of))
-            stored.append(key in inserted)
-            inserted.discard(key)
+            stored.append(key in keys)
+            keys.discard(key)
         return stored
 
+    async def record(self, entries: Sequence[Entry]) -> int:
+        """Store rates that rank above (or refresh) their day's; how many rows changed."""
+        return len(await self._put(entries))
+
     async def set(self, rate: Rate) -> None:
-        """Store a rate, replacing that currency's rate of that day."""
-        await self._db.execute(
-            f"INSERT INTO rates ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (currency, base, as_of) DO UPDATE SET value = excluded.value, "
-            "change_pct = excluded.change_pct, source = excluded.source",
-            _params(rate),
-        )
+        """An admin's rate: it replaces whatever that currency had that day."""
+        await self._put([Entry(rate, Standing.ADMIN)])
+
+    async def _put(self, entries: Sequence[Entry]) -> _Keys:
+        """Upsert in one transaction; the (currency, base, day) keys inserted or changed."""
+        changed: _Keys = _Keys()
+        async with self._db.transaction() as connection:
+            for start in range(0, len(entries), _INSERT_CHUNK):
+                chunk = entries[start : start + _INSERT_CHUNK]
+                rows = await connection.execute_fetchall(
+                    f"INSERT INTO rates ({_WRITTEN}) VALUES "
+                    f"{', '.join([_PLACES] * len(chunk))} {_UPSERT}",
+                    [value for entry in chunk for value in _params(entry)],
+                )
+                changed.update((row[0], row[1], row[2]) for row in rows)
+        return changed
 
     async def latest(self, base: str = "USD") -> list[Rate]:
-        """Each currency's most recent rate, by currency code."""
+        """Each currency's current rate, by code, with the rate of the day before it.
+
+        The newest of the currency's own bank, the peg or an admin, unless a gap-filler is more
+        than ``FIRM_GRACE_DAYS`` newer; then the newest of any source. Grouped, not a scan per row.
+        """
         rows = await self._db.fetch_all(
             f"""
-            SELECT {_COLUMNS} FROM rates AS r
-            WHERE base = :base AND as_of = (
-                SELECT max(as_of) FROM rates WHERE currency = r.currency AND base = r.base
+            WITH newest AS (
+                SELECT currency, max(as_of) AS as_of FROM rates
+                WHERE base = :base GROUP BY currency
+            ), firm AS (
+                SELECT currency, max(as_of) AS as_of FROM rates
+                WHERE base = :base AND rank >= 2 GROUP BY currency
+            ), chosen AS (
+                SELECT newest.currency,
+                       CASE WHEN firm.as_of >= date(newest.as_of, '-{FIRM_GRACE_DAYS} days')
+                            THEN firm.as_of ELSE newest.as_of END AS as_of
+                FROM newest LEFT JOIN firm USING (currency)
             )
-            ORDER BY currency
+            SELECT {", ".join(f"r.{c}" for c in _COLUMNS.split(", "))},
+                   {", ".join(f"p.{c} AS p_{c}" for c in _COLUMNS.split(", "))}
+            FROM chosen
+            JOIN rates AS r
+              ON r.currency = chosen.currency AND r.base = :base AND r.as_of = chosen.as_of
+            LEFT JOIN rates AS p
+              ON p.currency = chosen.currency AND p.base = :base AND p.as_of = (
+                  SELECT max(as_of) FROM rates
+                  WHERE currency = chosen.currency AND base = :base AND as_of < chosen.as_of)
+            ORDER BY r.currency
             """,
             {"base": base},
         )
-        return [_rate(row) for row in rows]
+        found = []
+        for row in rows:
+            previous = None if row["p_currency"] is None else _rate(row, "p_")
+            found.append(replace(_rate(row), previous=previous))
+        return found
 
     async def up_to(
         self, currency: str, day: date, limit: int = 2, base: str = "USD"
@@ -99,10 +230,10 @@ class Rates:
         return [_rate(row) for row in rows]
 
     async def history(self, currency: str, limit: int = 10, base: str = "USD") -> list[Rate]:
-        """One currency's rates, newest first."""
+        """One currency's rates, newest first, each with the one before it (even the last)."""
         rows = await self._db.fetch_all(
             f"SELECT {_COLUMNS} FROM rates WHERE currency = ? AND base = ? "
             "ORDER BY as_of DESC LIMIT ?",
-            (currency, base, limit),
+            (currency, base, limit + 1),
         )
-        return [_rate(row) for row in rows]
+        return _linked([_rate(row) for row in rows])[:limit]

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
 from telegram import InlineKeyboardMarkup
 
-from bot.newsroom.money import Conversion
 from bot.render import festivals as festival_views
 from bot.render import news as news_views
-from bot.render import rates as rate_views
 from bot.render.common import (
     MAX_CALLBACK_DATA,
     callback_button,
@@ -25,7 +22,7 @@ from bot.render.common import (
     utf16_len,
     with_keyboard,
 )
-from storage.models import MATCH_END, MATCH_START, Article, Festival, Position, Rate, SearchHit
+from storage.models import MATCH_END, MATCH_START, Article, Festival, Position, SearchHit
 from tests.telegram_html import parse_telegram_html
 
 NASTY = "Tom & Jerry <script>alert('x')</script> \"quoted\" 5 > 3 &amp; AT&T"
@@ -559,66 +556,3 @@ def test_festival_list_upcoming_first_then_past_latest_first_then_undated() -> N
         "fest:6",
         "fest:1",
     ]
-
-
-# ---- rates -------------------------------------------------------------------------------
-
-
-def rate(code: str, value: str, change: str | None, as_of: date = date(2026, 2, 13)) -> Rate:
-    return Rate(
-        code, "USD", Decimal(value), None if change is None else Decimal(change), as_of, "t"
-    )
-
-
-def test_rates_table() -> None:
-    text = rate_views.rates_table(
-        [
-            rate("KZT", "0.00202", "0"),
-            rate("TJS", "0.10598", "-0.19"),
-            rate("UZS", "0.00008", "1.5"),
-        ]
-    )
-    shown = visible(text)
-    assert "KZT: 0.00202 USD (0%) · 1 USD = 495.05 KZT" in shown
-    assert "TJS: 0.10598 USD (-0.19%) · 1 USD = 9.44 TJS" in shown
-    assert "UZS: 0.00008 USD (+1.5%) · 1 USD = 12,500.00 UZS" in shown
-    assert "As of 13 February 2026" in shown
-
-
-def test_rates_table_with_different_dates_dates_each_line() -> None:
-    text = rate_views.rates_table(
-        [rate("KGS", "0.01143", None, date(2026, 2, 7)), rate("KZT", "0.00202", "0")]
-    )
-    shown = visible(text)
-    assert "KGS: 0.01143 USD (n/a) · 1 USD = 87.49 KGS (7 February 2026)" in shown
-    assert "(13 February 2026)" in shown
-    assert "As of" not in shown
-
-
-def test_rate_history() -> None:
-    text = rate_views.rate_history(
-        "TJS", [rate("TJS", "0.10598", "-0.19"), rate("TJS", "0.10661", "0", date(2026, 2, 7))]
-    )
-    shown = visible(text)
-    assert "TJS against USD, last 2 days" in shown
-    assert shown.index("13 February 2026: 0.10598 USD (-0.19%)") < shown.index("7 February 2026")
-
-
-def test_conversion_view() -> None:
-    rates = {"KZT": rate("KZT", "0.00202", "0"), "KGS": rate("KGS", "0.01144", "0")}
-    done = Conversion(Decimal("1.5"), "KGS", "KZT", Decimal("8.495049"), (date(2026, 2, 13),))
-    shown = visible(rate_views.conversion(done, rates))
-    assert "1.5 KGS = 8.50 KZT" in shown
-    assert "through USD" in shown
-    assert "as of 13 February 2026" in shown
-
-
-def test_unknown_currency_is_escaped_and_lists_known() -> None:
-    shown = visible(rate_views.unknown_currency("<X>", ["KGS", "KZT"]))
-    assert shown == "I don't know the currency “<X>”. I know: KGS, KZT."
-
-
-def test_convert_usage_with_a_problem() -> None:
-    shown = visible(rate_views.convert_usage(["KZT", "USD"], "“1<2” is not an amount I can read"))
-    assert shown.startswith("“1<2” is not an amount I can read.")
-    assert "Currencies: KZT, USD." in shown

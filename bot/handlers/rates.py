@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.context import App, Context, store_of
-from bot.newsroom import money
+from bot.context import App, Context, store_of, today
+from bot.newsroom import amounts, money
 from bot.render import rates as render
 
 HISTORY_DAYS = 10
@@ -21,7 +21,7 @@ def register(application: App) -> None:
 
 
 async def rates(update: Update, context: Context) -> None:
-    """Every currency against USD; with a code, that currency's recent history."""
+    """Every currency against USD; with a code (or a name: тенге, ₽), its recent history."""
     message = update.effective_message
     if message is None:
         return
@@ -31,9 +31,9 @@ async def rates(update: Update, context: Context) -> None:
         return
     store = store_of(context)
     if not args:
-        await message.reply_text(render.rates_table(await store.rates.latest()))
+        await message.reply_text(render.rates_table(await store.rates.latest(), today(context)))
         return
-    code = args[0].upper()
+    code = amounts.currency_code(args[0]) or amounts.shown_word(args[0])
     if code == money.BASE:
         await message.reply_text(
             f"Rates are against {money.BASE}. Send /rates CODE for another currency, "
@@ -42,35 +42,32 @@ async def rates(update: Update, context: Context) -> None:
         return
     history = await store.rates.history(code, limit=HISTORY_DAYS) if len(code) == 3 else []
     if history:
-        await message.reply_text(render.rate_history(code, history))
-    elif code in money.REGION_CODES:
+        await message.reply_text(render.rate_history(code, history, today(context)))
+    elif code in money.FOLLOWED:
         await message.reply_text(render.rate_missing(code))
     else:
-        known = [rate.currency for rate in await store.rates.latest()]
-        await message.reply_text(render.unknown_currency(code, known))
+        known = money.known_codes({rate.currency: rate for rate in await store.rates.latest()})
+        await message.reply_text(render.unknown_currency(code, known[1:]))
 
 
 async def convert(update: Update, context: Context) -> None:
-    """Convert an amount between USD and the region's currencies, through USD."""
+    """Convert an amount between any two currencies with a rate, through USD."""
     message = update.effective_message
     if message is None:
         return
     latest = {rate.currency: rate for rate in await store_of(context).rates.latest()}
     known = money.known_codes(latest)
     try:
-        request = money.parse_conversion(context.args or [])
-    except money.ConversionUsageError:
-        await message.reply_text(render.convert_usage(known))
-        return
-    except money.AmountError as error:
-        await message.reply_text(render.convert_usage(known, str(error)))
-        return
-    target = request.target or money.default_target(request.source)
-    try:
+        request = amounts.parse_conversion(context.args or [])
+        target = request.target or money.default_target(request.source)
         result = money.convert(request.amount, request.source, target, latest)
-    except money.UnknownCurrency as error:
+    except amounts.ConversionUsageError as error:
+        await message.reply_text(render.convert_usage(known, str(error)))
+    except amounts.AmountError as error:
+        await message.reply_text(render.convert_usage(known, str(error)))
+    except amounts.UnknownCurrency as error:
         await message.reply_text(render.unknown_currency(error.code, known))
     except money.RateMissing as error:
         await message.reply_text(render.rate_missing(error.code))
     else:
-        await message.reply_text(render.conversion(result, latest))
+        await message.reply_text(render.conversion(result, today(context)))

@@ -1,178 +1,183 @@
-"""Money in Decimal: reading amounts people type, converting through USD, rounding for display."""
+"""Money in Decimal: rates both ways, conversion through USD, changes, staleness, and showing a
+value no more precisely than its source gave it, whatever the database holds."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Context, Decimal, Inexact
 
+from bot.newsroom.amounts import UnknownCurrency
+from bot.newsroom.sources.banks.quotes import SANE_PER_USD
 from storage.models import Rate
 
 BASE = "USD"
-# The region's currencies: /rates and /convert know them even before a rate is stored.
+# The region's currencies: /rates lists them first, and /convert knows them before any rate.
 REGION_CODES = ("KGS", "KZT", "TJS", "TMT", "UZS")
+# The banks' other lines worth following.
+WORLD_CODES = ("RUB", "EUR", "CNY")
+FOLLOWED = REGION_CODES + WORLD_CODES
 # /convert 100 USD converts to this when no target is given.
 USD_DEFAULT_TARGET = "KZT"
-MAX_AMOUNT = Decimal(10) ** 15
-MAX_AMOUNT_CHARS = 40
-SIGNIFICANT_DIGITS = 4
-
-_GROUP_SPACES = re.compile(r"[\s'_\u00a0\u202f\u2009]")
-_LEADING_GROUP = re.compile(r"\+?\d{1,3}")
-_MIDDLE_GROUP = re.compile(r"\d{3}")
-_LAST_GROUP = re.compile(r"\d{3}(?:[.,]\d+)?")
-_AMOUNT = re.compile(r"\+?[\d.,]+")
-_CODE = re.compile(r"[A-Za-z]{3}")
-_AMOUNT_WITH_CODE = re.compile(r"(?P<amount>[+\-−]?[\d.,]+)(?P<code>[A-Za-z]{3})")
-_CONNECTORS = frozenset({"to", "in", "into", "->", "→", "=", "в"})
-_CENT = Decimal("0.01")
-
-
-class AmountError(ValueError):
-    """An amount that cannot be used; the message says why, in words for the user."""
-
-
-class ConversionUsageError(ValueError):
-    """Arguments of /convert that are not AMOUNT FROM [TO]."""
-
-
-class UnknownCurrency(LookupError):
-    """A currency code with no rate and not one of the region's."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+STALE_AFTER = timedelta(days=7)
+# /setrate asks before moving a rate by more than this fraction.
+CONFIRM_MOVE = Decimal("0.2")
+# Magnitudes outside these can be no currency's rate: such a stored value is "unusable".
+_SMALLEST, _LARGEST = Decimal("1e-40"), Decimal("1e40")
+# Beyond these, a value is shown in scientific notation rather than as a wall of digits.
+_PLAIN_ABOVE, _PLAIN_BELOW = 15, -12
+_PRECISION = 40
+# A rate of fewer significant digits was rounded hard by its source: results from it are "≈".
+MIN_EXACT_DIGITS = 4
 
 
 class RateMissing(LookupError):
-    """A region currency whose rate is not known (yet)."""
+    """A currency we follow whose rate is not known (yet), or whose stored value is unusable."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
 
 
-@dataclass(frozen=True, slots=True)
-class ConversionRequest:
-    """What /convert was asked: an amount, its currency and the wanted one (None: default)."""
+class RateRangeError(ValueError):
+    """A typed rate outside the currency's sane range; the message names the range."""
 
-    amount: Decimal
-    source: str
-    target: str | None
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A value as text, and whether the text is rounded from it (shown with "≈")."""
+
+    text: str
+    approximate: bool
+
+    @property
+    def equals(self) -> str:
+        """``=`` or ``≈``, whichever is true."""
+        return "≈" if self.approximate else "="
 
 
 @dataclass(frozen=True, slots=True)
 class Conversion:
-    """A done conversion, with the dates of the rates it used."""
+    """A done conversion, with the rates it used and the precision of the least precise one."""
 
     amount: Decimal
     source: str
     target: str
     result: Decimal
-    as_of: tuple[date, ...]
+    used: tuple[Rate, ...]
+    digits: int | None
+    exact: bool
+
+    @property
+    def as_of(self) -> tuple[date, ...]:
+        """The dates of the rates used, oldest first."""
+        return tuple(sorted({rate.as_of for rate in self.used}))
 
 
-def parse_amount(text: str) -> Decimal:
-    """``100``, ``1,5``, ``1 000``, ``1,000.50``, ``1.000,50`` → Decimal; ``AmountError`` else.
+@dataclass(frozen=True, slots=True)
+class RateReading:
+    """What an admin's typed value means: ``per_usd`` units per USD, ``value`` USD per unit."""
 
-    A lone comma is a decimal comma (``1,5``) unless it reads as a thousands separator too
-    (``1,500``): that is refused as ambiguous. Exponents, NaN and Infinity are refused.
-    """
-    raw = text.strip()
-    if len(raw) > MAX_AMOUNT_CHARS:
-        raise AmountError("that amount is too long")
-    if raw[:1] in ("-", "−"):
-        raise AmountError("the amount cannot be negative")
-    if not _spaced_groups_ok(raw):
-        raise AmountError(f"“{text.strip()}” is not an amount I can read")
-    compact = _GROUP_SPACES.sub("", raw)
-    if not _AMOUNT.fullmatch(compact) or not any(char.isdigit() for char in compact):
-        raise AmountError(f"“{text.strip()}” is not an amount I can read")
-    number = _normalise(compact.removeprefix("+"), text.strip())
-    value = Decimal(number)
-    if value > MAX_AMOUNT:
-        raise AmountError("that amount is too large")
-    return value
+    per_usd: Decimal
+    value: Decimal
+    quoted_per_usd: bool
+    digits: int
 
 
-def _spaced_groups_ok(text: str) -> bool:
-    """Spaces (or ' or _) may only group thousands: ``1 000 000``, ``12 500,50``."""
-    groups = _GROUP_SPACES.split(text)
-    if len(groups) == 1:
-        return True
-    return (
-        _LEADING_GROUP.fullmatch(groups[0]) is not None
-        and all(_MIDDLE_GROUP.fullmatch(group) for group in groups[1:-1])
-        and _LAST_GROUP.fullmatch(groups[-1]) is not None
-    )
+def _context() -> Context:
+    """A fresh arithmetic context (a shared one would be global mutable state)."""
+    return Context(prec=_PRECISION, rounding=ROUND_HALF_UP)
 
 
-def _normalise(digits: str, shown: str) -> str:
-    """Digits with ``.`` and ``,`` → a plain decimal string."""
-    unreadable = AmountError(f"“{shown}” is not an amount I can read")
-    dots, commas = digits.count("."), digits.count(",")
-    if dots and commas:
-        decimal_mark = "." if digits.rindex(".") > digits.rindex(",") else ","
-        group_mark = "," if decimal_mark == "." else "."
-        whole, _, fraction = digits.rpartition(decimal_mark)
-        if decimal_mark in whole or not _grouped(whole, group_mark) or not fraction.isdigit():
-            raise unreadable
-        return whole.replace(group_mark, "") + "." + fraction
-    mark = "." if dots else "," if commas else ""
-    count = dots + commas
-    if count == 0:
-        return digits
-    if count > 1:
-        if not _grouped(digits, mark):
-            raise unreadable
-        return digits.replace(mark, "")
-    whole, _, fraction = digits.partition(mark)
-    if not fraction.isdigit():
-        raise unreadable
-    if mark == "," and len(fraction) == 3 and whole.isdigit() and not whole.startswith("0"):
-        raise AmountError(
-            f"“{shown}” could be {whole}{fraction} or {whole}.{fraction}: "
-            "write it without the comma or with a dot"
-        )
-    return (whole or "0") + "." + fraction
+def usable(value: Decimal | None) -> bool:
+    """Whether a stored value can be a rate: finite, positive, of a plausible magnitude."""
+    return value is not None and value.is_finite() and _SMALLEST <= value <= _LARGEST
 
 
-def _grouped(digits: str, mark: str) -> bool:
-    """``1,000,000``-style grouping: 1-3 digits, then groups of exactly three."""
-    groups = digits.split(mark)
-    return (
-        all(group.isdigit() for group in groups)
-        and 1 <= len(groups[0]) <= 3
-        and all(len(group) == 3 for group in groups[1:])
-    )
+def digits_of(rate: Rate) -> int:
+    """The significant digits the rate's source gave (at least one)."""
+    if rate.digits:
+        return rate.digits
+    return max(1, len(rate.value.as_tuple().digits)) if rate.value.is_finite() else 1
 
 
-def parse_conversion(args: Sequence[str]) -> ConversionRequest:
-    """``/convert`` arguments (``100 KZT``, ``1 000 kzt usd``, ``100kzt to usd``) → request."""
-    given = [token for token in args if token]
-    tokens = list(given)
-    codes: list[str] = []
-    while tokens and len(codes) < 2:
-        last = tokens[-1]
-        if _CODE.fullmatch(last):
-            codes.insert(0, last.upper())
-            tokens.pop()
-        elif last.casefold() in _CONNECTORS and codes:
-            tokens.pop()
-        elif (attached := _AMOUNT_WITH_CODE.fullmatch(last)) and not codes[1:]:
-            codes.insert(0, attached["code"].upper())
-            tokens[-1] = attached["amount"]
-            break
-        else:
-            break
-    if not tokens and len(codes) == 2:  # "/convert abc KZT": the amount is not a number
-        raise AmountError(f"“{given[0]}” is not an amount I can read")
-    if not tokens or not codes:
-        raise ConversionUsageError("an amount and a currency code are needed")
-    amount = parse_amount(" ".join(tokens))
-    return ConversionRequest(amount, codes[0], codes[1] if len(codes) > 1 else None)
+def per_usd(rate: Rate) -> Decimal:
+    """Units of the currency per USD; ``RateMissing`` if the stored values are unusable."""
+    if usable(rate.per_usd):
+        assert rate.per_usd is not None
+        return rate.per_usd
+    if not usable(rate.value):
+        raise RateMissing(rate.currency)
+    return _context().divide(Decimal(1), rate.value)
+
+
+def usd_per_unit(rate: Rate) -> Decimal:
+    """USD per one unit of the currency; ``RateMissing`` if the stored values are unusable."""
+    if usable(rate.value):
+        return rate.value
+    return _context().divide(Decimal(1), per_usd(rate))
+
+
+def is_stale(rate: Rate, today: date) -> bool:
+    """Older than a week."""
+    return today - rate.as_of > STALE_AFTER
+
+
+def change_pct(rate: Rate, previous: Rate | None = None) -> Decimal | None:
+    """The currency's change against USD since ``previous`` (default its own), in percent."""
+    before = previous or rate.previous
+    if before is None:
+        return None
+    try:
+        now, then = usd_per_unit(rate), usd_per_unit(before)
+    except RateMissing:
+        return None
+    ctx = _context()
+    change = ctx.multiply(ctx.subtract(ctx.divide(now, then), Decimal(1)), Decimal(100))
+    if change.adjusted() >= _PLAIN_ABOVE:  # absurd rows: a few digits, not a wall of them
+        return Context(prec=3).plus(change)
+    return change.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP, context=ctx)
+
+
+def format_change(change: Decimal | None) -> str:
+    """``+0.50%``, ``-0.19%``, ``0.00%``; ``n/a`` when unknown."""
+    if change is None or not change.is_finite():
+        return "n/a"
+    if change == 0:
+        return "0.00%"
+    return f"{change:+,f}%" if change.adjusted() < _PLAIN_ABOVE else f"{change:+E}%"
+
+
+def show(value: Decimal, digits: int, max_decimals: int | None = None) -> Shown:
+    """``value`` rounded to ``digits`` significant digits (and at most ``max_decimals``)."""
+    if not value.is_finite():
+        return Shown("n/a", False)
+    if value.is_zero():
+        return Shown("0", False)
+    ctx = _context()
+    exponent = value.adjusted() - max(1, min(digits, _PRECISION)) + 1
+    if max_decimals is not None:
+        exponent = max(exponent, -max_decimals)
+    rounded = value.quantize(Decimal(1).scaleb(exponent), context=ctx)
+    if rounded.is_zero():  # a value below the decimals allowed: show what it is at all
+        return show(value, digits)
+    if _PLAIN_BELOW <= rounded.adjusted() <= _PLAIN_ABOVE:
+        text = f"{rounded:,f}"
+    else:
+        text = f"{rounded.normalize(ctx):E}"
+    return Shown(text, rounded != value)
+
+
+def format_number(value: Decimal) -> str:
+    """A typed amount exactly as precise as it was given, with thousands separators."""
+    return f"{value:,f}" if value.is_finite() else "n/a"
+
+
+def both_ways(rate: Rate) -> tuple[Shown, Shown]:
+    """``1 USD = x CODE`` and ``1 CODE = y USD``, each as precise as the source; RateMissing."""
+    digits = digits_of(rate)
+    return show(per_usd(rate), digits), show(usd_per_unit(rate), digits)
 
 
 def default_target(source: str) -> str:
@@ -181,70 +186,88 @@ def default_target(source: str) -> str:
 
 
 def known_codes(rates: Mapping[str, Rate]) -> list[str]:
-    """Every code /convert accepts: USD, the region's and any other with a rate."""
-    return sorted({BASE, *REGION_CODES, *rates})
+    """Every code /convert accepts: USD, the followed ones and any other with a rate."""
+    return [BASE, *FOLLOWED, *sorted(set(rates) - {BASE, *FOLLOWED})]
 
 
-def usd_value(code: str, rates: Mapping[str, Rate]) -> Decimal:
-    """How many USD one unit of ``code`` is worth."""
-    if code == BASE:
-        return Decimal(1)
+def ordered(rates: Sequence[Rate]) -> list[Rate]:
+    """The region's currencies first, then the world's, then the others by code."""
+    rank = {code: i for i, code in enumerate(FOLLOWED)}
+    return sorted(rates, key=lambda rate: (rank.get(rate.currency, len(rank)), rate.currency))
+
+
+def _rate_of(code: str, rates: Mapping[str, Rate]) -> Rate:
     rate = rates.get(code)
     if rate is None:
-        raise RateMissing(code) if code in REGION_CODES else UnknownCurrency(code)
-    if rate.value <= 0:
-        raise RateMissing(code)
-    return rate.value
+        raise RateMissing(code) if code in FOLLOWED else UnknownCurrency(code)
+    return rate
 
 
 def convert(amount: Decimal, source: str, target: str, rates: Mapping[str, Rate]) -> Conversion:
-    """Convert through USD: ``amount`` × (USD per ``source``) ÷ (USD per ``target``)."""
-    result = amount * usd_value(source, rates) / usd_value(target, rates)
-    used = {rates[code].as_of for code in (source, target) if code != BASE}
-    return Conversion(amount, source, target, result, tuple(sorted(used)))
+    """Convert through USD in one division, each rate taken the way its source quoted it."""
+    used = tuple(_rate_of(code, rates) for code in dict.fromkeys((source, target)) if code != BASE)
+    ctx = _context()
+    numerator, denominator = amount, Decimal(1)
+    for rate in used:
+        quoted = usable(rate.per_usd)  # "1 USD = x CODE" as given, else "1 CODE = y USD"
+        if rate.currency == source:
+            if quoted:
+                denominator = ctx.multiply(denominator, per_usd(rate))
+            else:
+                numerator = ctx.multiply(numerator, usd_per_unit(rate))
+        if rate.currency == target:
+            if quoted:
+                numerator = ctx.multiply(numerator, per_usd(rate))
+            else:
+                denominator = ctx.multiply(denominator, usd_per_unit(rate))
+    result = ctx.divide(numerator, denominator)
+    if source == target:
+        result, used = amount, ()
+    digits = min((digits_of(rate) for rate in used), default=None)
+    exact = not ctx.flags[Inexact] and (digits is None or digits >= MIN_EXACT_DIGITS)
+    return Conversion(amount, source, target, result, used, digits, exact)
 
 
-def inverse(rate: Rate) -> Decimal:
-    """Units of the currency per one unit of the base (``1 USD = 495.05 KZT``)."""
-    return Decimal(1) / rate.value
+def show_result(conversion: Conversion) -> Shown:
+    """The result as precise as the least precise rate used, in cents from 1 up."""
+    result = conversion.result
+    max_decimals = 2 if abs(result) >= 1 else None
+    if conversion.digits is None:
+        return Shown(format_number(result), False)
+    shown = show(result, conversion.digits, max_decimals)
+    return Shown(shown.text, shown.approximate or not conversion.exact)
 
 
-def round_amount(value: Decimal) -> Decimal:
-    """Two decimals from 1 up; four significant digits (at least two decimals) below."""
-    if value == 0:
-        return Decimal(0)
-    if abs(value) >= 1:
-        return value.quantize(_CENT, rounding=ROUND_HALF_UP)
-    exponent = min(value.adjusted() - SIGNIFICANT_DIGITS + 1, -2)
-    rounded = value.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP)
-    if _exponent(rounded) < -2:
-        rounded = rounded.normalize()
-        if _exponent(rounded) > -2:
-            rounded = rounded.quantize(_CENT)
-    return rounded
+def read_typed_rate(code: str, typed: Decimal) -> RateReading:
+    """An admin's ``/setrate CODE VALUE``: ``VALUE`` CODE per USD or USD per CODE, whichever
+    lies in the currency's sane range (per USD first: locally everyone quotes 1 USD = 505 KZT).
+    """
+    low, high = SANE_PER_USD[code]
+    digits = max(1, len(typed.as_tuple().digits))
+    ctx = _context()
+    if usable(typed):
+        if low <= typed <= high:
+            return RateReading(typed, ctx.divide(Decimal(1), typed), True, digits)
+        inverted = ctx.divide(Decimal(1), typed)
+        if low <= inverted <= high:
+            return RateReading(inverted, typed, False, digits)
+    small, large = _brief(ctx.divide(Decimal(1), high)), _brief(ctx.divide(Decimal(1), low))
+    raise RateRangeError(
+        f"that is outside the sane range for {code}: 1 USD = {low}–{high} {code} "
+        f"(or 1 {code} = {small}–{large} USD)"
+    )
 
 
-def _exponent(value: Decimal) -> int:
-    """The exponent of a finite ``Decimal`` (``as_tuple`` types it as int or a NaN marker)."""
-    exponent = value.as_tuple().exponent
-    assert isinstance(exponent, int), "finite values only"
-    return exponent
+def moves_too_far(old: Rate, new_per_usd: Decimal) -> bool:
+    """Whether a new rate moves the old one by more than ``CONFIRM_MOVE`` (either way)."""
+    try:
+        before = per_usd(old)
+    except RateMissing:
+        return True
+    ctx = _context()
+    return abs(ctx.subtract(ctx.divide(new_per_usd, before), Decimal(1))) > CONFIRM_MOVE
 
 
-def format_amount(value: Decimal) -> str:
-    """A computed amount, rounded, with thousands separators: ``12,500.00``, ``0.00202``."""
-    return f"{round_amount(value):,f}"
-
-
-def format_number(value: Decimal) -> str:
-    """A given amount exactly as precise as it was given, with thousands separators."""
-    return f"{value:,f}"
-
-
-def format_change(change_pct: Decimal | None) -> str:
-    """``+0.5%``, ``-0.19%``, ``0%``; ``n/a`` when unknown."""
-    if change_pct is None:
-        return "n/a"
-    if change_pct == 0:
-        return "0%"
-    return f"{change_pct:+f}%"
+def _brief(value: Decimal) -> str:
+    """Two significant digits, without trailing zeros: ``0.0005``, ``0.00033``."""
+    return f"{Decimal(show(value, 2).text.replace(',', '')).normalize():f}"

@@ -7,11 +7,11 @@ from datetime import date, datetime, time
 
 from telegram import InlineKeyboardMarkup
 
-from bot.newsroom.money import BASE, format_change, format_number
 from bot.newsroom.zones import ZONE_EXAMPLE, label
 from bot.render.common import MAX_MESSAGE, escape, format_date, keyboard, utf16_len
 from bot.render.festivals import date_range, place
 from bot.render.news import article_entry, open_button
+from bot.render.rates import rates_block
 from bot.render.settings_data import digest_buttons
 from storage.models import Article, Festival, Rate
 
@@ -57,13 +57,7 @@ def _digest_text(
     if total > len(articles):
         blocks.append(f"… and {total - len(articles)} more — /latest")
     if rates:
-        lines = [f"💱 <b>Rates against {BASE}</b>"]
-        lines += [
-            f"{escape(rate.currency)} {format_number(rate.value)} "
-            f"({format_change(rate.change_pct)})"
-            for rate in rates
-        ]
-        blocks.append("\n".join(lines))
+        blocks.append(rates_block(rates, day))
     if festivals:
         lines = ["🎬 <b>Coming up</b>"]
         for festival in festivals[:DIGEST_FESTIVALS]:

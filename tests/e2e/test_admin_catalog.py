@@ -24,10 +24,10 @@ async def test_setrate_records_the_rate_with_its_change(bot: RunningBot) -> None
 
     [rate] = await bot.store.rates.up_to("KZT", today, limit=1)
     assert rate == Rate(
-        "KZT", "USD", Decimal("0.00210"), Decimal("5.00"), today, f"admin:{ADMIN_ID}"
+        "KZT", "USD", Decimal("0.00210"), Decimal("5.00"), today, f"admin:{ADMIN_ID}", digits=3
     )
     assert "KZT/USD = 0.00210" in replies.text
-    assert f"+5.00% since {yesterday:%d %b %Y}" in replies.text
+    assert f"+5.00% since {yesterday.day} {yesterday:%B %Y}" in replies.text
     [action] = await bot.store.admin_actions.recent(1)
     assert (action.action, action.target, action.detail) == ("setrate", f"KZT/{today}", "0.00210")
 
@@ -40,7 +40,7 @@ async def test_setrate_on_a_past_date_replaces_that_day(bot: RunningBot) -> None
 
     [rate] = await bot.store.rates.up_to("UZS", day, limit=1)
     assert (rate.value, rate.as_of, rate.change_pct) == (Decimal("0.000078"), day, None)
-    assert "replaces 0.000077" in replies.text
+    assert "It replaces: UZS 1 USD ≈ 13,000 UZS · 1 UZS = 0.000077 USD" in replies.text
 
 
 @pytest.mark.parametrize(

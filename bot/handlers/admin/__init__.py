@@ -20,7 +20,7 @@ def register(application: App) -> None:
     application.add_handler(CommandHandler("post", posting.post))
     application.add_handler(CommandHandler("edit", editing.edit))
     application.add_handler(CommandHandler("delete", posting.delete))
-    application.add_handler(CommandHandler("setrate", rates.setrate))
+    rates.register(application)  # /setrate and its confirmation buttons
     application.add_handler(_addfestival_conversation())
     application.add_handler(CommandHandler("broadcast", broadcast.broadcast))
     application.add_handler(CommandHandler("stats", overview.stats))

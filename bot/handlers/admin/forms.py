@@ -7,10 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from bot.newsroom.money import REGION_CODES
 from storage.models import Festival, NewFestival
 
-# The currencies the bot follows, against USD.
 TITLE_LIMIT = 256
 NAME_LIMIT = 200
 # What separates the two dates of a festival: `..`, an en or em dash, ` - ` or ` to `.
@@ -24,15 +22,6 @@ class PostForm:
 
     title: str
     body: str
-
-
-@dataclass(frozen=True, slots=True)
-class RateForm:
-    """A rate typed by an admin; ``as_of`` None means today."""
-
-    currency: str
-    value: Decimal
-    as_of: date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,20 +67,6 @@ def parse_article_id(text: str) -> int:
     if not cleaned.isascii() or not cleaned.isdigit() or int(cleaned) < 1:
         raise ValueError(f"{text.strip() or 'nothing'!r} is not an article id; ids are numbers")
     return int(cleaned)
-
-
-def parse_rate(args: list[str], known: tuple[str, ...] = REGION_CODES) -> RateForm:
-    """``CODE VALUE [DATE]``: a currency we follow, a positive number, an ISO date."""
-    if len(args) not in (2, 3):
-        raise ValueError("give a currency code, a value and optionally a date")
-    code = args[0].upper()
-    if code not in known:
-        raise ValueError(f"{args[0]!r} is not a currency I follow; I know {', '.join(known)}")
-    value = parse_decimal(args[1])
-    if value <= 0:
-        raise ValueError(f"{args[1]!r} is not a positive number")
-    as_of = parse_date(args[2]) if len(args) == 3 else None
-    return RateForm(code, value, as_of)
 
 
 def parse_decimal(text: str) -> Decimal:
