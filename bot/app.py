@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import logging
 from enum import IntEnum
+from pathlib import Path
 from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     BaseRateLimiter,
     Defaults,
     TypeHandler,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.commands import announce_admins, announce_public
 from bot.config import Settings
@@ -36,6 +36,8 @@ from bot.newsroom.ingest import ingest
 from bot.updates import log as update_log
 from bot.updates.concurrency import PerChatUpdateProcessor
 from bot.updates.errors import on_error
+from bot.updates.journal import JournalingRequest
+from bot.updates.retry import ReplyRetryingRateLimiter
 from storage import Store
 from storage.articles import AddOutcome
 
@@ -82,6 +84,7 @@ def build_application(
     in-process); ``rate_limiter`` is True for PTB's ``AIORateLimiter``, False for none, or a
     limiter of the caller's own.
     """
+    processor = PerChatUpdateProcessor()
     builder = (
         ApplicationBuilder()
         .token(settings.token or OFFLINE_TOKEN)
@@ -94,18 +97,23 @@ def build_application(
             )
         )
         .context_types(CONTEXT_TYPES)
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(processor)
         .post_init(_open)
         .post_shutdown(_close)
     )
+    # Each getUpdates batch is kept in the update journal before Telegram is told it arrived.
+    polling = request if request is not None else HTTPXRequest(connection_pool_size=1)
+    builder = builder.get_updates_request(JournalingRequest(polling, processor.journal))
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request)
     if isinstance(rate_limiter, BaseRateLimiter):
         builder = builder.rate_limiter(rate_limiter)
     elif rate_limiter:
-        # Holds sends to Telegram's flood limits and, on a 429, waits retry_after and resends.
+        # Holds sends to Telegram's flood limits and, on a 429, waits retry_after and resends;
+        # a reply lost to a network error or a 5xx is sent again, a few times.
         # (arg-type: PTB types the limiter by the builder's still unset generic, [None].)
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))  # type: ignore[arg-type]
+        limiter = ReplyRetryingRateLimiter(max_retries=3)
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     # (assignment: the builder's generics don't follow .context_types(); App names them.)
     application: App = builder.build()  # type: ignore[assignment]
     delivery = DeliveryService()
@@ -125,11 +133,18 @@ def build_application(
 
 
 async def _open(application: App) -> None:
-    """Open and migrate the store, ingest the seeds, announce the commands."""
+    """Open and migrate the store, ingest the seeds, queue the updates left unhandled, announce
+    the commands."""
     settings = application.bot_data.settings
     store = await Store.open(settings.database)
     application.bot_data.store = store
-    if settings.seeds.exists():
+    if not settings.seeds.exists():
+        logger.warning(
+            "FILMNEWS_SEEDS: %s does not exist (the working directory is %s); no seeds ingested",
+            settings.seeds,
+            Path.cwd(),
+        )
+    else:
         report = await ingest(store, [settings.seeds])
         for error in report.errors:
             logger.error("seed not ingested: %s", error)
@@ -139,11 +154,27 @@ async def _open(application: App) -> None:
             report.count(AddOutcome.ADDED),
             report.rates_added,
         )
+    if not await store.articles.count():
+        logger.warning(
+            "the database %s has no articles: /latest and /search will find nothing until "
+            "something is ingested (filmnews ingest PATH, or FILMNEWS_SEEDS)",
+            settings.database,
+        )
+    processor = application.update_processor
+    if isinstance(processor, PerChatUpdateProcessor):
+        left = await processor.journal.open(settings.database)
+        if left:
+            logger.warning("handling %d update(s) received but not handled before", len(left))
+        for payload in left:
+            await application.update_queue.put(Update.de_json(payload, application.bot))
     await announce_public(application.bot, application.bot_data.catalogs)
 
 
 async def _close(application: App) -> None:
     """Close the store."""
+    processor = application.update_processor
+    if isinstance(processor, PerChatUpdateProcessor):
+        await processor.journal.close()
     store = application.bot_data.release_store()
     if store is not None:
         await store.close()

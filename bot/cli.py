@@ -10,7 +10,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
 from bot import console, health
@@ -18,11 +17,16 @@ from bot.app import build_application
 from bot.config import ConfigError, Settings
 from bot.delivery.service import send_due
 from bot.newsroom.ingest import IngestReport, ingest
+from bot.updates.runner import run
 from storage import StorageError, Store
 from storage.articles import AddOutcome
 
 logger = logging.getLogger(__name__)
 
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# `filmnews chat` logs here, beside the database: log lines (the audit trail's among them) would
+# otherwise land in the middle of the conversation.
+CHAT_LOG = "filmnews-chat.log"
 _MARKS = {AddOutcome.ADDED: "+", AddOutcome.UPDATED: "~", AddOutcome.SKIPPED: "="}
 
 
@@ -38,7 +42,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ingest_parser.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     chat = commands.add_parser("chat", help="talk to the bot in the terminal, no Telegram needed")
-    chat.add_argument("--user-id", type=int, default=1, help="act as this Telegram user id")
+    chat.add_argument(
+        "--user-id",
+        type=int,
+        default=console.DEFAULT_USER_ID,
+        help=f"act as this Telegram user id (default {console.DEFAULT_USER_ID})",
+    )
     digest = commands.add_parser("digest", help="send every due digest now, then exit")
     digest.add_argument("--now", action="store_true", required=True, help="send them now")
     commands.add_parser("check", help="open the database and call getMe (container health check)")
@@ -55,11 +64,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"filmnews: bad configuration: {error}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logging.basicConfig(level=settings.log_level, format=LOG_FORMAT)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    if settings.log_level != "DEBUG":
+        # The job queue would log two lines a minute (each run of the digest job), ~2,900 a day.
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
         match args.command:
             case "ingest":
@@ -93,9 +102,8 @@ def run_command(settings: Settings) -> int:
     if not settings.token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
-    application = build_application(settings)
     try:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        asyncio.run(run(settings, build_application))
     except InvalidToken as error:
         print(
             f"filmnews run: Telegram refused TELEGRAM_BOT_TOKEN ({error}); "
@@ -103,16 +111,25 @@ def run_command(settings: Settings) -> int:
             file=sys.stderr,
         )
         return 2
-    except NetworkError as error:
+    except NetworkError as error:  # lost again between the first answer and start-up
         print(f"filmnews run: cannot reach {settings.api_url}: {error}", file=sys.stderr)
         return 1
     return 0
 
 
 def chat_command(settings: Settings, user_id: int) -> int:
-    """``filmnews chat``: the bot in the terminal; quieter logs unless asked for."""
-    if settings.log_level == "INFO":
-        logging.getLogger().setLevel(logging.WARNING)
+    """``filmnews chat``: the bot in the terminal; its log goes to a file, not the conversation."""
+    root = logging.getLogger()
+    log_file = settings.database.parent / CHAT_LOG
+    try:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(log_file, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()  # no writable folder: no log rather than a noisy chat
+    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    for existing in root.handlers[:]:
+        root.removeHandler(existing)
+    root.addHandler(handler)
     return asyncio.run(console.chat(settings, user_id))
 
 

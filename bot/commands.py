@@ -48,6 +48,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("unsubscribe", "", mark("stop the daily digest")),
     Command("settings", "", mark("your digest time and zone, and the next digest")),
     Command("language", "", mark("the language I speak with you")),
+    Command("id", "", mark("your user id and this chat's id (for FILMNEWS_ADMIN_IDS)")),
     Command("post", "TITLE⏎BODY", mark("publish an article"), admin=True),
     Command("edit", "ID TITLE⏎BODY", mark("fix an article's title or body"), admin=True),
     Command("delete", "ID", mark("remove an article"), admin=True),

@@ -18,6 +18,8 @@ T = TypeVar("T")
 DEFAULT_API_URL = "https://api.telegram.org"
 # The shipped live sources: sources.toml beside the package, wherever the process starts.
 SOURCES_FILE = Path(__file__).resolve().parent.parent / "sources.toml"
+# The shipped seed pages and festivals.toml, found the same way.
+SEEDS_FOLDER = Path(__file__).resolve().parent.parent / "seeds"
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
@@ -87,7 +89,7 @@ class Settings:
             api_url=_api_url(get("TELEGRAM_API_URL") or DEFAULT_API_URL),
             database=Path(get("FILMNEWS_DATABASE") or "data/filmnews.db"),
             admin_ids=_admin_ids(get("FILMNEWS_ADMIN_IDS") or ""),
-            seeds=Path(get("FILMNEWS_SEEDS") or "seeds"),
+            seeds=_seeds(get("FILMNEWS_SEEDS")),
             timezone=_checked("FILMNEWS_TIMEZONE", parse_zone, get("FILMNEWS_TIMEZONE"))
             or ZoneInfo("Asia/Almaty"),
             digest_time=_checked("FILMNEWS_DIGEST_TIME", parse_time, get("FILMNEWS_DIGEST_TIME"))
@@ -127,6 +129,14 @@ def _log_level(raw: str) -> str:
     if level not in logging.getLevelNamesMapping():
         raise ConfigError("FILMNEWS_LOG_LEVEL", f"{raw!r} is not DEBUG, INFO, WARNING or ERROR")
     return level
+
+
+def _seeds(raw: str | None) -> Path:
+    """FILMNEWS_SEEDS as given; unset, ``seeds`` here if there is one, else the shipped seeds."""
+    if raw is not None:
+        return Path(raw)
+    here = Path("seeds")
+    return here if here.is_dir() or not SEEDS_FOLDER.is_dir() else SEEDS_FOLDER
 
 
 def _sources(raw: str | None) -> Path | None:

@@ -8,13 +8,11 @@ edits is printed. Each typed line becomes a real ``Update`` handed to
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import json
 import logging
 import re
 import sys
-import threading
 import time
 import warnings
 from collections.abc import Callable
@@ -27,6 +25,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.app import build_application
 from bot.config import Settings
+from bot.console_input import MessageSource, PipedInput, TerminalInput
 from bot.context import App
 
 logger = logging.getLogger(__name__)
@@ -35,6 +34,8 @@ Params = dict[str, Any]
 
 QUIT = frozenset({"/quit", "/exit"})
 PROMPT = "you› "
+# The terminal user, unless --user-id says otherwise; never the bot's own id.
+DEFAULT_USER_ID = 1000
 BOT_USER: Params = {
     "id": 1,
     "is_bot": True,
@@ -299,10 +300,16 @@ class ConsoleRequest(BaseRequest):
 
 
 async def chat(
-    settings: Settings, user_id: int, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+    settings: Settings,
+    user_id: int,
+    stdin: TextIO = sys.stdin,
+    stdout: TextIO = sys.stdout,
+    source: MessageSource | None = None,
 ) -> int:
     """Talk to the bot in the terminal until ``/quit`` or end of input."""
-    interactive = stdin.isatty()
+    interactive = source is not None or stdin.isatty()
+    if source is None:
+        source = TerminalInput(PROMPT) if interactive else PipedInput(stdin)
     console = ConsoleChat(user_id=user_id, out=stdout, ansi=stdout.isatty())
     application = build_application(settings, request=ConsoleRequest(console), rate_limiter=False)
     # The application is initialised but never started: no polling, and no jobs (digests must
@@ -316,18 +323,19 @@ async def chat(
         if interactive:
             print(
                 f"filmnews chat, as user {user_id}. Send /help to begin, /quit to leave; "
-                "press a button by typing its number or its label.",
+                "press a button by typing its number or its label; end a line with \\ to "
+                "go on on the next (or paste several lines).",
                 file=stdout,
             )
         while True:
-            line = await _read_line(stdin, PROMPT if interactive else None)
-            if line is None or line.strip() in QUIT:
+            text = await source.read()
+            if text is None or text.strip() in QUIT:
                 break
-            if not line.strip():
+            if not text.strip():
                 continue
             if not interactive:
-                print(f"{PROMPT}{line}", file=stdout, flush=True)
-            await _handle(application, console, line)
+                print(f"{PROMPT}{text}", file=stdout, flush=True)
+            await _handle(application, console, text)
     finally:
         await application.shutdown()
         if application.post_shutdown:
@@ -342,39 +350,6 @@ async def _handle(application: App, console: ConsoleChat, line: str) -> None:
         return
     raw = console.pressed(button) if button is not None else console.typed(line)
     await application.process_update(Update.de_json(raw, application.bot))
-
-
-async def _read_line(stdin: TextIO, prompt: str | None) -> str | None:
-    """One line of input, or None at its end; read in a daemon thread so Ctrl-C never hangs."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[str | None] = loop.create_future()
-
-    def read() -> None:
-        try:
-            if prompt is not None:
-                line: str | None = input(prompt)
-            else:
-                raw = stdin.readline()
-                line = raw.rstrip("\r\n") if raw else None
-        except EOFError:
-            line = None
-        except BaseException as error:  # handed to the waiting coroutine
-            loop.call_soon_threadsafe(_fail, future, error)
-            return
-        loop.call_soon_threadsafe(_resolve, future, line)
-
-    threading.Thread(target=read, name="filmnews-chat-input", daemon=True).start()
-    return await future
-
-
-def _resolve(future: asyncio.Future[str | None], line: str | None) -> None:
-    if not future.done():
-        future.set_result(line)
-
-
-def _fail(future: asyncio.Future[str | None], error: BaseException) -> None:
-    if not future.done():
-        future.set_exception(error)
 
 
 def _succeed(params: Params) -> bool:

@@ -147,3 +147,22 @@ def test_the_readme_test_command_is_what_ci_runs() -> None:
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
     [command] = re.findall(r"^\s+(pip install -e '\.\[test\]'.*)$", readme, flags=re.MULTILINE)
     assert command.strip() in ci
+
+
+def test_ingest_refuses_a_huge_page_and_a_huge_article_naming_the_limits(
+    clean_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    huge = clean_env / "dump.txt"
+    huge.write_text("A title\n\n" + "word " * 1_000_001, "utf-8")  # ~5 MB
+    long = clean_env / "long.txt"
+    long.write_text("A very long article\n" + "sentence of text. " * 3_000, "utf-8")
+    fine = clean_env / "fine.txt"
+    fine.write_text("Kyrgyz films in Cannes\nThree films from Bishkek were selected.\n", "utf-8")
+
+    assert main(["ingest", str(huge), str(long), str(fine)]) == 1
+
+    out, err = capsys.readouterr()
+    assert "dump.txt:1: 5,000,014 bytes; a page may have at most 5,000,000" in err
+    assert "long.txt:1: the article 'A very long article' is 53,999 characters long; " in err
+    assert "an article may have at most 50,000" in err
+    assert "Total: 1 article added" in out

@@ -8,7 +8,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import DEFAULT_API_URL, ConfigError, Settings, parse_time, parse_zone
+from bot.config import (
+    DEFAULT_API_URL,
+    SEEDS_FOLDER,
+    ConfigError,
+    Settings,
+    parse_time,
+    parse_zone,
+)
+from tests.conftest import SEEDS
 
 
 def test_defaults_when_nothing_is_set() -> None:
@@ -148,3 +156,30 @@ def test_parse_zone() -> None:
     for bad in ("", "Asia/Nowhere", "Asia/../Europe/Paris", "\x00"):
         with pytest.raises(ValueError, match="time zone"):
             parse_zone(bad)
+
+
+def test_the_shipped_seeds_are_found_from_any_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no seeds folder here
+    seeds = Settings.from_env({}, env_file=None).seeds
+    assert seeds == SEEDS_FOLDER == SEEDS
+    assert (seeds / "festivals.toml").is_file()
+
+
+def test_a_seeds_folder_in_the_working_directory_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "seeds").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert Settings.from_env({}, env_file=None).seeds == Path("seeds")
+
+
+def test_a_relative_filmnews_seeds_is_taken_as_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pages").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert Settings.from_env({"FILMNEWS_SEEDS": "pages"}, env_file=None).seeds == Path("pages")
+    missing = Settings.from_env({"FILMNEWS_SEEDS": "absent"}, env_file=None).seeds
+    assert missing == Path("absent")  # not silently replaced: start-up warns about it

@@ -8,8 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
 
-from bot.console import ConsoleChat, render_html
+from bot.console import BOT_USER, DEFAULT_USER_ID, ConsoleChat, render_html
+from bot.console_input import PipedInput, TerminalInput
 from storage import Store
 from tests.conftest import SEEDS
 
@@ -146,3 +149,52 @@ def test_buttons_are_numbered_and_pressed_by_number_or_label(tmp_path: Path) -> 
     pressed = console.pressed(console.buttons[1])["callback_query"]
     assert pressed["data"] == "more:5"
     assert pressed["message"]["message_id"] == message["message_id"]
+
+
+def test_a_line_ending_in_a_backslash_goes_on_so_a_post_can_have_a_body(tmp_path: Path) -> None:
+    script = "/post Kyrgyz cinema week opens\\\nFive films in Bishkek.\\\nSecond line.\n"
+    result = chat(tmp_path, script, "--user-id", "42", FILMNEWS_ADMIN_IDS="42")
+    assert result.returncode == 0, result.stderr
+    assert "Kyrgyz cinema week opens" in result.stdout
+    assert "Five films in Bishkek." in result.stdout
+    assert "Second line." in result.stdout
+    assert "I don't know" not in result.stdout  # the body was not sent as messages of its own
+
+
+def test_log_lines_go_to_a_file_not_into_the_conversation(tmp_path: Path) -> None:
+    result = chat(tmp_path, "/stats\n", "--user-id", "5", FILMNEWS_ADMIN_IDS="42")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert "admins only" in result.stdout
+    assert "refused" not in result.stdout  # the audit trail's log line is not in the chat
+    log = (tmp_path / "filmnews-chat.log").read_text("utf-8")
+    assert "refused stats to user 5" in log
+
+
+def test_the_default_user_is_not_the_bot(tmp_path: Path) -> None:
+    result = chat(tmp_path, "/id\n")
+    assert f"Your user id: {DEFAULT_USER_ID}" in result.stdout
+    assert BOT_USER["id"] != DEFAULT_USER_ID
+
+
+async def test_the_terminal_takes_a_paste_whole_continues_after_a_backslash_and_has_history() -> (
+    None
+):
+    with create_pipe_input() as keys:
+        terminal = TerminalInput("you› ", input=keys, output=DummyOutput())
+        keys.send_text("\x1b[200~/post Title\nBody of the post\x1b[201~\r")
+        assert await terminal.read() == "/post Title\nBody of the post"
+        keys.send_text("/post Other\\\rIts body\r")
+        assert await terminal.read() == "/post Other\nIts body"
+        keys.send_text("\x1b[A\r")  # ↑ brings back the last message
+        assert await terminal.read() == "/post Other\nIts body"
+        keys.send_text("\x04")  # Ctrl-D ends the session
+        assert await terminal.read() is None
+
+
+async def test_piped_input_joins_continued_lines(tmp_path: Path) -> None:
+    with (tmp_path / "in.txt").open("w+", encoding="utf-8") as stream:
+        stream.write("/post A\\\nB\\\nC\n/help\nlast\\\n")
+        stream.seek(0)
+        source = PipedInput(stream)
+        assert [await source.read() for _ in range(4)] == ["/post A\nB\nC", "/help", "last", None]

@@ -15,7 +15,7 @@ from bot.newsroom import money
 from bot.render.rates import rates_table
 from storage import Store
 from storage.models import Rate
-from storage.rates import BankLine, Entry, Standing
+from storage.rates import LATEST_SQL, BankLine, Entry, Standing
 
 DAY = date(2026, 4, 1)
 
@@ -160,3 +160,10 @@ async def test_any_value_in_the_table_reads_and_renders(
     assert len(text) < 1000
     [tmt] = latest
     assert money.change_pct(tmt) is None or money.usable(tmt.value)
+
+
+async def test_latest_seeks_and_never_scans_the_history(store: Store) -> None:
+    plan = await store.db.fetch_all(f"EXPLAIN QUERY PLAN {LATEST_SQL}", {"base": "USD"})
+    steps = [row[3] for row in plan]
+    assert not [step for step in steps if step.startswith("SCAN rates")], steps
+    assert "SEARCH rates USING INDEX rates_firm (base=? AND currency=?)" in steps

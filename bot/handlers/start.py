@@ -1,33 +1,75 @@
-"""Handlers: /start and /help, both generated from the one command list."""
+"""Handlers: /start (a welcome with buttons), /help (the one command list) and /id."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from html import escape
 
-from telegram import Update
-from telegram.ext import CommandHandler
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import ADMIN_COMMANDS, PUBLIC_COMMANDS, Command
 from bot.context import App, Context, settings_of
+from bot.handlers import festivals, news, rates, subscriptions
+from bot.i18n import Translator
 
 WELCOME = (
     "<b>Film news from Central Asia</b>\n"
     "The region's film news, festivals and currency rates, and a daily digest if you like."
 )
+START_HINT = "Tap a button, or send /help for every command."
+# Callback data of the welcome's buttons: "start:latest" and so on.
+PREFIX = "start"
+Handler = Callable[[Update, Context], Awaitable[None]]
+# Each button of the welcome runs its command's own handler, as if the command was sent bare.
+BUTTONS: tuple[tuple[str, str, Handler], ...] = (
+    ("latest", "📰 Latest", news.latest),
+    ("festivals", "🎬 Festivals", festivals.festivals),
+    ("rates", "💱 Rates", rates.rates),
+    ("subscribe", "🔔 Subscribe", subscriptions.subscribe),
+)
+_HANDLERS = {name: handler for name, _, handler in BUTTONS}
 
 
 def register(application: App) -> None:
-    """Add /start and /help."""
+    """Add /start, its buttons, /help and /id."""
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CommandHandler("id", show_ids))
+    application.add_handler(CallbackQueryHandler(pressed, pattern=rf"^{PREFIX}:"))
 
 
 async def start(update: Update, context: Context) -> None:
-    """Welcome the user and list the commands."""
+    """Welcome the user, with buttons for what most people come for."""
     if update.effective_message is None:
         return
-    text = f"{WELCOME}\n\n{help_text(is_admin=_is_admin(update, context))}"
-    await update.effective_message.reply_text(text)
+    t = context.t
+    text = f"{t(WELCOME)}\n\n{escape(t(START_HINT))}"
+    await update.effective_message.reply_text(text, reply_markup=welcome_keyboard(t))
+
+
+def welcome_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    """Latest · Festivals · Rates · Subscribe, two to a row."""
+    buttons = [
+        InlineKeyboardButton(t(label), callback_data=f"{PREFIX}:{name}")
+        for name, label, _ in BUTTONS
+    ]
+    return InlineKeyboardMarkup([buttons[:2], buttons[2:]])
+
+
+async def pressed(update: Update, context: Context) -> None:
+    """A welcome button: run the command's handler, exactly as the bare command would."""
+    query = update.callback_query
+    if query is None:
+        return
+    handler = _HANDLERS.get((query.data or "").partition(":")[2])
+    if handler is None:
+        await query.answer(context.t("This button no longer works."))
+        return
+    await query.answer()
+    context.args = []
+    await handler(update, context)
 
 
 async def help_command(update: Update, context: Context) -> None:
@@ -35,6 +77,31 @@ async def help_command(update: Update, context: Context) -> None:
     if update.effective_message is None:
         return
     await update.effective_message.reply_text(help_text(is_admin=_is_admin(update, context)))
+
+
+async def show_ids(update: Update, context: Context) -> None:
+    """/id: the user's id and the chat's id, and how an id becomes an admin's."""
+    message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+    if message is None or chat is None:
+        return
+    t = context.t
+    lines = []
+    if user is not None:
+        lines.append(t("Your user id: {id}", id=f"<code>{user.id}</code>"))
+    if chat.type == ChatType.PRIVATE:
+        lines.append(t("This chat's id: {id} (our private chat)", id=f"<code>{chat.id}</code>"))
+    else:
+        lines.append(t("This chat's id: {id}", id=f"<code>{chat.id}</code>"))
+    lines += [
+        "",
+        escape(
+            t(
+                "To make someone an admin of this bot, add their user id to FILMNEWS_ADMIN_IDS "
+                "(comma-separated) where the bot runs, and restart it."
+            )
+        ),
+    ]
+    await message.reply_text("\n".join(lines))
 
 
 def help_text(*, is_admin: bool) -> str:

@@ -24,6 +24,10 @@ PAGE_SUFFIXES = (".txt",)
 # Pages are written a few at a time, in one transaction of about this many articles: a crash
 # loses at most that much, and a second ingest redoes it (ingest is idempotent).
 ARTICLES_PER_TRANSACTION = 1000
+# A pause between two transactions, so that another process (the serving bot) can take the write
+# lock: SQLite's busy handler retries every 100 ms, and back-to-back transactions starve it past
+# its 5 s timeout ("database is locked" for a reader's /subscribe during a big ingest).
+BATCH_PAUSE = 0.15
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +114,9 @@ async def ingest(store: Store, paths: Iterable[Path]) -> IngestReport:
     parsed.sort(key=lambda item: (item[1].date is None, item[1].date or date.min, item[0]))
     festivals = await store.festivals.all()
     writer = _PageWriter(store, MentionFinder(festivals), names_by_id(festivals))
-    for batch in _batches(parsed, ARTICLES_PER_TRANSACTION):
+    for number, batch in enumerate(_batches(parsed, ARTICLES_PER_TRANSACTION)):
+        if number:
+            await asyncio.sleep(BATCH_PAUSE)
         report.files.extend(await writer.write_batch(batch))
     return report
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from bot.updates.journal import UpdateJournal
 from bot.updates.log import logged
+from bot.updates.retry import replying
 
 # Updates handled at once. A Bot API call takes 20-100 ms from a well-placed server, so handling
 # one update at a time would cap the bot at 10-50 replies per second for all chats together;
@@ -31,28 +34,68 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     holding slots that other chats need.
     """
 
-    def __init__(self, workers: int = WORKERS, max_pending: int = MAX_PENDING) -> None:
+    def __init__(
+        self,
+        workers: int = WORKERS,
+        max_pending: int = MAX_PENDING,
+        journal: UpdateJournal | None = None,
+    ) -> None:
         super().__init__(max_pending)
         self._workers = asyncio.BoundedSemaphore(workers)
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}  # tasks holding or waiting for each chat's lock
+        self._journal = journal or UpdateJournal()
+        self._in_flight: set[asyncio.Task[Any]] = set()
+
+    @property
+    def journal(self) -> UpdateJournal:
+        """Where the updates are kept until handled."""
+        return self._journal
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Await the update's coroutine in its chat's turn, on a free worker slot."""
+        if not self._journal.admit(update):  # delivered again: handled, or being replayed
+            if inspect.iscoroutine(coroutine):
+                coroutine.close()
+            return
+        task = asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
+        try:
+            await self._in_turn(update, coroutine)
+        finally:
+            self._in_flight.discard(task)
+        await self._journal.handled(update)
+
+    async def _in_turn(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _chat_key(update)
         if key is None:
             async with self._workers:
-                await logged(update, coroutine)
+                await self._handle(update, coroutine)
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._users[key] = self._users.get(key, 0) + 1
         try:
             async with lock, self._workers:
-                await logged(update, coroutine)
+                await self._handle(update, coroutine)
         finally:
             self._users[key] -= 1
             if not self._users[key]:
                 del self._users[key], self._locks[key]
+
+    @staticmethod
+    async def _handle(update: object, coroutine: Awaitable[Any]) -> None:
+        with replying():
+            await logged(update, coroutine)
+
+    def cancel_in_flight(self) -> int:
+        """Cancel the updates being handled (shutdown ran out of time); how many.
+
+        They stay unhandled in the journal, so the next start handles them again.
+        """
+        for task in self._in_flight:
+            task.cancel()
+        return len(self._in_flight)
 
     async def initialize(self) -> None:
         """Nothing to set up."""

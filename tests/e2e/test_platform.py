@@ -9,6 +9,7 @@ import re
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -26,16 +27,64 @@ ROOT = Path(__file__).resolve().parents[2]
 UNKNOWN = "don't know the command"
 
 
-async def test_start_welcomes_and_lists_every_public_command(bot: RunningBot) -> None:
+async def test_start_greets_with_buttons_instead_of_the_command_list(bot: RunningBot) -> None:
     replies = await bot.private(5).send("/start")
     assert len(replies.sent) == 1
     text = replies.text
     assert "Film news from Central Asia" in text
-    for command in PUBLIC_COMMANDS:
-        assert f"/{command.name}" in text
-        assert command.description in text
-    for command in ADMIN_COMMANDS:
-        assert f"/{command.name} " not in text
+    assert "/help" in text
+    assert "/latest" not in text  # no copy of /help
+    labels = [
+        [button["text"] for button in row] for row in replies.last.reply_markup["inline_keyboard"]
+    ]
+    assert labels == [["📰 Latest", "🎬 Festivals"], ["💱 Rates", "🔔 Subscribe"]]
+
+
+@pytest.mark.parametrize(
+    ("label", "command"),
+    [
+        ("Latest", "/latest"),
+        ("Festivals", "/festivals"),
+        ("Rates", "/rates"),
+        ("Subscribe", "/subscribe"),
+    ],
+)
+async def test_each_start_button_answers_as_its_command(
+    bot: RunningBot, label: str, command: str
+) -> None:
+    welcome = await bot.private(5).send("/start")
+    pressed = await bot.private(5).press(welcome.last, label)
+    typed = await bot.private(6).send(command)
+    assert pressed.answers  # the button stops spinning
+    assert pressed.sent
+    assert pressed.texts == typed.texts
+    assert [m.reply_markup for m in pressed.sent] == [m.reply_markup for m in typed.sent]
+
+
+async def test_the_subscribe_button_subscribes_the_chat_that_pressed_it(bot: RunningBot) -> None:
+    chat = bot.private(5)
+    pressed = await chat.press((await chat.send("/start")).last, "Subscribe")
+    assert "09:00" in pressed.text
+    subscriber = await bot.store.subscribers.find(5)
+    assert subscriber is not None
+    assert subscriber.active
+    assert await bot.store.subscribers.find(6) is None
+
+
+async def test_id_gives_the_user_and_chat_ids_and_how_to_become_admin(bot: RunningBot) -> None:
+    private = (await bot.private(5).send("/id")).text
+    assert "Your user id: 5" in private
+    assert "This chat's id: 5" in private
+    assert "FILMNEWS_ADMIN_IDS" in private
+    group = (await bot.group(-1008, 77).send("/id")).text
+    assert "Your user id: 77" in group
+    assert "This chat's id: -1008" in group
+
+
+def test_the_readme_says_how_to_become_an_admin() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    [paragraph] = [p for p in readme.split("\n\n") if "/id" in p and "FILMNEWS_ADMIN_IDS" in p]
+    assert "restart" in paragraph
 
 
 async def test_help_shows_admin_commands_only_to_admins(bot: RunningBot) -> None:
@@ -301,7 +350,7 @@ async def test_run_refuses_a_database_newer_than_it_knows(
     tmp_path: Path, emulator: BotApiEmulator
 ) -> None:
     database = tmp_path / "newer.db"
-    with sqlite3.connect(database) as connection:
+    with closing(sqlite3.connect(database)) as connection:
         connection.execute("PRAGMA user_version = 999")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "FILMNEWS_"))}
     env |= {
@@ -326,3 +375,47 @@ async def test_run_refuses_a_database_newer_than_it_knows(
     assert "schema version 999" in message
     assert "upgrade filmnews" in message
     assert not emulator.calls("getUpdates")  # it never started polling
+
+
+@pytest.mark.parametrize("fault", [502, "drop"])
+async def test_a_reply_lost_to_a_network_error_is_sent_again(
+    bot: RunningBot, emulator: BotApiEmulator, fault: int | str
+) -> None:
+    emulator.fail_next("sendMessage", status=fault, chat_id=5)  # type: ignore[arg-type]
+    replies = await bot.private(5).send("/help")
+    assert len(replies.sent) == 1
+    assert "Commands" in replies.text
+    assert [call.status for call in emulator.calls("sendMessage")] == [
+        0 if fault == "drop" else fault,
+        200,
+    ]
+
+
+async def test_reply_retries_are_bounded_then_the_user_hears_of_the_error(
+    bot: RunningBot, emulator: BotApiEmulator
+) -> None:
+    emulator.fail_next("sendMessage", status=502, chat_id=5, count=4)
+    replies = await bot.private(5).send("/help")
+    assert replies.texts == [SORRY]
+    assert [call.status for call in emulator.calls("sendMessage")] == [502] * 4 + [200]
+
+
+async def test_missing_seeds_and_an_empty_database_are_warned_about(
+    launch: Launcher, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    absent = tmp_path / "no-such-seeds"
+    with caplog.at_level(logging.WARNING, logger="bot.app"):
+        async with launch(seeds=absent) as bot:
+            assert await bot.store.articles.count() == 0
+    warnings = [r.getMessage() for r in caplog.records if r.name == "bot.app"]
+    assert any("FILMNEWS_SEEDS" in w and str(absent) in w for w in warnings)
+    assert any("has no articles" in w for w in warnings)
+
+
+async def test_no_warning_when_the_seeds_are_there(
+    launch: Launcher, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="bot.app"):
+        async with launch():
+            pass
+    assert not [r for r in caplog.records if r.name == "bot.app"]

@@ -19,6 +19,10 @@ from decimal import Decimal
 from pathlib import Path
 
 MAX_TITLE_CHARS = 300
+# A page of the site is a few kilobytes; past these limits a file is not a page (a dump, a book)
+# and an article would take Telegram dozens of messages: refused, with the limit named.
+MAX_PAGE_BYTES = 5_000_000
+MAX_ARTICLE_CHARS = 50_000
 
 _MONTH_NAMES = (
     ("january", "jan", "января", "январь", "янв"),
@@ -103,7 +107,12 @@ class PageError(ValueError):
 
 
 def read_page(path: Path) -> Page:
-    """Read and parse the page in ``path``; undecodable or binary files raise ``PageError``."""
+    """Read and parse the page in ``path``; undecodable, binary or huge files raise
+    ``PageError``."""
+    size = path.stat().st_size
+    if size > MAX_PAGE_BYTES:
+        reason = f"{size:,} bytes; a page may have at most {MAX_PAGE_BYTES:,}"
+        raise PageError(path.name, 1, reason)
     data = path.read_bytes()
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
@@ -275,6 +284,12 @@ def _article(content: _Content, start: int, stop: int, name: str) -> PageArticle
         body = body[:end].rstrip()
     if not body:
         raise PageError(name, number, f"the title {title!r} has no body")
+    if len(body) > MAX_ARTICLE_CHARS:
+        reason = (
+            f"the article {title[:80]!r} is {len(body):,} characters long; "
+            f"an article may have at most {MAX_ARTICLE_CHARS:,}"
+        )
+        raise PageError(name, number, reason)
     return PageArticle(" ".join(title.split()), body, truncated, number)
 
 

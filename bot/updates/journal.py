@@ -1,0 +1,131 @@
+"""Nothing received is lost: each fetched update is kept before Telegram is told it arrived.
+
+Telegram forgets an update once a later getUpdates call's offset confirms it, and PTB makes that
+call as soon as the batch is queued, long before it is handled. :class:`JournalingRequest` wraps
+the getUpdates HTTP client: a batch is written to the database before PTB even sees it, so
+whatever Telegram may forget is already kept. Each update is marked once handled; on the next
+start the ones kept but never handled (a crash, SIGKILL, a handler cut short at shutdown) are
+handled first. Updates Telegram delivers again (not confirmed before the crash) are dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.error import NetworkError
+from telegram.request import BaseRequest, RequestData
+
+from storage import StorageError
+from storage.updates import Updates, journal_path
+
+logger = logging.getLogger(__name__)
+
+# Handled updates are kept this long to recognise redeliveries (these come within seconds).
+KEEP_HANDLED = timedelta(days=1)
+
+
+class UpdateJournal:
+    """The application's update journal, attached to the store while it is open."""
+
+    def __init__(self) -> None:
+        self._updates: Updates | None = None
+        self._redelivered: set[int] = set()
+
+    async def open(self, database: Path) -> list[dict[str, Any]]:
+        """Open the journal of ``database``; return the updates kept but never handled."""
+        updates = await Updates.open(journal_path(database))
+        try:
+            await updates.prune(datetime.now(UTC) - KEEP_HANDLED)
+            left = [kept.payload for kept in await updates.unhandled()]
+        except BaseException:
+            await updates.close()
+            raise
+        self._updates = updates
+        return left
+
+    async def close(self) -> None:
+        """Stop keeping updates and close the journal."""
+        updates, self._updates = self._updates, None
+        if updates is not None:
+            await updates.close()
+
+    async def keep(self, updates: list[dict[str, Any]]) -> None:
+        """Write a fetched batch; remember which of it were delivered before."""
+        if self._updates is None or not updates:
+            return
+        fresh = await self._updates.keep(updates)
+        self._redelivered |= {int(u["update_id"]) for u in updates} - fresh
+
+    def admit(self, update: object) -> bool:
+        """False for an update Telegram delivered again (already handled, or being replayed)."""
+        if isinstance(update, Update) and update.update_id in self._redelivered:
+            self._redelivered.discard(update.update_id)
+            return False
+        return True
+
+    async def handled(self, update: object) -> None:
+        """Mark an update handled; a failure is logged (the update may then be handled twice)."""
+        if self._updates is None or not isinstance(update, Update):
+            return
+        try:
+            await self._updates.mark_handled(update.update_id)
+        except (StorageError, sqlite3.Error, ValueError) as error:  # ValueError: store closed
+            logger.warning("update %d handled but not marked: %s", update.update_id, error)
+
+
+class JournalingRequest(BaseRequest):
+    """The getUpdates HTTP client: each batch goes into the journal before PTB reads it."""
+
+    def __init__(self, inner: BaseRequest, journal: UpdateJournal) -> None:
+        self._inner = inner
+        self._journal = journal
+
+    @property
+    def read_timeout(self) -> float | None:
+        """The wrapped client's read timeout."""
+        return self._inner.read_timeout
+
+    async def initialize(self) -> None:
+        """Open the wrapped client."""
+        await self._inner.initialize()
+
+    async def shutdown(self) -> None:
+        """Close the wrapped client."""
+        await self._inner.shutdown()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """Make the call; keep the updates of a successful getUpdates before returning them."""
+        code, payload = await self._inner.do_request(
+            url,
+            method,
+            request_data,
+            read_timeout=read_timeout,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+        )
+        if code == 200 and url.rsplit("/", 1)[-1].lower() == "getupdates":
+            try:
+                answer = json.loads(payload)
+                updates = answer.get("result") if isinstance(answer, dict) else None
+                if isinstance(updates, list):
+                    await self._journal.keep(updates)
+            except (StorageError, sqlite3.Error, ValueError, KeyError, TypeError) as error:
+                # Not handed to PTB, so not confirmed: Telegram delivers the batch again.
+                raise NetworkError(f"updates not kept, fetched again later: {error}") from error
+        return code, payload

@@ -1,0 +1,112 @@
+"""The update journal: updates kept before Telegram is told they arrived, marked when handled.
+
+It is a small SQLite file of its own beside the database (``<database>.updates``): the bot is
+its only user, so keeping and marking updates never waits for another process's long write.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from storage.convert import from_datetime
+from storage.database import Database, connect
+
+
+@dataclass(frozen=True, slots=True)
+class KeptUpdate:
+    """One update as Telegram sent it (its JSON object), not handled yet."""
+
+    update_id: int
+    payload: dict[str, Any]
+
+
+def _encode(update: Mapping[str, Any]) -> str:
+    # Sorted keys: the same update delivered twice encodes the same, and is recognised.
+    return json.dumps(update, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS updates (
+    update_id INTEGER PRIMARY KEY,
+    payload TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    handled_at TEXT
+);
+CREATE INDEX IF NOT EXISTS updates_unhandled ON updates (update_id) WHERE handled_at IS NULL;
+"""
+
+
+def journal_path(database: Path) -> Path:
+    """Where the update journal of ``database`` lives."""
+    return database.with_name(f"{database.name}.updates")
+
+
+class Updates:
+    """The update journal: its own file and connection."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    @classmethod
+    async def open(cls, path: Path) -> Updates:
+        """Open (creating if need be) the journal file at ``path``."""
+        connection = await connect(path)
+        try:
+            await connection.executescript(_SCHEMA)
+        except BaseException:
+            await connection.close()
+            raise
+        return cls(Database(connection))
+
+    async def close(self) -> None:
+        """Close the journal file."""
+        await self._db.close()
+
+    async def keep(
+        self, updates: Iterable[Mapping[str, Any]], now: datetime | None = None
+    ) -> set[int]:
+        """Store updates not seen before; the ids of those to handle (new, or reused by Telegram).
+
+        An id already kept with the same content is a redelivery (the crash came before the
+        offset confirmed it) and is left out; with other content, Telegram reused the id (it
+        does after a week without updates): it is a new update.
+        """
+        received = from_datetime(now or datetime.now(UTC))
+        fresh: set[int] = set()
+        async with self._db.transaction() as connection:
+            for update in updates:
+                rows = await connection.execute_fetchall(
+                    "INSERT INTO updates (update_id, payload, received_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT (update_id) DO UPDATE SET payload = excluded.payload, "
+                    "received_at = excluded.received_at, handled_at = NULL "
+                    "WHERE updates.payload != excluded.payload RETURNING update_id",
+                    (int(update["update_id"]), _encode(update), received),
+                )
+                fresh.update(int(row[0]) for row in rows)
+        return fresh
+
+    async def unhandled(self) -> list[KeptUpdate]:
+        """Updates kept but not handled (a crash, SIGKILL or a handler cut short), oldest first."""
+        rows = await self._db.fetch_all(
+            "SELECT update_id, payload FROM updates WHERE handled_at IS NULL ORDER BY update_id"
+        )
+        return [KeptUpdate(int(row[0]), json.loads(row[1])) for row in rows]
+
+    async def mark_handled(self, update_id: int, now: datetime | None = None) -> None:
+        """Record that an update was handled: it is never handled again."""
+        await self._db.execute(
+            "UPDATE updates SET handled_at = ? WHERE update_id = ?",
+            (from_datetime(now or datetime.now(UTC)), update_id),
+        )
+
+    async def prune(self, before: datetime) -> int:
+        """Forget updates handled before ``before``; how many."""
+        return await self._db.execute(
+            "DELETE FROM updates WHERE handled_at IS NOT NULL AND handled_at < ?",
+            (from_datetime(before),),
+        )

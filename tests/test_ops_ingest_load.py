@@ -1,0 +1,101 @@
+"""A big ``filmnews ingest`` and ``filmnews digest --now`` beside a serving ``filmnews run``, all
+real processes on one SQLite file: every command is answered normally, none "database is locked".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bench import pages  # the benchmarks' page generator
+from bot.updates.errors import SORRY
+from tests.conftest import SEEDS
+from tests.emulator import TEST_TOKEN, BotApiEmulator
+from tests.test_ops_process import TIMEOUT, Finished, filmnews, start
+
+ARTICLES = 20_000
+ADMIN = 42
+COMMANDS = (
+    "/latest",
+    "/search cinema premiere",
+    "/festivals",
+    "/rates",
+    "/rates KZT",
+    "/article 3",
+    "/festival panda",
+    "/subscribe 08:30 Asia/Bishkek",
+    "/settings",
+    "/convert 100 USD KZT",
+    "/setrate KZT 0.00201",
+    "/help",
+)
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[BotApiEmulator]:
+    """A Bot API emulator on 127.0.0.1."""
+    async with BotApiEmulator() as emu:
+        yield emu
+
+
+async def converse(emulator: BotApiEmulator, chat: int, done: asyncio.Event) -> int:
+    """Send the commands round and round until ``done``; how many were answered."""
+    answered = 0
+    while not done.is_set():
+        for command in COMMANDS:
+            await emulator.ask(chat, command, user_id=chat, timeout=TIMEOUT)
+            answered += 1
+    return answered
+
+
+async def digest_later(tmp_path: Path, variables: dict[str, str]) -> Finished:
+    """``filmnews digest --now`` again, in the middle of the ingest."""
+    await asyncio.sleep(5)
+    return await filmnews(tmp_path, "digest", "--now", **variables)
+
+
+@pytest.mark.slow
+async def test_commands_are_answered_normally_while_a_big_ingest_and_a_digest_run(
+    tmp_path: Path, emulator: BotApiEmulator
+) -> None:
+    pages.write_pages(tmp_path / "pages", iter(pages.Corpus(ARTICLES, words=(40, 80))))
+    variables = {
+        "TELEGRAM_BOT_TOKEN": TEST_TOKEN,
+        "TELEGRAM_API_URL": emulator.api_url,
+        "FILMNEWS_ADMIN_IDS": str(ADMIN),
+        "FILMNEWS_SEEDS": str(SEEDS),
+        "FILMNEWS_SOURCES": "none",
+    }
+    bot = await start(tmp_path, "run", **variables)
+    try:
+        await emulator.wait_for(lambda: emulator.calls("getUpdates"), TIMEOUT, "polling")
+        done = asyncio.Event()
+        talks = [asyncio.create_task(converse(emulator, chat, done)) for chat in (ADMIN, 7, 8, 9)]
+        ingest, *digests = await asyncio.gather(
+            filmnews(tmp_path, "ingest", str(tmp_path / "pages"), **variables),
+            filmnews(tmp_path, "digest", "--now", **variables),
+            digest_later(tmp_path, variables),
+        )
+        done.set()
+        answered = sum(await asyncio.gather(*talks))
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(TIMEOUT):
+            _, stderr = await bot.communicate()
+    log = stderr.decode()
+
+    assert ingest.code == 0, ingest.stderr
+    assert f"Total: {ARTICLES} articles added" in ingest.stdout
+    assert [digest.code for digest in digests] == [0, 0], [d.stderr for d in digests]
+    replies = emulator.sent()
+    print(f"\n{answered} commands answered during an ingest of {ARTICLES} articles")
+    assert answered >= 2 * len(COMMANDS)
+    errors = [line for line in log.splitlines() if "ERROR" in line or "Error" in line]
+    assert [m.plain for m in replies if m.plain == SORRY] == [], errors
+    assert "database is locked" not in log + ingest.stderr + "".join(d.stderr for d in digests)
+    assert "error while handling" not in log
+    assert not emulator.bad_requests
