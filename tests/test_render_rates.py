@@ -114,3 +114,11 @@ def test_setrate_confirmation_shows_old_and_new_both_ways() -> None:
     assert [[b.callback_data for b in row] for row in markup.inline_keyboard] == [
         ["admin:setrate:KZT:800:2026-02-13", "admin:keeprate:KZT"]
     ]
+
+
+def test_setrate_confirmation_over_an_unusable_rate() -> None:
+    reading = money.read_typed_rate("KZT", Decimal(505))
+    text, _ = rates_admin.confirm_move("KZT", reading, FEB_13, rate("KZT", "NaN"), "admin:x")
+    shown = visible(text)
+    assert shown.startswith("⚠️ The current KZT rate is unusable. Is it right?")
+    assert "Now: KZT unusable stored value" in shown

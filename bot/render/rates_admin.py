@@ -34,8 +34,13 @@ def confirm_move(
     change = money.change_pct(
         Rate(code, money.BASE, reading.value, None, as_of, "new"), previous=current
     )
+    headline = (
+        f"That moves {escape(code)} by {money.format_change(change)}."
+        if change is not None
+        else f"The current {escape(code)} rate is unusable."
+    )
     lines = [
-        f"⚠️ <b>That moves {escape(code)} by {money.format_change(change)}.</b> Is it right?",
+        f"⚠️ <b>{headline}</b> Is it right?",
         "",
         f"Now: {rate_entry(current, as_of)}",
         f"New: {_new_values(code, reading)}, for {format_date(as_of)}",
