@@ -32,6 +32,7 @@ from bot.handlers import (
     start,
     subscriptions,
 )
+from bot.live import LiveSources
 from bot.newsroom.ingest import ingest
 from bot.updates import log as update_log
 from bot.updates.concurrency import PerChatUpdateProcessor
@@ -125,6 +126,7 @@ def build_application(
         module.register(application)
     application.add_handler(TypeHandler(Update, delivery.replied), group=Group.PACER_OUT)
     delivery.schedule(application)
+    LiveSources().schedule(application)  # the sources file at start, then what is due
     if application.job_queue is not None:
         application.job_queue.run_once(announce_admins, when=0, name="admin command menu")
     application.add_error_handler(on_error)

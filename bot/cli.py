@@ -1,4 +1,4 @@
-"""The ``filmnews`` command: run | ingest | chat | digest | check."""
+"""The ``filmnews`` command: run | ingest | chat | digest | fetch | check."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from pathlib import Path
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot import console, health
+from bot import console, health, live
 from bot.app import build_application
 from bot.config import ConfigError, Settings
 from bot.delivery.service import send_due
 from bot.newsroom.ingest import IngestReport, ingest
+from bot.newsroom.sources.registry import SourcesFileError
+from bot.render import sources as render_sources
 from bot.updates.runner import run
 from storage import StorageError, Store
 from storage.articles import AddOutcome
@@ -51,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     digest = commands.add_parser("digest", help="send every due digest now, then exit")
     digest.add_argument("--now", action="store_true", required=True, help="send them now")
     commands.add_parser("check", help="open the database and call getMe (container health check)")
+    fetch = commands.add_parser(
+        "fetch", help="poll the live sources once (all, or those named); print what each added"
+    )
+    fetch.add_argument("names", nargs="*", metavar="NAME", help="sources to poll (default: all)")
     return parser
 
 
@@ -79,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return chat_command(settings, args.user_id)
             case "check":
                 return asyncio.run(check_command(settings))
+            case "fetch":
+                return asyncio.run(fetch_command(settings, args.names))
             case "digest":
                 return asyncio.run(digest_command(settings))
             case _:
@@ -174,6 +182,29 @@ async def digest_command(settings: Settings) -> int:
             f"failed, {sent.uncertain} uncertain (timed out, not repeated)."
         )
     return 0
+
+
+async def fetch_command(settings: Settings, names: Sequence[str]) -> int:
+    """``filmnews fetch [NAME...]``: what each source added; 1 naming each one that failed."""
+    if settings.sources is None:
+        print("filmnews fetch: live sources are off (FILMNEWS_SOURCES=none)", file=sys.stderr)
+        return 2
+    try:
+        result = await live.fetch_once(settings, names)
+    except SourcesFileError as error:
+        print(f"filmnews fetch: {error}", file=sys.stderr)
+        return 2
+    if result is None:
+        print("filmnews fetch: another filmnews process is fetching; try again", file=sys.stderr)
+        return 1
+    outcomes, unknown = result
+    print(render_sources.fetch_report(outcomes))
+    for name in unknown:
+        print(f"filmnews fetch: {name}: no source has that name", file=sys.stderr)
+    failed = [outcome for outcome in outcomes if outcome.error is not None]
+    for outcome in failed:
+        print(f"filmnews fetch: {outcome.name} failed: {outcome.error}", file=sys.stderr)
+    return 1 if failed or unknown else 0
 
 
 async def ingest_command(settings: Settings, paths: Sequence[Path]) -> int:

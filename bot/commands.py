@@ -63,6 +63,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("broadcast", "TEXT", mark("send a message to every subscriber"), admin=True),
     Command("stats", "", mark("articles, subscribers, digests, recent admin actions"), admin=True),
     Command("digest", "", mark("preview the digest you would receive now"), admin=True),
+    Command("sources", "", mark("live sources: last fetch, items added, failures"), admin=True),
+    Command("addsource", "URL [EVERY]", mark("follow an RSS or Atom feed"), admin=True),
+    Command("removesource", "NAME", mark("stop following a live source"), admin=True),
 )
 
 PUBLIC_COMMANDS = tuple(command for command in COMMANDS if not command.admin)

@@ -90,6 +90,7 @@ class SourceServer:
     delays: dict[str, float] = field(default_factory=dict)
     requests: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     release: asyncio.Event = field(default_factory=asyncio.Event)  # ends every hung reply
+    _asked: asyncio.Event = field(default_factory=asyncio.Event)
 
     def url(self, path: str) -> str:
         """The absolute URL of ``path``."""
@@ -120,6 +121,13 @@ class SourceServer:
         """The headers of every request of ``path``."""
         return [headers for seen, headers in self.requests if seen == path]
 
+    async def reached(self, path: str, n: int = 1, within: float = 5.0) -> None:
+        """Wait until ``path`` has been requested ``n`` times."""
+        async with asyncio.timeout(within):
+            while len(self.hits(path)) < n:
+                self._asked.clear()
+                await self._asked.wait()
+
     async def _hang(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.release.wait(), seconds)
@@ -127,6 +135,7 @@ class SourceServer:
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         path = request.path
         self.requests.append((path, dict(request.headers)))
+        self._asked.set()
         if path in self.delays:
             await self._hang(self.delays[path])
         pending = self.faults.get(path)

@@ -11,6 +11,7 @@ import pytest
 from bot.config import (
     DEFAULT_API_URL,
     SEEDS_FOLDER,
+    SOURCES_FILE,
     ConfigError,
     Settings,
     parse_time,
@@ -21,7 +22,9 @@ from tests.conftest import SEEDS
 
 def test_defaults_when_nothing_is_set() -> None:
     settings = Settings.from_env({}, env_file=None)
-    assert settings == Settings()
+    # The environment's default is the shipped sources.toml; Settings() itself follows no live
+    # sources, so that a test's or a benchmark's bot never polls the internet.
+    assert settings == Settings(sources=SOURCES_FILE)
     assert settings.token is None
     assert settings.api_url == DEFAULT_API_URL == "https://api.telegram.org"
     assert settings.database == Path("data/filmnews.db")
@@ -90,7 +93,9 @@ def test_the_environment_overrides_the_dot_env_file(tmp_path: Path) -> None:
 
 
 def test_a_missing_dot_env_file_is_fine(tmp_path: Path) -> None:
-    assert Settings.from_env({}, env_file=tmp_path / "absent.env") == Settings()
+    assert Settings.from_env({}, env_file=tmp_path / "absent.env") == Settings(
+        sources=SOURCES_FILE
+    )
 
 
 def test_the_process_environment_is_used_by_default(monkeypatch: pytest.MonkeyPatch) -> None:

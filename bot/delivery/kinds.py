@@ -11,3 +11,4 @@ class OutboxKind(StrEnum):
     DIGEST = "digest"  # ref: the local day
     PUBLISH = "publish"  # "publish now" of one article; ref: the article id
     BROADCAST = "broadcast"  # ref: the id of the request's audit line
+    SOURCE_ALERT = "source"  # a live source fails or recovers; ref: "<source>:<alert number>"

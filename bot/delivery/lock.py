@@ -1,4 +1,5 @@
-"""One sender per database across processes: an exclusive lock on a file beside it."""
+"""One runner per database across processes (the outbox sender, the sources' fetcher): an
+exclusive lock on a file beside it."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import os
 from pathlib import Path
 
 
-class SenderLock:
-    """One sender per database across processes: an exclusive lock on a file beside it.
+class RunnerLock:
+    """One runner of a kind per database across processes: an exclusive lock on a file beside it.
 
     The kernel releases the lock when its process dies, even by SIGKILL, so whoever holds it
     knows that a message still marked ``sending`` was left by a dead sender.
@@ -19,9 +20,10 @@ class SenderLock:
         self._fd: int | None = None
 
     @classmethod
-    def beside(cls, database: Path) -> SenderLock:
-        """The lock of the sender of ``database``."""
-        return cls(database.with_name(f"{database.name}.sender.lock"))
+    def beside(cls, database: Path, runner: str = "sender") -> RunnerLock:
+        """The lock of ``runner`` (``sender``, ``fetch``) of ``database``: ``<db>.<runner>.lock``
+        beside it."""
+        return cls(database.with_name(f"{database.name}.{runner}.lock"))
 
     def acquire(self) -> bool:
         """Take the lock if nobody holds it; True if we hold it now."""
@@ -42,3 +44,6 @@ class SenderLock:
         if self._fd is not None:
             os.close(self._fd)  # closing the descriptor releases the lock
             self._fd = None
+
+
+SenderLock = RunnerLock  # the outbox sender's: RunnerLock.beside(database) is its lock

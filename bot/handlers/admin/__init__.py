@@ -11,7 +11,15 @@ from telegram.ext import (
 )
 
 from bot.context import App, Context
-from bot.handlers.admin import broadcast, editing, festivals, overview, posting, rates
+from bot.handlers.admin import (
+    broadcast,
+    editing,
+    festivals,
+    overview,
+    posting,
+    rates,
+    sources,
+)
 from bot.render import admin as render
 
 
@@ -25,6 +33,9 @@ def register(application: App) -> None:
     application.add_handler(CommandHandler("broadcast", broadcast.broadcast))
     application.add_handler(CommandHandler("stats", overview.stats))
     application.add_handler(CommandHandler("digest", overview.digest))
+    application.add_handler(CommandHandler("sources", sources.sources))
+    application.add_handler(CommandHandler("addsource", sources.addsource))
+    application.add_handler(CommandHandler("removesource", sources.removesource))
     for verb, callback in (
         (render.PUBLISH, posting.publish),
         (render.QUIET, posting.publish_quietly),

@@ -1,0 +1,179 @@
+"""The live sources of a running bot and of ``filmnews fetch``: the sources file synced at
+start, the due sources polled under the fetch lock, the admins' alerts queued in the outbox.
+
+``bot.app`` schedules one ``LiveSources`` per application (no handler registers jobs); the
+fetching itself is ``bot.newsroom.sources.poller``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import cast
+
+from bot.config import Settings
+from bot.context import App, Context, application_of
+from bot.delivery.kinds import OutboxKind
+from bot.delivery.lock import RunnerLock
+from bot.newsroom.sources.http import build_client
+from bot.newsroom.sources.poller import Outcome, Poller, RatesFetcher, Watch, pick, utc_now
+from bot.newsroom.sources.registry import read_sources
+from bot.render import sources as render
+from storage import Store
+from storage.sources import Source
+
+logger = logging.getLogger(__name__)
+
+JOB = "live sources"
+TICK = timedelta(seconds=30)  # how often the due sources are looked for
+STOP_POLL = 0.05  # how soon a fetch in progress notices that the application stops
+LOCK = "fetch"  # <database>.fetch.lock: one fetcher per database
+
+
+def fetch_lock(settings: Settings) -> RunnerLock:
+    """The lock that keeps two processes from fetching the sources of one database at once."""
+    return RunnerLock.beside(settings.database, LOCK)
+
+
+def rates_fetcher() -> RatesFetcher | None:
+    """The banks' rates fetcher (``bot.newsroom.sources.rates.fetch_rates``), if installed."""
+    try:
+        module = importlib.import_module("bot.newsroom.sources.rates")
+    except ModuleNotFoundError:
+        return None
+    return cast(RatesFetcher, module.fetch_rates)
+
+
+def watch(settings: Settings) -> Watch:
+    """Failing sources are reported to the admins through the outbox."""
+    return Watch(settings.admin_ids, OutboxKind.SOURCE_ALERT, render.alert)
+
+
+async def sync_file(store: Store, path: Path | None) -> list[str]:
+    """Add the sources of the file that are new (``SourcesFileError`` if it is unusable)."""
+    if path is None:
+        return []
+    if not await asyncio.to_thread(path.exists):
+        logger.warning("no sources file at %s: only the sources admins added are fetched", path)
+        return []
+    specs = await asyncio.to_thread(read_sources, path)
+    return await store.sources.sync(specs)
+
+
+async def poll(
+    settings: Settings,
+    store: Store,
+    sources: Sequence[Source],
+    *,
+    clock: Callable[[], datetime] = utc_now,
+) -> list[Outcome]:
+    """Fetch ``sources`` once and record how each went."""
+    if not sources:
+        return []
+    async with build_client() as client:
+        poller = Poller(
+            store,
+            client,
+            zone=settings.timezone,
+            private_sources=settings.private_sources,
+            rates=rates_fetcher(),
+            watch=watch(settings),
+            clock=clock,
+        )
+        return await poller.poll(sources)
+
+
+class LiveSources:
+    """The job that fetches what is due, every ``TICK``, in a running bot."""
+
+    def __init__(self, *, clock: Callable[[], datetime] = utc_now) -> None:
+        self.clock = clock
+
+    def schedule(self, application: App) -> None:
+        """Sync the file and fetch what is due at start, then every ``TICK``; nothing when
+        live sources are off."""
+        if application.bot_data.settings.sources is None:
+            return
+        queue = application.job_queue
+        if queue is None:
+            raise RuntimeError("live sources need PTB's job queue")
+        options = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+        queue.run_once(self.start, when=0, name=f"{JOB} start", job_kwargs=options)
+        queue.run_repeating(self.tick, interval=TICK, first=TICK, name=JOB, job_kwargs=options)
+
+    async def start(self, context: Context) -> None:
+        """The start job: read the sources file, then fetch what is due."""
+        application = application_of(context)
+        settings = application.bot_data.settings
+        try:
+            added = await sync_file(application.bot_data.store, settings.sources)
+        except ValueError as error:  # SourcesFileError: the bot still runs on what it has
+            logger.error("live sources file not read: %s", error)
+        else:
+            if added:
+                logger.info("live sources added from %s: %s", settings.sources, ", ".join(added))
+        await self.poll_due(application)
+
+    async def tick(self, context: Context) -> None:
+        """The repeating job: fetch the sources that are due."""
+        await self.poll_due(application_of(context))
+
+    async def poll_due(self, application: App) -> list[Outcome] | None:
+        """Fetch every due source (None when another process is fetching); a fetch in
+        progress is abandoned, rolled back, when the application stops."""
+        settings = application.bot_data.settings
+        lock = fetch_lock(settings)
+        if not lock.acquire():
+            logger.info("another process is fetching the sources of %s", settings.database)
+            return None
+        try:
+            store = application.bot_data.store
+            due = await store.sources.due(self.clock())
+            cycle = asyncio.ensure_future(poll(settings, store, due, clock=self.clock))
+            while not cycle.done():
+                await asyncio.wait({cycle}, timeout=STOP_POLL)
+                if not application.running and not cycle.done():
+                    cycle.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await cycle  # its transaction rolls back before the lock goes
+                    logger.info("fetching stopped: the bot stops")
+                    return None
+            outcomes = cycle.result()
+        finally:
+            lock.release()
+        if any(outcome.alert for outcome in outcomes):
+            application.bot_data.delivery.wake(application)
+        return outcomes
+
+
+LOCK_WAIT = 30.0  # seconds `filmnews fetch` waits for a fetch in another process to end
+
+
+async def fetch_once(
+    settings: Settings, names: Sequence[str], *, lock_wait: float = LOCK_WAIT
+) -> tuple[list[Outcome], list[str]] | None:
+    """``filmnews fetch [NAME...]``: sync the file, fetch the named sources (all without
+    names); the outcomes and the names no source has, or None if another process kept
+    fetching for ``lock_wait`` seconds. ``SourcesFileError`` for a bad sources file."""
+    store = await Store.open(settings.database)
+    try:
+        await sync_file(store, settings.sources)
+        lock = fetch_lock(settings)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + lock_wait
+        while not lock.acquire():
+            if loop.time() >= deadline:
+                return None
+            await asyncio.sleep(0.2)
+        try:
+            chosen, unknown = pick(await store.sources.all(), names)
+            return await poll(settings, store, chosen), unknown
+        finally:
+            lock.release()
+    finally:
+        await store.close()
