@@ -38,6 +38,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("search", "WORDS", mark("full-text search of the news")),
     Command("festival", "NAME", mark("a festival: where, when, latest news")),
     Command("festivals", "", mark("all known festivals, upcoming first")),
+    Command("reminders", "", mark("the festivals you asked to be reminded of")),
     Command(
         "rates", "[CODE]", mark("KGS, KZT, TJS, UZS, TMT against USD; a code shows its history")
     ),
@@ -59,6 +60,7 @@ COMMANDS: tuple[Command, ...] = (
         mark("add or update a festival"),
         admin=True,
     ),
+    Command("delfestival", "ID", mark("remove a festival, after a confirmation"), admin=True),
     Command("cancel", "", mark("stop the guided /addfestival"), admin=True),
     Command("broadcast", "TEXT", mark("send a message to every subscriber"), admin=True),
     Command("stats", "", mark("articles, subscribers, digests, recent admin actions"), admin=True),

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
+import multiprocessing
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import cast
 
 from bot.config import Settings
 from bot.context import App, Context, application_of
@@ -22,10 +22,11 @@ from bot.delivery.kinds import OutboxKind
 from bot.delivery.lock import RunnerLock
 from bot.newsroom.sources.http import build_client
 from bot.newsroom.sources.poller import Outcome, Poller, RatesFetcher, Watch, pick, utc_now
+from bot.newsroom.sources.rates import fetch_rates
 from bot.newsroom.sources.registry import read_sources
 from bot.render import sources as render
 from storage import Store
-from storage.sources import Source
+from storage.sources import Source, SourceKind
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ JOB = "live sources"
 TICK = timedelta(seconds=30)  # how often the due sources are looked for
 STOP_POLL = 0.05  # how soon a fetch in progress notices that the application stops
 LOCK = "fetch"  # <database>.fetch.lock: one fetcher per database
+WORKER_FROM = 3  # feeds in one round from which they are parsed in a worker process
 
 
 def fetch_lock(settings: Settings) -> RunnerLock:
@@ -40,13 +42,9 @@ def fetch_lock(settings: Settings) -> RunnerLock:
     return RunnerLock.beside(settings.database, LOCK)
 
 
-def rates_fetcher() -> RatesFetcher | None:
-    """The banks' rates fetcher (``bot.newsroom.sources.rates.fetch_rates``), if installed."""
-    try:
-        module = importlib.import_module("bot.newsroom.sources.rates")
-    except ModuleNotFoundError:
-        return None
-    return cast(RatesFetcher, module.fetch_rates)
+def rates_fetcher() -> RatesFetcher:
+    """The banks' rates fetcher."""
+    return fetch_rates
 
 
 def watch(settings: Settings) -> Watch:
@@ -71,21 +69,34 @@ async def poll(
     sources: Sequence[Source],
     *,
     clock: Callable[[], datetime] = utc_now,
+    parser: Executor | None = None,
 ) -> list[Outcome]:
-    """Fetch ``sources`` once and record how each went."""
+    """Fetch ``sources`` once and record how each went (feeds parsed in ``parser``, or in a
+    worker process of their own when there are several)."""
     if not sources:
         return []
-    async with build_client() as client:
-        poller = Poller(
-            store,
-            client,
-            zone=settings.timezone,
-            private_sources=settings.private_sources,
-            rates=rates_fetcher(),
-            watch=watch(settings),
-            clock=clock,
-        )
-        return await poller.poll(sources)
+    feeds = sum(1 for source in sources if source.spec.kind is SourceKind.FEED)
+    with contextlib.ExitStack() as stack:
+        if parser is None and feeds >= WORKER_FROM:
+            parser = stack.enter_context(worker())
+        async with build_client() as client:
+            poller = Poller(
+                store,
+                client,
+                zone=settings.timezone,
+                private_sources=settings.private_sources,
+                rates=rates_fetcher(),
+                watch=watch(settings),
+                clock=clock,
+                parser=parser,
+            )
+            return await poller.poll(sources)
+
+
+def worker() -> ProcessPoolExecutor:
+    """One process that parses feeds: a parse in a thread would hold the interpreter lock
+    in turns with the event loop and make readers' replies wait (see bench/bench_sources.py)."""
+    return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
 
 
 class LiveSources:

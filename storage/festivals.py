@@ -1,21 +1,55 @@
-"""Festivals, awards and film camps."""
+"""Festivals, awards, film camps and labs: curated, added by admins and found in the news.
+
+One festival is matched by the key of its name or of any alias (``storage.names``). Each fact
+keeps who gave it (``FactSource``), and ``merge`` decides by it: an admin's fact is never
+overwritten by the festivals file, the news only fills in what nobody gave, and a write happens
+only when something changes (an unchanged start writes nothing and spends no id).
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
 
 import aiosqlite
 
 from storage.convert import from_date, to_date
 from storage.database import Database
 from storage.errors import NotFound
-from storage.models import Festival, NewFestival
+from storage.models import FESTIVAL_FACTS, FactSource, Festival, NewFestival
 from storage.names import name_key
 
-_COLUMNS = "id, name, aliases, kind, city, country, starts_on, ends_on, edition, description, url"
+_COLUMNS = (
+    "id, name, aliases, kind, city, country, starts_on, ends_on, edition, description, url, "
+    "origin, sources"
+)
+_TEXT_FACTS = ("kind", "city", "country", "description", "url")
+# Rejections with this article id keep a deleted festival out of the festivals file's reach.
+FROM_FILE = 0
+
+
+class MergeOutcome(StrEnum):
+    """What ``Festivals.merge`` did."""
+
+    ADDED = "added"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    REFUSED = "refused"  # an admin deleted a festival of that name (for that source)
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    """The festival as stored after a merge (None when refused) and what the merge did."""
+
+    festival: Festival | None
+    outcome: MergeOutcome
 
 
 def _festival(row: aiosqlite.Row) -> Festival:
+    sources = json.loads(row["sources"])
     return Festival(
         id=row["id"],
         name=row["name"],
@@ -28,7 +62,52 @@ def _festival(row: aiosqlite.Row) -> Festival:
         edition=row["edition"],
         description=row["description"],
         url=row["url"],
+        origin=FactSource(row["origin"]),
+        sources=tuple(
+            (fact, FactSource(sources[fact])) for fact in FESTIVAL_FACTS if fact in sources
+        ),
     )
+
+
+def _given(new: NewFestival) -> dict[str, Any]:
+    """The facts a new festival gives (None and empty values are not given)."""
+    facts: dict[str, Any] = {fact: getattr(new, fact) or None for fact in _TEXT_FACTS}
+    facts["aliases"] = tuple(new.aliases) or None
+    facts["dates"] = (new.starts_on, new.ends_on or new.starts_on) if new.starts_on else None
+    facts["edition"] = new.edition
+    return {fact: value for fact, value in facts.items() if value is not None}
+
+
+def _stored(festival: Festival) -> dict[str, Any]:
+    """The facts of a stored festival, as ``_given`` names them."""
+    facts: dict[str, Any] = {fact: getattr(festival, fact) or None for fact in _TEXT_FACTS}
+    facts["aliases"] = festival.aliases or None
+    dated = festival.starts_on is not None
+    facts["dates"] = (festival.starts_on, festival.ends_on) if dated else None
+    facts["edition"] = festival.edition
+    return facts
+
+
+def _merged_value(
+    fact: str, new: Any, old: Any, old_source: FactSource, source: FactSource
+) -> tuple[Any, FactSource] | None:
+    """The value and source a fact takes, or None to leave it as it is."""
+    if source is FactSource.ADMIN:
+        return new, source
+    if source is FactSource.SEED:
+        if old_source is FactSource.ADMIN or new == old:
+            return None  # an admin's fact stands; the same value keeps its source (the news)
+        return new, source
+    if old is None:
+        return new, source
+    if new == old:
+        # The articles give what the file said: say so on the card.
+        return (old, source) if old_source is FactSource.SEED else None
+    if old_source is FactSource.NEWS and fact == "aliases":
+        return tuple(dict.fromkeys((*old, *new))), source
+    if old_source is FactSource.NEWS and fact == "dates" and new[0] > old[1]:
+        return new, source  # a later edition in the news
+    return None
 
 
 class Festivals:
@@ -37,60 +116,183 @@ class Festivals:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def upsert(self, new: NewFestival) -> tuple[Festival, bool]:
-        """Add a festival, or update the one with the same name (``name_key``), keeping its id.
+    async def merge(
+        self, new: NewFestival, source: FactSource, *, article_id: int = FROM_FILE
+    ) -> Merged:
+        """Add a festival, or merge its facts into the one with the same name or alias.
 
-        Returns the stored festival and whether it is new.
+        ``source`` says who gives them: an admin's facts replace any; the festivals file's
+        replace all but an admin's; the news fills in facts nobody gave (and moves a festival
+        found in the news to a later edition). A name an admin deleted is refused to the file
+        and, for the articles it was found in, to the news; an admin's merge readmits it.
         """
-        values = (
-            new.name,
-            name_key(new.name),
-            json.dumps(list(new.aliases), ensure_ascii=False),
-            new.kind,
-            new.city,
-            new.country,
-            from_date(new.starts_on),
-            from_date(new.ends_on),
-            new.edition,
-            new.description,
-            new.url,
-        )
-        async with self._db.transaction() as connection:
-            async with connection.execute(
-                "SELECT id FROM festivals WHERE name_key = ? ORDER BY id LIMIT 1",
-                (name_key(new.name),),
-            ) as cursor:
-                existing = await cursor.fetchone()
+        keys = sorted({name_key(name) for name in new.names if name_key(name)})
+        refused_for = article_id if source is FactSource.NEWS else FROM_FILE
+        async with self._db.transaction():
+            if source is FactSource.ADMIN:
+                await self._db.execute(
+                    "DELETE FROM festival_rejections WHERE name_key IN "
+                    "(SELECT value FROM json_each(?))",
+                    (json.dumps(keys),),
+                )
+            elif await self._rejected(keys, refused_for):
+                return Merged(None, MergeOutcome.REFUSED)
+            existing = await self._matching(keys)
             if existing is None:
-                sql = f"""
-                    INSERT INTO festivals
-                        (name, name_key, aliases, kind, city, country, starts_on, ends_on,
-                         edition, description, url)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    RETURNING {_COLUMNS}
-                    """
-                params: tuple[object, ...] = values
-            else:
-                sql = f"""
-                    UPDATE festivals SET
-                        name = ?, name_key = ?, aliases = ?, kind = ?, city = ?, country = ?,
-                        starts_on = ?, ends_on = ?, edition = ?, description = ?, url = ?
-                    WHERE id = ?
-                    RETURNING {_COLUMNS}
-                    """
-                params = (*values, existing["id"])
-            async with connection.execute(sql, params) as cursor:
-                row = await cursor.fetchone()
-        assert row is not None
-        return _festival(row), existing is None
+                return Merged(await self._insert(new, source), MergeOutcome.ADDED)
+            updated = await self._update(existing, new, source)
+        if updated is None:
+            return Merged(existing, MergeOutcome.UNCHANGED)
+        return Merged(updated, MergeOutcome.UPDATED)
 
-    async def named(self, name: str) -> Festival | None:
-        """The festival with this name (case, accents and punctuation aside), if any."""
+    async def upsert(self, new: NewFestival) -> tuple[Festival, bool]:
+        """An admin's festival: added, or merged into the one of that name (its id kept);
+        returns it and whether it is new."""
+        merged = await self.merge(new, FactSource.ADMIN)
+        assert merged.festival is not None
+        return merged.festival, merged.outcome is MergeOutcome.ADDED
+
+    async def _rejected(self, keys: list[str], article_id: int) -> bool:
+        value = await self._db.fetch_value(
+            "SELECT 1 FROM festival_rejections WHERE article_id = ? AND name_key IN "
+            "(SELECT value FROM json_each(?)) LIMIT 1",
+            (article_id, json.dumps(keys)),
+        )
+        return value is not None
+
+    async def _matching(self, keys: list[str]) -> Festival | None:
+        """The festival one of ``keys`` names: by its name first, else by an alias."""
+        if not keys:
+            return None
         row = await self._db.fetch_one(
-            f"SELECT {_COLUMNS} FROM festivals WHERE name_key = ? ORDER BY id LIMIT 1",
-            (name_key(name),),
+            f"""
+            SELECT {_COLUMNS} FROM (
+                SELECT 0 AS rank, * FROM festivals
+                WHERE name_key IN (SELECT value FROM json_each(:keys))
+                UNION ALL
+                SELECT 1 AS rank, f.* FROM festivals AS f, json_each(f.aliases) AS alias
+                WHERE name_key(alias.value) IN (SELECT value FROM json_each(:keys))
+            ) ORDER BY rank, id LIMIT 1
+            """,
+            {"keys": json.dumps(keys)},
         )
         return None if row is None else _festival(row)
+
+    async def _insert(self, new: NewFestival, source: FactSource) -> Festival:
+        given = _given(new)
+        row = await self._db.fetch_one(
+            f"""
+            INSERT INTO festivals
+                (name, name_key, aliases, kind, city, country, starts_on, ends_on, edition,
+                 description, url, origin, sources)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            RETURNING {_COLUMNS}
+            """,
+            (
+                new.name,
+                name_key(new.name),
+                json.dumps(list(new.aliases), ensure_ascii=False),
+                new.kind or "festival",
+                new.city or None,
+                new.country or None,
+                from_date(new.starts_on),
+                from_date(new.ends_on or new.starts_on),
+                new.edition,
+                new.description,
+                new.url or None,
+                source.value,
+                json.dumps(dict.fromkeys(given, source.value)),
+            ),
+        )
+        assert row is not None
+        return _festival(row)
+
+    async def _update(
+        self, existing: Festival, new: NewFestival, source: FactSource
+    ) -> Festival | None:
+        """Merge ``new`` into ``existing``; None when nothing changes (nothing is written)."""
+        facts = _stored(existing)
+        old_sources = {fact: existing.source(fact) for fact in FESTIVAL_FACTS}
+        sources = {fact: old_sources[fact] for fact in FESTIVAL_FACTS if facts[fact] is not None}
+        changed = False
+        for fact, value in _given(new).items():
+            merged = _merged_value(fact, value, facts[fact], old_sources[fact], source)
+            if merged is not None and (merged[0], merged[1]) != (facts[fact], old_sources[fact]):
+                facts[fact], sources[fact] = merged
+                changed = True
+        moved = source is FactSource.NEWS and facts["dates"] != _stored(existing)["dates"]
+        if moved and new.edition is not None and old_sources["edition"] is FactSource.NEWS:
+            facts["edition"], sources["edition"] = new.edition, source
+        name = existing.name
+        if source is FactSource.ADMIN and name_key(new.name) == name_key(existing.name):
+            changed |= new.name != name
+            name = new.name
+        origin = existing.origin
+        if source is FactSource.ADMIN and origin is FactSource.NEWS:
+            origin, changed = FactSource.ADMIN, True  # an admin confirmed it
+        if not changed:
+            return None
+        return await self._write(existing.id, name, facts, sources, origin)
+
+    async def _write(
+        self,
+        festival_id: int,
+        name: str,
+        facts: dict[str, Any],
+        sources: dict[str, FactSource],
+        origin: FactSource,
+    ) -> Festival:
+        dates = facts["dates"] or (None, None)
+        row = await self._db.fetch_one(
+            f"""
+            UPDATE festivals SET
+                name = ?, name_key = ?, aliases = ?, kind = ?, city = ?, country = ?,
+                starts_on = ?, ends_on = ?, edition = ?, description = ?, url = ?,
+                origin = ?, sources = ?
+            WHERE id = ?
+            RETURNING {_COLUMNS}
+            """,
+            (
+                name,
+                name_key(name),
+                json.dumps(list(facts["aliases"] or ()), ensure_ascii=False),
+                facts["kind"] or "festival",
+                facts["city"],
+                facts["country"],
+                from_date(dates[0]),
+                from_date(dates[1]),
+                facts["edition"],
+                facts["description"] or "",
+                facts["url"],
+                origin.value,
+                json.dumps({f: str(sources[f]) for f in FESTIVAL_FACTS if f in sources}),
+                festival_id,
+            ),
+        )
+        assert row is not None
+        return _festival(row)
+
+    async def delete(self, festival_id: int) -> Festival:
+        """Remove a festival (its links and reminders go with it); its names are refused to
+        the festivals file and to discovery in the articles it was linked to."""
+        async with self._db.transaction() as connection:
+            festival = await self.get(festival_id)
+            rows = await self._db.fetch_all(
+                "SELECT article_id FROM festival_mentions WHERE festival_id = ?", (festival_id,)
+            )
+            keys = {name_key(name) for name in festival.names} - {""}
+            articles = [FROM_FILE, *(row[0] for row in rows)]
+            await connection.executemany(
+                "INSERT OR IGNORE INTO festival_rejections (name_key, article_id) VALUES (?, ?)",
+                [(key, article) for key in sorted(keys) for article in articles],
+            )
+            await connection.execute("DELETE FROM festivals WHERE id = ?", (festival_id,))
+        return festival
+
+    async def named(self, name: str) -> Festival | None:
+        """The festival with this name or alias (case, accents, punctuation aside), if any."""
+        key = name_key(name)
+        return await self._matching([key]) if key else None
 
     async def all(self) -> list[Festival]:
         """Every festival, by name."""
@@ -105,6 +307,23 @@ class Festivals:
         if row is None:
             raise NotFound(f"no festival {festival_id}")
         return _festival(row)
+
+    async def many(self, festival_ids: Iterable[int]) -> list[Festival]:
+        """The festivals of these ids that exist, by name."""
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS} FROM festivals WHERE id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY name",
+            (json.dumps(list(festival_ids)),),
+        )
+        return [_festival(row) for row in rows]
+
+    async def mention_count(self, festival_id: int) -> int:
+        """How many articles name a festival."""
+        return int(
+            await self._db.fetch_value(
+                "SELECT count(*) FROM festival_mentions WHERE festival_id = ?", (festival_id,)
+            )
+        )
 
     async def count(self) -> int:
         """How many festivals there are."""

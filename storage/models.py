@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 # Markers around matched words in search snippets; the renderer turns them into <b>…</b>
 # after escaping, so article text can never inject HTML.
@@ -77,6 +78,23 @@ class SearchHit:
     score: float
 
 
+class FactSource(StrEnum):
+    """Where a festival's fact came from."""
+
+    SEED = "seed"  # the festivals file: the newsroom's knowledge
+    ADMIN = "admin"  # /addfestival: the newsroom's knowledge, never overwritten by the file
+    NEWS = "news"  # discovered in the articles
+
+    @property
+    def newsroom(self) -> bool:
+        """Whether the newsroom (the file or an admin) gave it, rather than the news."""
+        return self is not FactSource.NEWS
+
+
+# The facts of a festival that each keep their source ("dates" is starts_on and ends_on).
+FESTIVAL_FACTS = ("kind", "aliases", "city", "country", "dates", "edition", "description", "url")
+
+
 @dataclass(frozen=True, slots=True)
 class Festival:
     """A film festival, award or film camp."""
@@ -92,19 +110,27 @@ class Festival:
     edition: int | None
     description: str
     url: str | None = None
+    origin: FactSource = FactSource.SEED
+    # (fact, who gave it) for each of FESTIVAL_FACTS known; a fact not listed is the origin's
+    sources: tuple[tuple[str, FactSource], ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
         """The name followed by every alias."""
         return (self.name, *self.aliases)
 
+    def source(self, fact: str) -> FactSource:
+        """Who gave one of ``FESTIVAL_FACTS``: the news, the festivals file or an admin."""
+        return dict(self.sources).get(fact, self.origin)
+
 
 @dataclass(frozen=True, slots=True)
 class NewFestival:
-    """A festival not stored yet (or the new facts of an existing one, matched by name)."""
+    """A festival not stored yet (or the new facts of an existing one, matched by name);
+    None and empty values are facts not given."""
 
     name: str
-    kind: str = "festival"
+    kind: str | None = None
     aliases: tuple[str, ...] = ()
     city: str | None = None
     country: str | None = None

@@ -16,6 +16,7 @@ from storage.festivals import Festivals
 from storage.languages import ChatLanguages
 from storage.outbox import Outbox
 from storage.rates import Rates
+from storage.reminders import Reminders
 from storage.sources import Sources
 from storage.subscribers import Subscribers
 
@@ -27,6 +28,7 @@ class Store:
         self.db = db
         self.articles = Articles(db)
         self.festivals = Festivals(db)
+        self.reminders = Reminders(db)
         self.rates = Rates(db)
         self.admin_actions = AdminActions(db)
         self.ingest_runs = IngestRuns(db)

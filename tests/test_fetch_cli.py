@@ -7,15 +7,21 @@ import asyncio
 import os
 import sys
 from collections.abc import AsyncIterator
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.cli import fetch_command
 from bot.config import Settings
-from bot.live import fetch_lock, fetch_once
+from bot.live import WORKER_FROM, fetch_lock, fetch_once, poll, sync_file
 from storage import Store
+from tests.bank_server import serve_banks
 from tests.source_server import Item, SourceServer, many_items, rss, serving, sources_file
+
+NBK_DAY = datetime(2026, 4, 1, 6, 0, tzinfo=UTC)  # 11:00 in Almaty, the payloads' day
 
 
 @pytest.fixture
@@ -129,3 +135,54 @@ async def test_fetch_with_a_bad_sources_file_or_sources_off(
     err = capsys.readouterr().err
     assert "s.toml: feeds entry 1: url is missing" in err
     assert "live sources are off" in err
+
+
+async def test_fetch_brings_feeds_and_bank_rates_and_a_second_run_adds_nothing(
+    tmp_path: Path, site: SourceServer
+) -> None:
+    site.put("/desk/feed/", rss("Desk", many_items(3, "desk")))
+    async with serve_banks() as banks:
+        toml = sources_file(
+            tmp_path / "sources.toml",
+            {"desk": site.url("/desk/feed/")},
+            {"nbk": banks.url("/nbk/get_rates.cfm"), "cbu": banks.url("/cbu/")},
+        )
+        settings = replace(settings_for(tmp_path, toml), timezone=ZoneInfo("Asia/Almaty"))
+        store = await Store.open(settings.database)
+        try:
+            await sync_file(store, toml)
+            # The recorded payloads are of 1 April 2026: fetch as on that day.
+            first = await poll(settings, store, await store.sources.all(), clock=lambda: NBK_DAY)
+            again = await poll(settings, store, await store.sources.all(), clock=lambda: NBK_DAY)
+            kzt = [rate for rate in await store.rates.latest() if rate.currency == "KZT"]
+            uzs = [rate for rate in await store.rates.latest() if rate.currency == "UZS"]
+        finally:
+            await store.close()
+
+    added = {o.name: (len(o.added), o.rates, o.error) for o in first}
+    assert added["desk"] == (3, 0, None)
+    assert added["nbk"][2] is None
+    assert added["cbu"][2] is None
+    assert added["nbk"][1] > 0
+    assert added["cbu"][1] > 0
+    assert [(o.name, len(o.added), o.rates, o.error) for o in again] == [
+        ("desk", 0, 0, None),
+        ("cbu", 0, 0, None),
+        ("nbk", 0, 0, None),
+    ]
+    assert again[0].not_modified
+    assert [(rate.source, rate.as_of) for rate in kzt] == [("nbk", NBK_DAY.date())]
+    assert [rate.source for rate in uzs] == ["cbu"]
+
+
+async def test_a_round_of_several_feeds_is_parsed_in_a_worker_process(
+    tmp_path: Path, site: SourceServer
+) -> None:
+    urls = {f"d{n}": site.put(f"/d{n}", rss(f"D{n}", many_items(2, f"d{n}"))) for n in range(3)}
+    settings = settings_for(tmp_path, sources_file(tmp_path / "s.toml", urls))
+    assert len(urls) >= WORKER_FROM
+
+    result = await fetch_once(settings, [])
+
+    assert result is not None
+    assert sorted(len(outcome.added) for outcome in result[0]) == [2, 2, 2]

@@ -22,7 +22,15 @@ from bot.render.common import (
     utf16_len,
     with_keyboard,
 )
-from storage.models import MATCH_END, MATCH_START, Article, Festival, Position, SearchHit
+from storage.models import (
+    MATCH_END,
+    MATCH_START,
+    Article,
+    FactSource,
+    Festival,
+    Position,
+    SearchHit,
+)
 from tests.telegram_html import parse_telegram_html
 
 NASTY = "Tom & Jerry <script>alert('x')</script> \"quoted\" 5 > 3 &amp; AT&T"
@@ -496,8 +504,12 @@ def test_festival_card() -> None:
         ends_on=date(2025, 6, 15),
         edition=3,
         description="Central Asian cinema & more <b>",
+        origin=FactSource.SEED,
+        sources=(("city", FactSource.NEWS), ("dates", FactSource.NEWS)),
     )
-    text, markup = festival_views.festival_card(bishkek, [article(3, "Kyrgyzstan: Film Festival")])
+    text, markup = festival_views.festival_card(
+        bishkek, [article(3, "Kyrgyzstan: Film Festival")], date(2025, 6, 1), mentions=1
+    )
     shown = visible(text)
     for fact in (
         "Bishkek International Film Festival",
@@ -505,19 +517,28 @@ def test_festival_card() -> None:
         "11–15 June 2025 · 3rd edition",
         "Also known as: BIFF",
         "Central Asian cinema & more <b>",
+        "From the news: city, dates.",
+        "From the newsroom: other names, country, edition, description.",
+        "In the news (1 article that names it)",
         "Kyrgyzstan: Film Festival (13 February 2026, #3)",
     ):
         assert fact in shown
-    assert [data for _, data in buttons(markup)] == ["art:3"]
+    assert [data for _, data in buttons(markup)] == ["art:3", "remind:3"]
+    reminded, markup = festival_views.festival_card(bishkek, [], date(2026, 12, 1), reminded=True)
+    assert "11–15 June 2025 (past) · 3rd edition" in visible(reminded)
+    assert "next expected around June 2027" in visible(reminded)
+    assert buttons(markup) == [("🔕 Stop reminding me", "unremind:3")]
 
 
 def test_festival_card_without_dates_or_news() -> None:
-    text, markup = festival_views.festival_card(festival(kind="film camp", city=None), [])
+    text, markup = festival_views.festival_card(
+        festival(kind="film camp", city=None), [], date(2026, 2, 1)
+    )
     shown = visible(text)
     assert "Film camp · Kyrgyzstan" in shown
     assert "dates not known" in shown
     assert "No articles mention it yet." in shown
-    assert markup is None
+    assert [data for _, data in buttons(markup)] == ["remind:1"]
 
 
 def test_festival_choices_and_none() -> None:
@@ -526,33 +547,47 @@ def test_festival_choices_and_none() -> None:
     )
     assert "Several festivals match “eur<”" in visible(text)
     assert [data for _, data in buttons(markup)] == ["fest:4", "fest:5"]
-    text = festival_views.no_festival("cannes&", [festival(1), festival(2, "Golden Panda Awards")])
+    text, markup = festival_views.no_festival(
+        "cannes&", [festival(1), festival(2, "Golden Panda Awards")]
+    )
     shown = visible(text)
     assert "“cannes&”" in shown
     assert "Golden Panda Awards" in shown
+    assert markup is None
+    text, markup = festival_views.no_festival("okeev", [], [article(3, "Okeev <at> 90")], 3)
+    assert visible(text).startswith("I have no card for “okeev”, but 3 articles mention it:")
+    assert [data for _, data in buttons(markup)] == ["art:3"]
 
 
-def test_festival_list_upcoming_first_then_past_latest_first_then_undated() -> None:
+def test_festival_list_upcoming_then_undated_then_past_in_pages() -> None:
     today = date(2025, 6, 12)
     known = [
         festival(1, "Undated B"),
-        festival(2, "Past old", starts_on=date(2024, 5, 1), ends_on=date(2024, 5, 3)),
+        festival(2, "Past old", starts_on=date(2022, 5, 1), ends_on=date(2022, 5, 3)),
         festival(3, "Later", starts_on=date(2025, 9, 12), ends_on=date(2025, 9, 13)),
         festival(4, "Running", starts_on=date(2025, 6, 11), ends_on=date(2025, 6, 15)),
-        festival(5, "Past recent", starts_on=date(2025, 5, 22), ends_on=date(2025, 5, 27)),
+        festival(5, "Last year", starts_on=date(2024, 5, 22), ends_on=date(2024, 5, 27)),
         festival(6, "Undated A"),
+        festival(
+            7, "Camp", kind="film camp", starts_on=date(2025, 3, 1), ends_on=date(2025, 3, 9)
+        ),
     ]
     text, markup = festival_views.festival_list(known, today)
     shown = visible(text)
-    order = ["Running", "Later", "Past recent", "Past old", "Undated A", "Undated B"]
+    order = ["Upcoming", "Running", "Later", "Last year", "Next date not known", "Undated A"]
+    order += ["Undated B", "Past", "Camp", "Past old"]
     assert [shown.index(name) for name in order] == sorted(shown.index(name) for name in order)
-    assert shown.index("Upcoming") < shown.index("Running")
-    assert "Running — Bishkek, Kyrgyzstan, 11–15 June 2025 (on now)" in shown
+    assert "2. Running — Bishkek, Kyrgyzstan, 11–15 June 2025 (on now)" not in shown
+    assert "1. Running — Bishkek, Kyrgyzstan, 11–15 June 2025 (on now)" in shown
+    assert "expected around May 2026 (last: 22–27 May 2024)" in shown
+    assert "Camp — Bishkek, Kyrgyzstan, 1–9 March 2025 (past)" in shown
     assert [data for _, data in buttons(markup)] == [
-        "fest:4",
-        "fest:3",
-        "fest:5",
-        "fest:2",
-        "fest:6",
-        "fest:1",
-    ]
+        "fest:4", "fest:3", "fest:5", "fest:6", "fest:1", "fest:7", "fest:2"
+    ]  # fmt: skip
+    many = [festival(n, f"Festival number {n:02}") for n in range(1, 20)]
+    first, markup = festival_views.festival_list(many, today)
+    assert "page 1 of 3" in visible(first)
+    assert buttons(markup)[-1] == ("More ▸", "fests:2")
+    last, markup = festival_views.festival_list(many, today, 3)
+    assert "19. Festival number 19" in visible(last)
+    assert buttons(markup)[-1] == ("◂ Back", "fests:2")

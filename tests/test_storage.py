@@ -382,7 +382,8 @@ async def test_upsert_adds_then_updates_in_place_keeping_the_id(store: Store) ->
     )
     assert not created
     assert updated.id == panda.id
-    assert (updated.edition, updated.aliases, updated.starts_on) == (3, ("GPA",), None)
+    # Facts not given are kept: the dates stay.
+    assert (updated.edition, updated.aliases, updated.starts_on) == (3, ("GPA",), date(2025, 9, 12))
     assert await store.festivals.count() == 1
     assert await store.festivals.get(panda.id) == updated
 

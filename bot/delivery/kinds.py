@@ -11,4 +11,5 @@ class OutboxKind(StrEnum):
     DIGEST = "digest"  # ref: the local day
     PUBLISH = "publish"  # "publish now" of one article; ref: the article id
     BROADCAST = "broadcast"  # ref: the id of the request's audit line
+    REMINDER = "reminder"  # a festival opens soon; ref: "<festival id>:<stage>:<opening day>"
     SOURCE_ALERT = "source"  # a live source fails or recovers; ref: "<source>:<alert number>"

@@ -17,6 +17,7 @@ from telegram import Bot
 
 from bot.config import Settings
 from bot.context import App, Context, application_of
+from bot.delivery import reminders
 from bot.delivery.digests import ComposeReport, compose_due
 from bot.delivery.lock import SenderLock
 from bot.delivery.outbox import Clock, utc_now
@@ -84,6 +85,8 @@ class DeliveryService:
         """Queue the digests due now and wake the sender (tests call this to skip waiting)."""
         store, now = application.bot_data.store, self.clock()
         report = await compose_due(store, now)
+        settings = application.bot_data.settings
+        await reminders.compose_due(store, now, settings.digest_time, settings.timezone)
         if self._tidied is None or now - self._tidied >= TIDY_EVERY:
             await tidy(store, now)
             self._tidied = now
@@ -184,6 +187,7 @@ async def send_due(
     store = await Store.open(settings.database)
     try:
         composed = await compose_due(store, clock())
+        await reminders.compose_due(store, clock(), settings.digest_time, settings.timezone)
         await tidy(store, clock())
         lock = SenderLock.beside(settings.database)
         if not lock.acquire():

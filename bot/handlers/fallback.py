@@ -19,7 +19,13 @@ from html import escape
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.context import App, Context
 
@@ -27,6 +33,7 @@ SEARCH_HINT_MAX = 60
 
 NO_TEXT_HINT = "I read text only. Send a command such as /latest, or /help for the list."
 EDITED_NOTE = "I answer new messages only: please send the command again instead of editing it."
+NOTHING_TO_CANCEL = "There is nothing to cancel: no form is open."
 STALE_BUTTON = "This button no longer works. Please send the command again."
 
 
@@ -39,12 +46,20 @@ def register(application: App) -> None:
     """Add the fallback handlers; call last, after every area has registered its own."""
     new_message = filters.UpdateType.MESSAGE
     private = filters.ChatType.PRIVATE
+    # Every form (/addfestival's questions…) takes /cancel while it runs; here none does.
+    application.add_handler(CommandHandler("cancel", nothing_to_cancel))
     application.add_handler(MessageHandler(new_message & filters.COMMAND, unknown_command))
     application.add_handler(MessageHandler(new_message & private & filters.TEXT, plain_text))
     application.add_handler(
         MessageHandler(new_message & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, no_text)
     )
     application.add_handler(CallbackQueryHandler(stale_button))
+
+
+async def nothing_to_cancel(update: Update, context: Context) -> None:
+    """/cancel when no form is open."""
+    if update.effective_message is not None:
+        await update.effective_message.reply_text(NOTHING_TO_CANCEL)
 
 
 async def unknown_command(update: Update, context: Context) -> None:

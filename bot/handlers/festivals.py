@@ -1,49 +1,68 @@
-"""Handlers: /festival NAME (forgiving lookup, card, choices), /festivals, the festival buttons."""
+"""Handlers: /festival NAME (forgiving lookup, card, choices), /festivals in pages,
+/reminders, and the festival buttons (a card, a page, 🔔 and 🔕)."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from datetime import time
+from zoneinfo import ZoneInfo
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import App, Context, store_of, today
-from bot.newsroom.festivals import find_festivals
+from bot.config import parse_zone
+from bot.context import App, Context, delivery_of, settings_of, store_of, today
+from bot.delivery import reminders
+from bot.newsroom.festivals import MIN_QUERY_CHARS, find_festivals
 from bot.render import festivals as render
+from bot.render import reminders as render_reminders
 from bot.render.common import callback_ids, with_keyboard
 from storage.errors import NotFound
 from storage.models import Festival
+from storage.names import name_key
 
 ARTICLES_IN_CARD = 5
+ARTICLES_OFFERED = 5
 MAX_QUERY_CHARS = 100
+GONE = "That festival is no longer listed. Send /festivals."
 
 
 def register(application: App) -> None:
-    """Add /festival, /festivals and the buttons that show a festival."""
+    """Add /festival, /festivals, /reminders and the festival buttons."""
     application.add_handler(CommandHandler("festival", festival))
     application.add_handler(CommandHandler("festivals", festivals))
+    application.add_handler(CommandHandler("reminders", reminder_list))
     application.add_handler(CallbackQueryHandler(show_festival, pattern=rf"^{render.FESTIVAL}:"))
+    application.add_handler(CallbackQueryHandler(show_page, pattern=rf"^{render.PAGE}:"))
+    application.add_handler(CallbackQueryHandler(remind, pattern=rf"^{render.REMIND}:"))
+    application.add_handler(CallbackQueryHandler(unremind, pattern=rf"^{render.UNREMIND}:"))
 
 
 async def festival(update: Update, context: Context) -> None:
-    """Find a festival by name (typos and partial names welcome) and show its card."""
+    """Find a festival by name (typos, partial names, either alphabet) and show its card; when
+    none matches, offer the articles that mention the words."""
     message = update.effective_message
     if message is None:
         return
-    query = " ".join(context.args or [])
+    query = " ".join(context.args or [])[:MAX_QUERY_CHARS]
     known = await store_of(context).festivals.all()
     if not query.strip():
         await message.reply_text(render.festival_usage(known))
         return
-    matches = find_festivals(query[:MAX_QUERY_CHARS], known)
-    if not matches:
-        await message.reply_text(render.no_festival(query[:MAX_QUERY_CHARS], known))
+    matches = find_festivals(query, known)
+    if not matches and len(name_key(query).replace(" ", "")) < MIN_QUERY_CHARS:
+        await _reply(message, *render.no_festival(query, known))
+    elif not matches:
+        found = await store_of(context).search.find(query, limit=ARTICLES_OFFERED)
+        articles = [hit.article for hit in found.hits]
+        await _reply(message, *render.no_festival(query, known, articles, found.total))
     elif len(matches) == 1:
-        await _reply(message, *await _card(context, matches[0]))
+        await _reply(message, *await _card(context, matches[0], message.chat_id))
     else:
-        await _reply(message, *render.festival_choices(query[:MAX_QUERY_CHARS], matches))
+        await _reply(message, *render.festival_choices(query, matches))
 
 
 async def festivals(update: Update, context: Context) -> None:
-    """List every festival: upcoming first, then past ones, then those without dates."""
+    """List every festival: upcoming first, then those without a known next date, then past."""
     message = update.effective_message
     if message is None:
         return
@@ -51,33 +70,137 @@ async def festivals(update: Update, context: Context) -> None:
     await _reply(message, *render.festival_list(known, today(context)))
 
 
-async def show_festival(update: Update, context: Context) -> None:
-    """A festival's button: send its card."""
+async def show_page(update: Update, context: Context) -> None:
+    """A page button of /festivals: that page, in place."""
     query = update.callback_query
     if query is None:
         return
-    ids = callback_ids(query.data, render.FESTIVAL)
+    ids = callback_ids(query.data, render.PAGE)
     if ids is None:
         await query.answer("This button no longer works.")
         return
-    try:
-        found = await store_of(context).festivals.get(ids[0])
-    except NotFound:
-        await query.answer("That festival is no longer listed. Send /festivals.", show_alert=True)
-        return
+    known = await store_of(context).festivals.all()
+    text, markup = render.festival_list(known, today(context), ids[0])
+    await query.answer()
+    await query.edit_message_text(text, reply_markup=markup)
+
+
+async def show_festival(update: Update, context: Context) -> None:
+    """A festival's button: send its card."""
+    query = update.callback_query
+    found = await _pressed(update, render.FESTIVAL, context)
     chat = update.effective_chat
+    if query is None or found is None:
+        return
     if chat is None:
         await query.answer(f"Send /festival {found.name} to see it.", show_alert=True)
         return
     await query.answer()
-    text, markup = await _card(context, found)
+    text, markup = await _card(context, found, chat.id)
     for part, part_markup in with_keyboard(text, markup):
         await context.bot.send_message(chat.id, part, reply_markup=part_markup)
 
 
-async def _card(context: Context, found: Festival) -> tuple[str, InlineKeyboardMarkup | None]:
-    articles = await store_of(context).articles.mentioning(found.id, ARTICLES_IN_CARD)
-    return render.festival_card(found, articles)
+async def remind(update: Update, context: Context) -> None:
+    """🔔 on a card: remind this chat 7 days before the festival opens and on the day."""
+    query = update.callback_query
+    found = await _pressed(update, render.REMIND, context)
+    chat = update.effective_chat
+    if query is None or found is None or chat is None:
+        return
+    at, zone = await _digest_time(context, chat.id)
+    now = delivery_of(context).now()
+    await reminders.ask(store_of(context), chat.id, found, now, at, zone)
+    await query.answer(render_reminders.reminded(found, on=True))
+    await _swap_button(query, found, reminded=True)
+
+
+async def unremind(update: Update, context: Context) -> None:
+    """🔕 on a card, a reminder or /reminders: no more reminders of that festival here."""
+    query = update.callback_query
+    chat = update.effective_chat
+    ids = callback_ids(query.data if query else None, render.UNREMIND)
+    if query is None or chat is None or ids is None:
+        if query is not None:
+            await query.answer("This button no longer works.")
+        return
+    store = store_of(context)
+    await store.reminders.remove(chat.id, ids[0])
+    try:
+        found = await store.festivals.get(ids[0])
+    except NotFound:
+        await query.answer("Done: no more reminders of it.")
+        return
+    await query.answer(render_reminders.reminded(found, on=False))
+    await _swap_button(query, found, reminded=False)
+
+
+async def reminder_list(update: Update, context: Context) -> None:
+    """/reminders: the festivals this chat asked to hear of, with buttons to drop them."""
+    message = update.effective_message
+    if message is None:
+        return
+    store = store_of(context)
+    festival_ids = await store.reminders.festival_ids(message.chat_id)
+    chosen = await store.festivals.many(festival_ids)
+    await _reply(message, *render_reminders.reminder_list(chosen, today(context)))
+
+
+async def _pressed(update: Update, prefix: str, context: Context) -> Festival | None:
+    """The festival a button names; answers the press itself when there is none."""
+    query = update.callback_query
+    if query is None:
+        return None
+    ids = callback_ids(query.data, prefix)
+    if ids is None:
+        await query.answer("This button no longer works.")
+        return None
+    try:
+        return await store_of(context).festivals.get(ids[0])
+    except NotFound:
+        await query.answer(GONE, show_alert=True)
+        return None
+
+
+async def _swap_button(query: CallbackQuery, festival: Festival, *, reminded: bool) -> None:
+    """Turn the pressed message's 🔔 into 🔕 or back, leaving its other buttons."""
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    wanted = {f"{render.REMIND}:{festival.id}", f"{render.UNREMIND}:{festival.id}"}
+    rows = [list(row) for row in message.reply_markup.inline_keyboard]
+    swapped = False
+    for row in rows:
+        for index, button in enumerate(row):
+            if button.callback_data in wanted:
+                row[index] = render.remind_button(festival, reminded)
+                swapped = True
+    if swapped:
+        await message.edit_reply_markup(InlineKeyboardMarkup(rows))
+
+
+async def _digest_time(context: Context, chat_id: int) -> tuple[time, ZoneInfo]:
+    """The chat's digest time and zone, or the defaults."""
+    settings = settings_of(context)
+    subscriber = await store_of(context).subscribers.find(chat_id)
+    if subscriber is None or not subscriber.active:
+        return settings.digest_time, settings.timezone
+    try:
+        return subscriber.digest_time, parse_zone(subscriber.timezone)
+    except ValueError:
+        return settings.digest_time, settings.timezone
+
+
+async def _card(
+    context: Context, found: Festival, chat_id: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    store = store_of(context)
+    articles = await store.articles.mentioning(found.id, ARTICLES_IN_CARD)
+    mentions = await store.festivals.mention_count(found.id)
+    reminded = await store.reminders.has(chat_id, found.id)
+    return render.festival_card(
+        found, articles, today(context), reminded=reminded, mentions=mentions
+    )
 
 
 async def _reply(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:

@@ -2,8 +2,9 @@
 
 Pure functions, no storage: ``discover`` reads a title and a body and returns every event they
 name, with the dates, city, country and edition that the same sentence (or, for a sentence that
-refers back to it, the same paragraph) gives; ``name_key`` is the key under which two spellings
-of a name count as the same festival.
+refers back to it, the same paragraph) gives; ``name_key`` (``storage.names``, the rule the
+store keys festivals by) is the key under which two spellings of a name count as the same
+festival.
 
 Quality over quantity: a name is a run of capitalised words right before a keyword ("Film
 Festival", "Awards", "Film Camp", "Film Lab") or a quoted Russian name after one ("кинофестиваль
@@ -13,11 +14,13 @@ Festival", "Awards", "Film Camp", "Film Lab") or a quoted Russian name after one
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
+
+from storage.names import name_key
+from storage.names import ordinal as _ordinal
 
 __all__ = ["KINDS", "Discovered", "discover", "name_key"]
 
@@ -119,30 +122,6 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(text.split())
 
 
-_ORDINAL_WORDS = {
-    word: number
-    for number, word in enumerate(
-        _words(
-            "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
-            "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
-        ),
-        start=1,
-    )
-} | {"twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
-_NUMERIC_ORDINAL = re.compile(r"(\d{1,3})(?:st|nd|rd|th|-?(?:й|я|е|го|ой|ый|ий|м|ого))", re.I)
-_ROMAN = re.compile(r"(?=[IVXLC])(C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-# Russian ordinals 1-10 in any case and gender: "седьмой", "третьего", "пятом".
-_RU_ORDINAL = re.compile(
-    r"(перв|втор|трет|четв[её]рт|пят|шест|седьм|восьм|девят|десят)"
-    r"(?:ый|ой|ий|ая|ое|ого|его|ом|ем|ому|ему|ую|ья|ье|ьего|ьем|ьему|ьей|ым|им)"
-)
-_RU_ORDINAL_VALUES = {
-    "перв": 1, "втор": 2, "трет": 3, "четвёрт": 4, "четверт": 4,
-    "пят": 5, "шест": 6, "седьм": 7, "восьм": 8, "девят": 9, "десят": 10,
-}  # fmt: skip
-
 # Words that may sit inside a name ("Festival of the Nations", "Lisbon & Sintra").
 _CONNECTORS = frozenset({"of", "and", "the", "&", "de", "del", "la", "le", "du", "da"})
 # Leading words that are never part of a name: "At the", "This Year's", "Our", "Following".
@@ -190,82 +169,6 @@ _REGIONS = frozenset({"Asia", "Europe", "Eurasia", "China", "Russia", "India", "
 _FILM_WORDS = frozenset({"film", "films", "cinema", "movie", "movies", "documentary", "kino"})
 _LOOSE_DROP = frozenset({"international", "film", "films", "cinema", "movie", "международныи"})
 _LOOSE_SWAP = {"кинофестиваль": "фестиваль", "кинопремия": "премия", "award": "awards"}
-
-
-def _ordinal(token: str, *, roman_one: bool = False) -> int | None:
-    """The number an ordinal token names ("7th", "seventh", "XVII", "седьмой"), else None."""
-    word = token.strip(_QUOTES + _CLAUSE_END)
-    if not word:
-        return None
-    if numeric := _NUMERIC_ORDINAL.fullmatch(word):
-        return int(numeric[1]) or None
-    if word.isupper() and _ROMAN.fullmatch(word) and (roman_one or word != "I"):
-        return _roman_value(word)
-    folded = word.casefold()
-    if folded in _ORDINAL_WORDS:
-        return _ORDINAL_WORDS[folded]
-    tens, _, unit = folded.partition("-")
-    if tens in _TENS and unit in _ORDINAL_WORDS and _ORDINAL_WORDS[unit] < 10:
-        return _TENS[tens] + _ORDINAL_WORDS[unit]
-    if russian := _RU_ORDINAL.fullmatch(folded):
-        return _RU_ORDINAL_VALUES[russian[1]]
-    return None
-
-
-def _roman_value(numeral: str) -> int:
-    """The value of a valid Roman numeral."""
-    values = [_ROMAN_VALUES[char] for char in numeral]
-    return sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
-
-
-# --- Name keys -----------------------------------------------------------------------------
-
-_NOT_ALNUM = re.compile(r"[\W_]+")
-# What "7-й" leaves after its digits once folded ("й" loses its breve): "7 и", "7 го".
-_FOLDED_RU_SUFFIX = frozenset({"и", "я", "е", "го", "ои", "ыи", "ии", "м", "ого"})
-
-
-def _fold(text: str) -> str:
-    """NFKC, casefolded, accents stripped, punctuation and whitespace collapsed to one space."""
-    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
-    letters = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _NOT_ALNUM.sub(" ", letters).strip()
-
-
-def name_key(name: str) -> str:
-    """The key of "the same festival name": folded, without a leading "the", ordinal or year.
-
-    "The 7th Eurasian Film Festival", "Seventh Eurasian film-festival" and "eurasian film
-    festival" share the key "eurasian film festival"; "XVII Кинофестиваль «Шёлковый путь»"
-    and "кинофестиваль шелковыи путь" share "кинофестиваль шелковыи путь".
-    """
-    words = _fold(name).split()
-    while len(words) > 1:
-        if words[0] in _TENS and _is_edition_word(words[1], words[2:3]):
-            del words[:2]  # "twenty-first" folds to two words
-        elif _is_edition_word(words[0], words[1:2]):
-            digits = words.pop(0).isdigit()
-            if digits and len(words) > 1 and words[0] in _FOLDED_RU_SUFFIX:
-                words.pop(0)
-        else:
-            break
-    return " ".join(words) if words else ""
-
-
-_FOLDED_NUMBER = re.compile(r"\d{1,3}(?:st|nd|rd|th)?|(?:19|20)\d\d")  # 7, 7th, 2025
-_FOLDED_ROMAN = re.compile(r"[ivxlc]+")
-_CYRILLIC = re.compile(r"[а-я]")
-
-
-def _is_edition_word(word: str, after: list[str]) -> bool:
-    """Whether a folded leading word is "the", "annual", an ordinal, a number or a year."""
-    if word in {"the", "annual"} or _FOLDED_NUMBER.fullmatch(word):
-        return True
-    if _FOLDED_ROMAN.fullmatch(word):
-        cyrillic = bool(after) and _CYRILLIC.match(after[0]) is not None
-        return (word != "i" or cyrillic) and _ROMAN.fullmatch(word.upper()) is not None
-    # Folding turned "й" into "и": put it back for the Russian ordinals.
-    return _ordinal(word) is not None or _ordinal(word[:-1] + "й") is not None
 
 
 def _loose_key(name: str) -> str:

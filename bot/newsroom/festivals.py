@@ -1,5 +1,5 @@
 """Festivals: finding them by what people type (forgiving of case, accents, typos and partial
-names), and their order in lists."""
+names), their order in lists, and finding them in the news (``discover_and_link``)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,25 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from storage.models import Festival
+from bot.newsroom.discovery import Discovered, discover
+from bot.newsroom.mentions import MentionFinder, link_festival, link_mentions
+from storage import Store
+from storage.analysis import word_terms
+from storage.festivals import MergeOutcome
+from storage.models import Article, FactSource, Festival, NewFestival
 from storage.names import name_key
 
 # Words most names share (and numbers such as a year) count for little, so that
 # "berlin film festival" finds nothing and "bishkek festival 2025" finds Bishkek.
-GENERIC_WORDS = frozenset(
+_GENERIC = frozenset(
     {"film", "films", "festival", "festivals", "fest", "international", "award", "awards", "camp"}
+)
+_RU_GENERIC = frozenset(
+    {"кинофестиваль", "фестиваль", "кино", "фильм", "премия", "кинопремия", "международный"}
+)
+# ... and their forms in Latin letters (``latin``), for queries in another alphabet.
+GENERIC_WORDS = _GENERIC | frozenset(
+    term for word in _GENERIC | _RU_GENERIC for term in word_terms(word)
 )
 STOP_WORDS = frozenset({"the", "of", "and", "in", "at", "a", "an", "de", "la", "le", "del"})
 GENERIC_WEIGHT = 0.2
@@ -26,6 +38,7 @@ SPLIT_PENALTY = 3.0  # the query's words are all in the name, but not side by si
 MATCH_SCORE = 75.0  # from this score a festival matches at all
 CLOSE_MARGIN = 10.0  # festivals within this of the best are shown as choices
 MAX_CHOICES = 8
+
 
 def find_festivals(query: str, festivals: Iterable[Festival]) -> list[Festival]:
     """The festivals ``query`` names, best first: one is a clear match, several are choices.
@@ -53,7 +66,19 @@ def find_festivals(query: str, festivals: Iterable[Festival]) -> list[Festival]:
 
 
 def _festival_score(wanted: str, festival: Festival) -> float:
-    return max(name_score(wanted, name_key(name)) for name in festival.names)
+    best = max(name_score(wanted, name_key(name)) for name in festival.names)
+    if best < MATCH_SCORE:
+        # Another alphabet: "бишкек" for "Bishkek …", "didor" for "Дидор".
+        for name in festival.names:
+            key = name_key(name)
+            if not (wanted.isascii() and key.isascii()):
+                best = max(best, name_score(latin(wanted), latin(key)))
+    return best
+
+
+def latin(key: str) -> str:
+    """A name key in Latin letters as search analyses words: "бишкек" → "bishkek"."""
+    return " ".join(terms[0] for word in key.split() if (terms := word_terms(word)))
 
 
 def name_score(wanted: str, name: str) -> float:
@@ -114,3 +139,71 @@ def order_festivals(
 
 def _by_start(festival: Festival) -> tuple[date, str]:
     return festival.starts_on or festival.ends_on or date.min, festival.name.casefold()
+
+
+# Discovery's kinds → the kinds the newsroom stores (as seeds/festivals.toml names them).
+STORED_KINDS = {"festival": "festival", "award": "award", "camp": "film camp", "lab": "film lab"}
+
+
+def found_festival(event: Discovered) -> NewFestival:
+    """A festival discovered in an article, as the store takes it."""
+    return NewFestival(
+        name=event.name,
+        kind=STORED_KINDS.get(event.kind, event.kind),
+        aliases=event.aliases,
+        city=event.city,
+        country=event.country,
+        starts_on=event.starts_on,
+        ends_on=event.ends_on,
+        edition=event.edition,
+    )
+
+
+async def discover_and_link(store: Store, article: Article) -> list[Festival]:
+    """Find the festivals a new or edited article names (``discovery``), store them as found
+    in the news (filling in what the newsroom did not give; a festival an admin deleted is not
+    found again in the same article), and link the article to every festival it names.
+
+    Returns the festivals the article names. One call per article: ingest, ``/post`` and feed
+    items all come through here.
+    """
+    found = await discover_and_link_many(
+        store, [(article.id, article.title, article.body, article.dated)]
+    )
+    return found[article.id]
+
+
+async def discover_and_link_many(
+    store: Store, articles: Sequence[tuple[int, str, str, date | None]]
+) -> dict[int, list[Festival]]:
+    """``discover_and_link`` for several ``(article id, title, body, date)`` at once, in one
+    transaction; article id → the festivals it names."""
+    discovered: dict[int, set[int]] = {article_id: set() for article_id, *_ in articles}
+    added: list[Festival] = []
+    async with store.transaction():
+        for article_id, title, body, dated in articles:
+            for event in discover(title, body, dated):
+                merged = await store.festivals.merge(
+                    found_festival(event), FactSource.NEWS, article_id=article_id
+                )
+                if merged.festival is not None:
+                    discovered[article_id].add(merged.festival.id)
+                    if merged.outcome is MergeOutcome.ADDED:
+                        added.append(merged.festival)
+        await store.articles.link_many(
+            (article_id, festival_id)
+            for article_id, ids in discovered.items()
+            for festival_id in ids
+        )
+        # A festival new to the newsroom: earlier articles that name it are linked too.
+        for festival in added:
+            await link_festival(store, festival)
+        festivals = await store.festivals.all()
+        named = await link_mentions(
+            store, MentionFinder(festivals), ((a_id, t, b) for a_id, t, b, _ in articles)
+        )
+    by_id = {festival.id: festival for festival in festivals}
+    return {
+        article_id: [by_id[i] for i in sorted(ids | set(named[article_id])) if i in by_id]
+        for article_id, ids in discovered.items()
+    }

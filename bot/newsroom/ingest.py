@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from bot.newsroom.mentions import MentionFinder, link_mentions, names_by_id
+from bot.newsroom.festivals import discover_and_link_many
 from bot.newsroom.sources.festivals import FestivalFileError, read_festivals
 from bot.newsroom.sources.pages import Page, PageError, TickerRate, read_page
 from storage import Store
 from storage.articles import AddOutcome
 from storage.errors import StorageError
-from storage.models import NewArticle, Rate
+from storage.festivals import MergeOutcome
+from storage.models import FactSource, NewArticle, Rate
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +113,7 @@ async def ingest(store: Store, paths: Iterable[Path]) -> IngestReport:
     # Oldest page first and each page bottom-up, so that newer articles get higher ids;
     # undated pages (single articles) last, so a dated copy of the same article wins.
     parsed.sort(key=lambda item: (item[1].date is None, item[1].date or date.min, item[0]))
-    festivals = await store.festivals.all()
-    writer = _PageWriter(store, MentionFinder(festivals), names_by_id(festivals))
+    writer = _PageWriter(store)
     for number, batch in enumerate(_batches(parsed, ARTICLES_PER_TRANSACTION)):
         if number:
             await asyncio.sleep(BATCH_PAUSE)
@@ -157,18 +157,20 @@ async def _ingest_festivals(store: Store, path: Path) -> FileReport:
         return report
     async with store.transaction():
         for new in festivals:
-            festival, created = await store.festivals.upsert(new)
-            (report.festivals_added if created else report.festivals_updated).append(festival.name)
+            # The file adds what is missing and never overwrites what an admin changed.
+            merged = await store.festivals.merge(new, FactSource.SEED)
+            if merged.festival is None:
+                continue  # an admin deleted it
+            added = merged.outcome is MergeOutcome.ADDED
+            (report.festivals_added if added else report.festivals_updated).append(new.name)
     return report
 
 
 class _PageWriter:
     """Writes parsed pages: several in one transaction, each page whole or not at all."""
 
-    def __init__(self, store: Store, finder: MentionFinder, names: Mapping[int, str]) -> None:
+    def __init__(self, store: Store) -> None:
         self._store = store
-        self._finder = finder
-        self._names = names
 
     async def write_batch(self, batch: list[tuple[Path, Page]]) -> list[FileReport]:
         """Write the pages in one transaction; if that fails, each page in its own one.
@@ -211,23 +213,18 @@ class _PageWriter:
             for report, item in items
         ]
         added = await store.articles.add_many(news)
-        found = await link_mentions(
+        # New and completed articles: the festivals they name, those found in them included.
+        found = await discover_and_link_many(
             store,
-            self._finder,
-            (
-                (article_id, item.title, item.body)
-                for (_, item), (article_id, outcome) in zip(items, added, strict=True)
+            [
+                (article_id, item.title, item.body, report.page_date)
+                for (report, item), (article_id, outcome) in zip(items, added, strict=True)
                 if outcome is not AddOutcome.SKIPPED
-            ),
+            ],
         )
-        links = [
-            [] if outcome is AddOutcome.SKIPPED else found[article_id]
-            for article_id, outcome in added
-        ]
-        for (report, item), (article_id, outcome), festival_ids in zip(
-            items, added, links, strict=True
-        ):
-            festivals = tuple(self._names[i] for i in festival_ids)
+        for (report, item), (article_id, outcome) in zip(items, added, strict=True):
+            named = () if outcome is AddOutcome.SKIPPED else found.get(article_id, ())
+            festivals = tuple(festival.name for festival in named)
             report.articles.append(ArticleResult(article_id, item.title, outcome, festivals))
         rates = [
             (report, _rate(ticker, report))

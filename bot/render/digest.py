@@ -7,9 +7,10 @@ from datetime import date, datetime, time
 
 from telegram import InlineKeyboardMarkup
 
+from bot.newsroom.calendar import coming_up
 from bot.newsroom.zones import ZONE_EXAMPLE, label
 from bot.render.common import MAX_MESSAGE, escape, format_date, keyboard, utf16_len
-from bot.render.festivals import date_range, place
+from bot.render.festivals import date_range
 from bot.render.news import article_entry, open_button
 from bot.render.rates import rates_block
 from bot.render.settings_data import digest_buttons
@@ -58,13 +59,14 @@ def _digest_text(
         blocks.append(f"… and {total - len(articles)} more — /latest")
     if rates:
         blocks.append(rates_block(rates, day))
-    if festivals:
-        lines = ["🎬 <b>Coming up</b>"]
-        for festival in festivals[:DIGEST_FESTIVALS]:
-            facts = [date_range(festival.starts_on, festival.ends_on), place(festival)]
+    if soon := coming_up(festivals, day)[:DIGEST_FESTIVALS]:
+        # One line: the festivals opening within two weeks of the digest's day.
+        items = []
+        for festival in soon:
+            facts = [date_range(festival.starts_on, festival.ends_on), festival.city]
             details = ", ".join(escape(fact) for fact in facts if fact)
-            lines.append(f"<b>{escape(festival.name)}</b>" + (f" — {details}" if details else ""))
-        blocks.append("\n".join(lines))
+            items.append(f"<b>{escape(festival.name)}</b>" + (f" ({details})" if details else ""))
+        blocks.append("🎬 <b>Coming up:</b> " + " · ".join(items))
     return "\n\n".join(blocks)
 
 

@@ -126,8 +126,8 @@ async def test_addfestival_updates_an_existing_festival_in_place(bot: RunningBot
     ("args", "problem"),
     [
         ("| Dushanbe", "needs a name"),
-        ("Didor | Dushanbe | Tajikistan | next week", "not a date"),
-        ("Didor | | | 2026-10-07..2026-10-01", "ends (2026-10-01) before it starts"),
+        ("Didor Film Festival | Dushanbe | Tajikistan | next week", "not a date"),
+        ("Didor Film Festival | | | 2026-10-07..2026-10-01", "ends (2026-10-01) before it starts"),
     ],
 )
 async def test_addfestival_with_bad_input_explains(
@@ -149,7 +149,9 @@ async def test_addfestival_guided_asks_field_by_field(bot: RunningBot) -> None:
     assert "Dates?" in (await chat.send("-")).text
     retry = await chat.send("soon")
     assert "not a date" in retry.text
-    assert "Description?" in (await chat.send("2026-09-20")).text
+    assert "Edition?" in (await chat.send("2026-09-20")).text
+    assert "Other names" in (await chat.send("-")).text
+    assert "Description?" in (await chat.send("-")).text
     done = await chat.send("The | oldest festival of Kazakhstan")
 
     assert "Added festival" in done.text

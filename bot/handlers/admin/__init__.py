@@ -21,6 +21,7 @@ from bot.handlers.admin import (
     sources,
 )
 from bot.render import admin as render
+from bot.render import admin_festivals as render_festivals
 
 
 def register(application: App) -> None:
@@ -30,6 +31,14 @@ def register(application: App) -> None:
     application.add_handler(CommandHandler("delete", posting.delete))
     rates.register(application)  # /setrate and its confirmation buttons
     application.add_handler(_addfestival_conversation())
+    application.add_handler(CommandHandler("delfestival", festivals.delfestival))
+    for prefix, callback in (
+        (render_festivals.DELETE, festivals.confirm_delete),
+        (render_festivals.KEEP, festivals.keep),
+    ):
+        application.add_handler(
+            CallbackQueryHandler(callback, pattern=rf"^{prefix}:[1-9]\d{{0,17}}$")
+        )
     application.add_handler(CommandHandler("broadcast", broadcast.broadcast))
     application.add_handler(CommandHandler("stats", overview.stats))
     application.add_handler(CommandHandler("digest", overview.digest))

@@ -1,4 +1,5 @@
-"""Admin: /addfestival adds or updates a festival (one line or guided)."""
+"""Admin: /addfestival adds or updates a festival (one line or guided); /delfestival ID
+removes one after a confirmation."""
 
 from __future__ import annotations
 
@@ -8,30 +9,42 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import Context, store_of
+from bot.delivery.kinds import OutboxKind
 from bot.handlers.admin import gate
 from bot.handlers.admin.common import argument_text
 from bot.handlers.admin.forms import (
     FestivalForm,
+    check_name,
     festival_from,
+    parse_aliases,
     parse_dates,
+    parse_edition,
     parse_festival,
 )
 from bot.newsroom.mentions import link_festival
 from bot.render import admin as render
+from bot.render import admin_festivals as render_festivals
+from bot.render.common import callback_ids
+from storage.errors import NotFound
+from storage.names import name_key
 
 FESTIVAL_EXAMPLE = (
-    "/addfestival Didor | Dushanbe | Tajikistan | 2026-10-01..2026-10-07 | "
-    "International film festival"
+    "/addfestival Didor International Film Festival | Dushanbe | Tajikistan | "
+    "2026-10-01..2026-10-07 | The international film festival of Tajikistan | edition: 9 | "
+    "aliases: Didor, Дидор"
 )
+DELETE_EXAMPLE = "/delfestival 7"
 
 # The guided /addfestival: one question per field, answers kept in the admin's user_data.
-NAME, CITY, COUNTRY, DATES, DESCRIPTION = range(5)
+NAME, CITY, COUNTRY, DATES, EDITION, ALIASES, DESCRIPTION = range(7)
 _DRAFT = "admin_festival_draft"
 _QUESTIONS = {
     NAME: ("Name", "Didor International Film Festival"),
     CITY: ("City", "Dushanbe"),
     COUNTRY: ("Country", "Tajikistan"),
     DATES: ("Dates", "2026-10-01..2026-10-07, or one day 2026-10-01"),
+    EDITION: ("Edition", "9, or 9th"),
+    ALIASES: ("Other names, separated by commas", "Didor, Дидор"),
     DESCRIPTION: ("Description", "The international film festival of Tajikistan"),
 }
 _SKIP = ("-", "—")
@@ -39,7 +52,8 @@ _SKIP = ("-", "—")
 
 @gate.admin_only("addfestival")
 async def addfestival(update: Update, context: Context) -> int:
-    """/addfestival Name | City | Country | dates | description; alone, it asks field by field."""
+    """/addfestival Name | City | Country | dates | description | edition: N | aliases: A, B;
+    alone, it asks field by field."""
     message = update.effective_message
     assert message is not None
     text = argument_text(message)
@@ -48,7 +62,7 @@ async def addfestival(update: Update, context: Context) -> int:
         await message.reply_text(render.festival_question(*_QUESTIONS[NAME]))
         return NAME
     try:
-        form = parse_festival(text)
+        form = parse_festival(text, await _known_names(context))
     except ValueError as error:
         await message.reply_text(render.usage(str(error), FESTIVAL_EXAMPLE))
         return ConversationHandler.END
@@ -66,10 +80,7 @@ async def answer(update: Update, context: Context) -> int:
     step = len(draft)
     reply = " ".join(message.text.split())
     try:
-        if step == NAME and reply in ("", *_SKIP):
-            raise ValueError("a festival needs a name")
-        if step == DATES:
-            parse_dates(reply)
+        _check(step, reply, await _known_names(context) if step == NAME else frozenset())
     except ValueError as error:
         await message.reply_text(render.usage(str(error), _QUESTIONS[step][1]))
         return step
@@ -78,13 +89,27 @@ async def answer(update: Update, context: Context) -> int:
         await message.reply_text(render.festival_question(*_QUESTIONS[step + 1]))
         return step + 1
     _user_data(context).pop(_DRAFT, None)
+    fields = [draft[NAME], draft[CITY], draft[COUNTRY], draft[DATES], draft[DESCRIPTION]]
+    fields += [f"edition: {draft[EDITION]}", f"aliases: {draft[ALIASES]}"]
     try:
-        form = parse_festival(" | ".join(draft[field] for field in sorted(draft)))
+        form = parse_festival(" | ".join(fields), await _known_names(context))
     except ValueError as error:
         await message.reply_text(render.usage(str(error), FESTIVAL_EXAMPLE))
         return ConversationHandler.END
     await _save(update, context, form)
     return ConversationHandler.END
+
+
+def _check(step: int, reply: str, known: frozenset[str]) -> None:
+    """Refuse an answer that cannot be stored (``ValueError``)."""
+    if step == NAME:
+        check_name("" if reply in _SKIP else reply, known)
+    elif step == DATES:
+        parse_dates(reply)
+    elif step == EDITION:
+        parse_edition(reply)
+    elif step == ALIASES:
+        parse_aliases(reply)
 
 
 async def cancel(update: Update, context: Context) -> int:
@@ -95,14 +120,20 @@ async def cancel(update: Update, context: Context) -> int:
     return ConversationHandler.END
 
 
+async def _known_names(context: Context) -> frozenset[str]:
+    """The name keys of every festival's name and aliases."""
+    festivals = await store_of(context).festivals.all()
+    return frozenset(name_key(name) for festival in festivals for name in festival.names)
+
+
 async def _save(update: Update, context: Context, form: FestivalForm) -> None:
-    """Store the festival (an existing one keeps its id) and link the articles that name it."""
+    """Store the festival (an existing or discovered one keeps its id and articles; the facts
+    given become the newsroom's) and link the articles that name it."""
     message = update.effective_message
     assert message is not None
     store = store_of(context)
     async with store.transaction():
-        existing = await store.festivals.named(form.name)
-        festival, created = await store.festivals.upsert(festival_from(form, existing))
+        festival, created = await store.festivals.upsert(festival_from(form))
         linked = await link_festival(store, festival)
         await gate.record(
             context,
@@ -112,6 +143,64 @@ async def _save(update: Update, context: Context, form: FestivalForm) -> None:
             detail=festival.name,
         )
     await message.reply_text(render.festival_saved(festival, created, linked))
+
+
+@gate.admin_only("delfestival")
+async def delfestival(update: Update, context: Context) -> None:
+    """/delfestival ID: show the festival and ask to confirm."""
+    message = update.effective_message
+    assert message is not None
+    typed = " ".join(context.args or []).strip().removeprefix("#")
+    if not (typed.isascii() and typed.isdigit() and int(typed) > 0):
+        await message.reply_text(render_festivals.not_a_festival_id(typed, DELETE_EXAMPLE))
+        return
+    store = store_of(context)
+    try:
+        festival = await store.festivals.get(int(typed))
+    except NotFound:
+        await message.reply_text(render_festivals.no_such_festival(int(typed)))
+        return
+    mentions = await store.festivals.mention_count(festival.id)
+    text, keyboard = render_festivals.delete_confirm(festival, mentions)
+    await message.reply_text(text, reply_markup=keyboard)
+
+
+@gate.admin_only("delfestival")
+async def confirm_delete(update: Update, context: Context) -> None:
+    """The "delete" button of /delfestival: remove it, its links and its reminders."""
+    query = update.callback_query
+    assert query is not None
+    ids = callback_ids(query.data, render_festivals.DELETE)
+    if ids is None:
+        await query.answer("This button no longer works.")
+        return
+    store = store_of(context)
+    try:
+        async with store.transaction():
+            festival = await store.festivals.delete(ids[0])
+            await store.reminders.drop_queued(OutboxKind.REMINDER, festival.id)
+            await gate.record(
+                context,
+                gate.user_id_of(update),
+                "delfestival",
+                target=festival.id,
+                detail=festival.name,
+            )
+    except NotFound:
+        await query.answer()
+        await query.edit_message_text(render_festivals.no_such_festival(ids[0]))
+        return
+    await query.answer("Deleted")
+    await query.edit_message_text(render_festivals.deleted(festival))
+
+
+@gate.admin_only("delfestival")
+async def keep(update: Update, context: Context) -> None:
+    """The "keep it" button of /delfestival: nothing changes."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await query.edit_message_text(render_festivals.kept())
 
 
 def _user_data(context: Context) -> dict[Any, Any]:

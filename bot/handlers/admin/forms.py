@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from storage.models import Festival, NewFestival
+from storage.models import NewFestival
+from storage.names import name_key, ordinal
 
 TITLE_LIMIT = 256
 NAME_LIMIT = 200
@@ -34,6 +35,8 @@ class FestivalForm:
     starts_on: date | None = None
     ends_on: date | None = None
     description: str | None = None
+    edition: int | None = None
+    aliases: tuple[str, ...] = ()
 
 
 def parse_post(text: str) -> PostForm:
@@ -101,21 +104,28 @@ def parse_dates(text: str) -> tuple[date | None, date | None]:
     return starts_on, ends_on
 
 
-def parse_festival(text: str) -> FestivalForm:
-    """``Name | City | Country | dates | description``: only the name is required.
+def parse_festival(text: str, known: frozenset[str] = frozenset()) -> FestivalForm:
+    """``Name | City | Country | dates | description``, and anywhere after the name
+    ``edition: 4`` and ``aliases: BIFF, Bishkek Film Festival``: only the name is required.
 
-    Missing trailing fields, empty fields and ``-`` all mean "not given".
+    Missing trailing fields, empty fields and ``-`` all mean "not given"; ``known`` are the
+    name keys of the festivals' names and aliases (see ``check_name``).
     """
     fields = [" ".join(part.split()) for part in text.split("|")]
-    if len(fields) > 5:
+    tagged: dict[str, str] = {}
+    plain = [fields[0]]
+    for field in fields[1:]:
+        tag = _TAG.match(field)
+        if tag is None:
+            plain.append(field)
+        else:
+            tagged[_TAGS[tag[1].casefold()]] = field[tag.end() :].strip()
+    if len(plain) > 5:
         # A "|" inside the description belongs to it.
-        fields = [*fields[:4], " | ".join(fields[4:])]
-    fields += [""] * (5 - len(fields))
-    name, city, country, dates, description = fields
-    if name in _NONE:
-        raise ValueError("a festival needs a name")
-    if len(name) > NAME_LIMIT:
-        raise ValueError(f"the name has {len(name)} characters; keep it under {NAME_LIMIT}")
+        plain = [*plain[:4], " | ".join(plain[4:])]
+    plain += [""] * (5 - len(plain))
+    name, city, country, dates, description = plain
+    check_name(name, known)
     starts_on, ends_on = parse_dates(dates)
     return FestivalForm(
         name=name,
@@ -124,32 +134,75 @@ def parse_festival(text: str) -> FestivalForm:
         starts_on=starts_on,
         ends_on=ends_on,
         description=_given(description),
+        edition=parse_edition(tagged.get("edition", "")),
+        aliases=parse_aliases(tagged.get("aliases", "")),
     )
 
 
-def festival_from(form: FestivalForm, existing: Festival | None) -> NewFestival:
-    """The festival to store: the form's facts over what is stored (aliases, kind… are kept)."""
-    if existing is None:
-        return NewFestival(
-            name=form.name,
-            city=form.city,
-            country=form.country,
-            starts_on=form.starts_on,
-            ends_on=form.ends_on,
-            description=form.description or "",
+# "edition: 4", "edition 4", "aliases: A, B", "aka A, B" after the name of /addfestival.
+_TAGS = {"edition": "edition", "aliases": "aliases", "alias": "aliases", "aka": "aliases"}
+_TAG = re.compile(r"(edition|aliases|alias|aka)\s*[:=]\s*", re.IGNORECASE)
+_LETTER = re.compile(r"[^\W\d_]")
+MAX_EDITION = 500
+# Words every festival's name has: a name of these alone names none ("Film Festival").
+_GENERIC_NAME_WORDS = frozenset(
+    {"film", "films", "festival", "fest", "international", "award", "awards", "camp", "lab",
+     "cinema", "movie", "the", "of", "кинофестиваль", "фестиваль", "кино", "премия"}
+)  # fmt: skip
+
+
+def check_name(name: str, known: frozenset[str] = frozenset()) -> None:
+    """A festival's name: two words or more, not only generic ones, or a name or alias already
+    known (``known``: their name keys); ``ValueError`` says what is wrong."""
+    if name in _NONE:
+        raise ValueError("a festival needs a name")
+    if len(name) > NAME_LIMIT:
+        raise ValueError(f"the name has {len(name)} characters; keep it under {NAME_LIMIT}")
+    if name_key(name) in known:
+        return
+    words = [word for word in name.split() if _LETTER.search(word)]
+    if len(words) < 2:
+        raise ValueError(
+            f"{name!r} is too short to be a festival's name: give its full name "
+            "(at least two words), or a short name already listed as an alias"
         )
-    dated = form.starts_on is not None
+    if all(word.casefold().strip('.,«»"') in _GENERIC_NAME_WORDS for word in words):
+        raise ValueError(f"{name!r} names no festival in particular: give its full name")
+    if sum(len(_LETTER.findall(word)) for word in words) < 6:
+        raise ValueError(f"{name!r} is too short to be a festival's name: give its full name")
+
+
+def parse_edition(text: str) -> int | None:
+    """``4``, ``4th`` or ``fourth``; empty or ``-`` for none."""
+    if text.strip() in _NONE:
+        return None
+    value = ordinal(text.strip()) or (int(text) if text.strip().isdigit() else None)
+    if value is None or not 0 < value <= MAX_EDITION:
+        raise ValueError(f"{text.strip()!r} is not an edition like 4 or 4th")
+    return value
+
+
+def parse_aliases(text: str) -> tuple[str, ...]:
+    """Other names, separated by commas or semicolons."""
+    names = [" ".join(part.split()) for part in re.split(r"[,;]", text)]
+    aliases = tuple(dict.fromkeys(name for name in names if name not in _NONE))
+    for alias in aliases:
+        if len(alias) > NAME_LIMIT:
+            raise ValueError(f"the alias {alias[:40]!r}… is too long; keep it under {NAME_LIMIT}")
+    return aliases
+
+
+def festival_from(form: FestivalForm) -> NewFestival:
+    """The festival to store: the form's facts (those not given keep what is stored)."""
     return NewFestival(
         name=form.name,
-        kind=existing.kind,
-        aliases=existing.aliases,
-        city=form.city or existing.city,
-        country=form.country or existing.country,
-        starts_on=form.starts_on if dated else existing.starts_on,
-        ends_on=form.ends_on if dated else existing.ends_on,
-        edition=existing.edition,
-        description=form.description or existing.description,
-        url=existing.url,
+        aliases=form.aliases,
+        city=form.city,
+        country=form.country,
+        starts_on=form.starts_on,
+        ends_on=form.ends_on,
+        edition=form.edition,
+        description=form.description or "",
     )
 
 

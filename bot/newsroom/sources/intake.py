@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import tzinfo
 
@@ -10,6 +11,8 @@ from bot.newsroom.sources.feeds import Feed
 from storage import Store
 from storage.articles import AddOutcome
 from storage.models import NewArticle
+
+STORE_BATCH = 20  # items per round trip to the database
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,16 +46,23 @@ async def store_feed(store: Store, feed: Feed, source_url: str, zone: tzinfo) ->
     news = articles_of(feed, source_url, zone)
     if not news:
         return Intake()
+    results: list[tuple[int, AddOutcome]] = []
     async with store.transaction():
-        results = await store.articles.add_many(news)
-        changed = [
-            (article_id, new.title, new.body)
-            for new, (article_id, outcome) in zip(news, results, strict=True)
-            if outcome is not AddOutcome.SKIPPED
-        ]
-        if changed:
-            finder = MentionFinder(await store.festivals.all())
-            await link_mentions(store, finder, changed)
+        finder = MentionFinder(await store.festivals.all())
+        # A few items per statement, letting readers' queries in between: the connection
+        # answers one statement at a time, and a whole feed's would keep them waiting.
+        for start in range(0, len(news), STORE_BATCH):
+            batch = news[start : start + STORE_BATCH]
+            added = await store.articles.add_many(batch)
+            changed = [
+                (article_id, new.title, new.body)
+                for new, (article_id, outcome) in zip(batch, added, strict=True)
+                if outcome is not AddOutcome.SKIPPED
+            ]
+            if changed:
+                await link_mentions(store, finder, changed)
+            results += added
+            await asyncio.sleep(0)
     outcomes = [outcome for _, outcome in results]
     return Intake(
         added=tuple(

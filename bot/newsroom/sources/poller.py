@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import StrEnum
@@ -24,7 +25,7 @@ from storage.sources import Origin, Source, SourceKind, SourceSpec, SourceState
 logger = logging.getLogger(__name__)
 
 ALERT_AFTER = 3  # consecutive failures before the admins hear of it
-CONCURRENCY = 8  # sources fetched at once
+CONCURRENCY = 4  # sources fetched at once
 LAYOUT_CHANGED = "it used to have items and now parses to none: has the feed's layout changed?"
 
 
@@ -108,6 +109,7 @@ class Poller:
         watch: Watch | None = None,
         clock: Callable[[], datetime] = utc_now,
         concurrency: int = CONCURRENCY,
+        parser: Executor | None = None,
     ) -> None:
         self.store = store
         self.client = client
@@ -117,6 +119,8 @@ class Poller:
         self.watch = watch
         self.clock = clock
         self._slots = asyncio.Semaphore(concurrency)
+        self._parser = parser
+        self._parsing = asyncio.Semaphore(1)
 
     async def poll(self, sources: Iterable[Source]) -> list[Outcome]:
         """Fetch the sources, a few at a time; one that breaks never stops the others."""
@@ -148,7 +152,7 @@ class Poller:
         fetched = await fetch(
             self.client, url, etag=None, last_modified=None, allow_private=self.private_sources
         )
-        feed = await asyncio.to_thread(parse_feed, fetched.body, fetched.final_url)
+        feed = await self._parse(fetched.body, fetched.final_url)
         now = self.clock()
         spec = SourceSpec(
             name_for(url, sorted(await self.store.sources.names())), SourceKind.FEED, url, every
@@ -167,6 +171,13 @@ class Poller:
             )
             source = await self.store.sources.add(spec, added_by, state)
         return source, feed, intake
+
+    async def _parse(self, payload: bytes, url: str) -> Feed:
+        """Parse off the event loop, one feed at a time (in ``parser``: a process pool keeps
+        the parser from holding the interpreter lock while readers are answered)."""
+        async with self._parsing:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._parser, parse_feed, payload, url)
 
     async def _slotted(self, source: Source) -> Outcome:
         async with self._slots:
@@ -189,14 +200,16 @@ class Poller:
             )
             feed = None
             if not fetched.not_modified:
-                feed = await asyncio.to_thread(parse_feed, fetched.body, fetched.final_url)
+                feed = await self._parse(fetched.body, fetched.final_url)
         except (FetchError, FeedError) as error:
             return await self._failed(source, now, str(error))
         if feed is not None and not feed.items and state.yielded:
             return await self._failed(source, now, LAYOUT_CHANGED)
         async with self.store.transaction():
-            intake = Intake() if feed is None else await store_feed(
-                self.store, feed, spec.url, self.zone
+            intake = (
+                Intake()
+                if feed is None
+                else await store_feed(self.store, feed, spec.url, self.zone)
             )
             if intake.added:
                 await self.store.ingest_runs.record(
