@@ -7,12 +7,12 @@ import math
 import sys
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 SEND_RATE = 29.0  # our sends a second at most, when no reader writes
 TELEGRAM_LIMIT = 30  # messages in any one second, replies included
 WINDOW = 1.0
-REPLY_MEMORY = 2.0  # the replies of the last two seconds tell how many more will come
+REPLY_MEMORY = 2.0  # an expected reply not out after this long is forgotten
 STALLED = 0.5  # a reply expected for this long is held up: no sends until it is out
 MAX_REPLY_WAIT = 0.25  # a reply never waits longer for room (past that, replies alone flood)
 _POLL_ROOM = 0.01  # how often a full second looks for room again
@@ -24,11 +24,14 @@ class Pacer:
     Sends are spaced evenly at ``rate`` a second on a fixed schedule (a late wake-up does not
     slow the pace; no slot is taken early). The application tells the pacer of every reader's
     update as it comes in (``admit_reply``) and once it was handled (``replied``). A send waits
-    while, in the last second, our sends, the replies, the replies expected and room for as
-    many replies as came in a recent second would pass Telegram's ``limit``: digests take what
-    readers leave. When readers start writing while the second is full of digests, a reply
-    waits the few milliseconds until a digest leaves the second, rather than be refused: a 429
-    would hold every reply for a second.
+    while our sends and the replies of the last second, the replies expected and one message
+    of margin would pass Telegram's ``limit``: digests take what readers leave. The replies of
+    the last second stand for those of the next one (readers at 15 a second leave digests the
+    other 15, less the replies on their way); a reply is counted from the moment its update
+    came in, which is before Telegram counts it, so the count errs on the safe side. When
+    readers start writing while the second is full of digests, a reply waits the few
+    milliseconds until a digest leaves the second, rather than be refused: a 429 would hold
+    every reply for a second.
     """
 
     def __init__(
@@ -36,13 +39,15 @@ class Pacer:
         rate: float = SEND_RATE,
         clock: Callable[[], float] = time.monotonic,
         limit: int = TELEGRAM_LIMIT,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._interval = 1.0 / rate
         self._limit = limit
         self._clock = clock
+        self._sleep = sleep  # ``clock``'s own sleep (tests run on a simulated clock)
         self._next = 0.0
         self._sent: deque[float] = deque()  # our sends of the last WINDOW
-        self._replies: deque[float] = deque()  # replies of the last REPLY_MEMORY
+        self._replies: deque[float] = deque()  # replies of the last WINDOW
         self._expected: deque[float] = deque()  # updates whose reply is not out yet
 
     @classmethod
@@ -52,8 +57,8 @@ class Pacer:
 
     async def wait(self) -> None:
         """Wait for the next free slot and take it."""
-        while (wait := self.delay()) > 0:  # noqa: ASYNC110 - waiting for a time, not an event
-            await asyncio.sleep(wait)
+        while (wait := self.delay()) > 0:
+            await self._sleep(wait)
         now = self._clock()
         # Late by less than a slot: keep the schedule. Idle for longer: no burst to catch up.
         self._next = max(self._next, now - self._interval) + self._interval
@@ -70,8 +75,8 @@ class Pacer:
         """A reader's update came in: wait until this second has room for its reply (a few
         milliseconds at most, while it is full of digests), and count the reply as coming."""
         deadline = self._clock() + MAX_REPLY_WAIT
-        while self._free(now := self._clock()) <= 1 and now < deadline:  # noqa: ASYNC110
-            await asyncio.sleep(_POLL_ROOM)
+        while self._free(now := self._clock()) <= 0 and now < deadline:
+            await self._sleep(_POLL_ROOM)
         self._expected.append(self._clock())
 
     def replied(self) -> None:
@@ -88,21 +93,18 @@ class Pacer:
         """Telegram's limit less the messages of the last second and the replies expected."""
         for times, keep in (
             (self._sent, WINDOW),
-            (self._replies, REPLY_MEMORY),
+            (self._replies, WINDOW),
             (self._expected, REPLY_MEMORY),  # an update that got no reply, or was stopped
         ):
             while times and times[0] <= now - keep:
                 times.popleft()
-        recent = sum(1 for at in self._replies if at > now - WINDOW)
-        return self._limit - len(self._sent) - recent - len(self._expected)
+        return self._limit - len(self._sent) - len(self._replies) - len(self._expected)
 
     def _room(self, now: float) -> int:
         """How many more sends of ours this second may take without crowding out replies."""
         free = self._free(now)
         if self._expected and self._expected[0] <= now - STALLED:
             return 0  # replies are held up (flood control?): when they go, they go together
-        if not self._replies and not self._expected:
-            return free - 1  # keep one for a first reply
-        # Readers are about: keep room for as many replies as came in a recent second, and one
-        # more for the milliseconds by which Telegram's clock and ours disagree.
-        return free - 2 - math.ceil(len(self._replies) * WINDOW / REPLY_MEMORY)
+        # One message of margin: for a first reply, and for the milliseconds by which
+        # Telegram's clock and ours disagree.
+        return free - 1

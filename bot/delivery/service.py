@@ -22,7 +22,8 @@ from bot.delivery.digests import ComposeReport, compose_due
 from bot.delivery.lock import SenderLock
 from bot.delivery.outbox import Clock, utc_now
 from bot.delivery.pacer import Pacer
-from bot.delivery.sender import LANES, Sender, SendReport, sender_bot
+from bot.delivery.report import SendReport
+from bot.delivery.sender import LANES, Sender, sender_bot
 from storage import Store
 
 logger = logging.getLogger(__name__)

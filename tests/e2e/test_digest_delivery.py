@@ -1,10 +1,12 @@
-"""The outbox sender against the emulator: timeouts, network errors, refusals, the enqueue API."""
+"""The outbox sender against the emulator: timeouts, network errors, refusals, the enqueue API,
+lanes, and the limits per chat and per group."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
@@ -14,8 +16,9 @@ from bot.config import Settings
 from bot.delivery.lock import SenderLock
 from bot.delivery.outbox import enqueue
 from bot.delivery.pacer import Pacer
-from bot.delivery.sender import MAX_ATTEMPTS, Sender
+from bot.delivery.sender import LANES, MAX_ATTEMPTS, Sender
 from bot.delivery.service import send_due
+from bot.delivery.spacing import ChatSpacing
 from storage import Store
 from storage.outbox import OutboxState
 from tests.emulator import TEST_TOKEN, BotApiEmulator
@@ -165,38 +168,74 @@ async def test_only_one_sender_per_database(
     assert SenderLock.beside(database).acquire()
 
 
-async def test_the_pacer_spaces_sends_and_leaves_room_for_replies() -> None:
-    ticks = [100.0]
-    pacer = Pacer(rate=10.0, clock=lambda: ticks[0], limit=12)
-    pacer.hold(0)  # the schedule starts now
+class WatchedRequest(HTTPXRequest):
+    """The sender's HTTP client, noting what the outbox holds in flight at every sendMessage."""
 
-    await pacer.wait()
-    assert pacer.delay() == pytest.approx(0.1)  # evenly spaced
-    for _ in range(9):
-        ticks[0] += 0.1001
-        await pacer.wait()
-    ticks[0] += 0.1001  # 101.0: nine of our sends in the last second
-    assert pacer.delay() == 0
-    await pacer.admit_reply()  # two readers' updates came in: their replies take the room
-    await pacer.admit_reply()
-    assert pacer.delay() > 0
-    pacer.replied()
-    pacer.replied()  # out; and as many more may follow them
-    assert pacer.delay() > 0
-    ticks[0] += 0.35  # three of our sends left the last second
-    assert pacer.delay() == 0
-    pacer.hold(5.0)  # Telegram said: retry after 5 s
-    assert pacer.delay() == pytest.approx(5.0)
-    ticks[0] += 10
-    assert pacer.delay() == 0
+    def __init__(self, store: Store) -> None:
+        super().__init__(connection_pool_size=LANES + 1)
+        self.store = store
+        self.on_wire = self.most_on_wire = 0
+        self.marked_at_calls: list[int] = []  # messages marked in flight as each call starts
+
+    async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        """Count the call while it is on the wire."""
+        if not url.endswith("/sendMessage"):
+            return await super().do_request(url, method, *args, **kwargs)
+        self.marked_at_calls.append((await self.store.outbox.report()).sending)
+        self.on_wire += 1
+        self.most_on_wire = max(self.most_on_wire, self.on_wire)
+        try:
+            return await super().do_request(url, method, *args, **kwargs)
+        finally:
+            self.on_wire -= 1
 
 
-async def test_an_expected_reply_that_never_comes_is_forgotten() -> None:
-    ticks = [0.0]
-    pacer = Pacer(rate=2.0, clock=lambda: ticks[0], limit=3)
-    await pacer.admit_reply()
-    await pacer.admit_reply()
+async def test_lanes_keep_messages_on_the_wire_together_each_marked_before_its_call(
+    store: Store, emulator: BotApiEmulator, clock: FakeClock
+) -> None:
+    chats = range(1, 3 * LANES + 1)
+    await queue(store, *chats)
+    emulator.set_delay(0.1, "sendMessage")  # a slow Bot API: lanes are what keeps the pace
+    request = WatchedRequest(store)
+    async with Bot(TEST_TOKEN, base_url=emulator.base_url, request=request) as watched:
+        report = await Sender(store, watched, clock=clock, pacer=Pacer.unlimited()).drain()
 
-    assert pacer.delay() > 0
-    ticks[0] += 2.5
-    assert pacer.delay() == 0
+    assert report.sent == len(chats)
+    assert sorted(m.chat_id for m in emulator.sent()) == list(chats)
+    assert (await store.outbox.report("broadcast", "1")).sent == len(chats)
+    assert request.most_on_wire == LANES  # no lane idles while the Bot API answers
+    assert report.most_in_flight == LANES
+    assert all(1 <= marked <= LANES for marked in request.marked_at_calls)
+
+
+async def test_two_messages_to_one_chat_never_overlap_and_keep_telegrams_gap(
+    store: Store, emulator: BotApiEmulator, clock: FakeClock
+) -> None:
+    await queue(store, 1, 2, ref="1")
+    await queue(store, 1, 3, ref="2")
+    emulator.set_delay(0.05, "sendMessage")
+    emulator.enable_rate_limit(per_chat=(1, 1.0))
+    async with Bot(TEST_TOKEN, base_url=emulator.base_url) as fast:
+        report = await Sender(store, fast, clock=clock, pacer=Pacer.unlimited()).drain()
+
+    assert (report.sent, emulator.rate_limited) == (4, 0)
+    assert [m.plain for m in emulator.sent(1)] == ["Hello 1", "Hello 1"]
+    assert sorted(m.chat_id for m in emulator.sent()) == [1, 1, 2, 3]
+
+
+async def test_a_group_gets_no_more_than_its_share_a_minute(
+    store: Store, emulator: BotApiEmulator, clock: FakeClock
+) -> None:
+    group = -100123
+    for ref in range(1, 6):  # five fan-outs reach one group
+        await queue(store, group, 7, ref=str(ref))
+    # Telegram's 1 a second and 20 a minute, scaled down so that the test takes a second.
+    emulator.enable_rate_limit(per_chat=(1, 0.1), group=(3, 1.0))
+    spacing = ChatSpacing(gap=0.1, group_limit=(3, 1.0))
+    async with Bot(TEST_TOKEN, base_url=emulator.base_url) as fast:
+        sender = Sender(store, fast, clock=clock, pacer=Pacer.unlimited(), spacing=spacing)
+        report = await sender.drain()
+
+    assert (report.sent, emulator.rate_limited) == (10, 0)
+    assert len(emulator.sent(group)) == 5
+    assert (await store.outbox.report()).sent == 10
