@@ -1,10 +1,12 @@
 """Seed-format pages at scale, with a realistic vocabulary, for the benchmarks.
 
 Words follow a Zipf-like law (a few words everywhere, a long tail of rare ones); a fifth of the
-articles are in Russian. Some words have a fixed share of the articles so that the benchmark can
-ask for them: ``premiere`` and ``cinema`` are each in half of the articles (both in a quarter),
-``фестиваль`` in half of the Russian ones. Every article also names two people from a large pool
-(``names_of``), each name in about ten articles: the rare words. Everything is deterministic.
+articles are in Russian, in their inflected forms (фестиваля, фестивалей, Бишкеке), and a tenth
+of each language's articles carry a sentence of the other. Some words have a fixed share of the
+articles so that the benchmark can ask for them: ``premiere`` and ``cinema`` are each in half of
+the articles (both in a quarter), ``фестиваль`` in half of the Russian ones. Every article also
+names two people from a large pool (``names_of``), each name in about ten articles: the rare
+words. Everything is deterministic.
 
     python bench/pages.py OUT_FOLDER --articles 10000     # write the pages
 """
@@ -23,6 +25,7 @@ from pathlib import Path
 HALF = ("premiere", "cinema")  # each in ~50% of the articles
 RUSSIAN_HALF = "фестиваль"  # in ~50% of the Russian articles (~10% of all)
 RUSSIAN_SHARE = 0.2
+MIXED_SHARE = 0.1  # articles with one sentence in the other language
 TRUNCATED_SHARE = 0.7
 PER_PAGE = 6
 BODY_WORDS = (150, 500)  # the seed pages' excerpts: 200 to 500 words, about 2.5 KB
@@ -67,7 +70,10 @@ _RUSSIAN = """и в на с по о для что из как это к от г�
 лауреаты номинация лучший главной роли оригинальная экранизация роман поэт писатель легенда эпос
 охотники кочевники кони беркуты барс снег озеро река весна лето осень зима июнь июль сентябрь
 октябрь май март апрель недели дни интервью сказал отметил добавил объяснил считает надеется
-планирует"""
+планирует фестиваля фестивале фестивалей фестивали фильмом фильмах режиссёра режиссёрами
+картиной наградой наград конкурсе конкурса бишкеке бишкека алматинский ташкенте душанбинский
+астане самарканде казахстанских кыргызских узбекских таджикских туркменских зрителями премьере
+премьеры премьер кинотеатре кинотеатров сценарием сценариев"""
 
 _LATIN_SYLLABLES = "ka ra to mi an el or ti us en de ba lo ve su ni pa ro ge al"
 _CYRILLIC_SYLLABLES = "ка ра то ми ан ел ор ти ус ен де ба ло ве су ни па ро ге ал"
@@ -149,6 +155,9 @@ class Corpus:
                 sentences.append(sentence)
                 words += sentence.count(" ") + 1
             extra = [f"{first} and {second} spoke."]
+            if rng.random() < MIXED_SHARE:
+                other = self._english if russian else self._russian
+                extra.append(other[rng.randrange(len(other))])
             extra += [word.capitalize() + "." for word in HALF if rng.random() < 0.5]
             if russian and rng.random() < 0.5:
                 extra.append(RUSSIAN_HALF.capitalize() + ".")

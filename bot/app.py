@@ -29,6 +29,7 @@ from bot.handlers import (
     language,
     news,
     rates,
+    search,
     start,
     subscriptions,
 )
@@ -60,6 +61,7 @@ class Group(IntEnum):
 HANDLER_MODULES = (
     start,
     news,
+    search,
     festivals,
     rates,
     subscriptions,

@@ -51,6 +51,9 @@ from types import MappingProxyType
 import Stemmer  # type: ignore[import-not-found]  # PyStemmer: a C extension with no stubs
 from anyascii import anyascii
 
+# Stored with the index: changing what a word's terms are means a new version, and the terms of
+# every article are computed again at the next start (storage/search_index.py).
+ANALYSIS_VERSION = "1"
 MAX_QUERY_TERMS = 12  # words of a query past these are ignored
 MAX_WORD_LENGTH = 64  # longer words are analysed on their first 64 characters
 MIN_PREFIX_LENGTH = 2  # ``a*`` would expand to a large part of the vocabulary: dropped
@@ -155,6 +158,19 @@ def word_terms(word: str) -> tuple[str, ...]:
 def index_terms(text: str) -> str:
     """The text for the ``terms`` column: each word's terms, in order, space-separated."""
     return " ".join(filter(None, map(_analysed, _WORD.findall(_prepared(text).lower()))))
+
+
+def words_of(text: str) -> list[re.Match[str]]:
+    """The words of a text as the index sees them, with their places in ``text``."""
+    return list(_WORD.finditer(text))
+
+
+def phrase_match(phrases: list[str], columns: tuple[str, ...]) -> str | None:
+    """An FTS5 expression finding any of ``phrases`` (their terms in order) in ``columns``."""
+    if not columns or not all(_COLUMN.fullmatch(column) for column in columns):
+        raise ValueError(f"not column names: {columns!r}")
+    quoted = [_quoted(terms) for terms in map(index_terms, phrases) if terms]
+    return "{" + " ".join(columns) + "} : (" + " OR ".join(quoted) + ")" if quoted else None
 
 
 def exact_form(word: str) -> str:

@@ -15,24 +15,19 @@ from typing import TypeVar
 
 import aiosqlite
 
-from storage import ranking
+from storage.analysis import index_terms, phrase_match
 from storage.convert import from_date, to_date, to_datetime
 from storage.database import Database
 from storage.errors import Conflict, NotFound
-from storage.models import MATCH_END, MATCH_START, Article, NewArticle, Position, SearchHit
+from storage.models import Article, NewArticle, Position
+from storage.search_index import terms_of
 
-# Search ranks only the newest matches: a word found in half of a million articles would
-# otherwise make bm25 score every one of them. A reader sees five results; ranking costs about
-# 20 µs a candidate (counting the words in its text), so 200 keeps a common-word search quick.
-SEARCH_CANDIDATES = 200
-SNIPPET_TOKENS = 24
 _INSERT_CHUNK = 500  # rows per INSERT statement, well under SQLite's limit of variables
 
 T = TypeVar("T")
 
 _COLUMNS = "id, title, body, truncated, url, source, seen_on, created_at"
 _A_COLUMNS = ", ".join(f"a.{column}" for column in _COLUMNS.split(", "))
-_WORD = ranking.WORD
 # An article's own date as SQL: the expression of the index articles_by_date (migration 0009).
 DATED = "coalesce(seen_on, substr(created_at, 1, 10))"
 _NEWEST_FIRST = f"{DATED} DESC, id DESC"
@@ -58,10 +53,12 @@ def fingerprint(title: str) -> str:
     return hashlib.blake2b(normalised.encode(), digest_size=8).hexdigest()
 
 
-def fts_query(words: str) -> str | None:
-    """User text → an FTS5 query of quoted terms (all must match); None when it has no word."""
-    terms = _WORD.findall(words)
-    return " ".join(f'"{term}"' for term in terms) if terms else None
+def _terms(title: str | None, body: str | None) -> tuple[str | None, str | None]:
+    """The search terms of a new title and body (None where it stays as it is)."""
+    return (
+        None if title is None else index_terms(title),
+        None if body is None else index_terms(body),
+    )
 
 
 def _key(position: Position) -> tuple[str, int]:
@@ -159,10 +156,10 @@ class Articles:
                 ids.update(await self._insert_many(connection, chunk))
             if plan.updates:
                 await connection.executemany(
-                    "UPDATE articles SET body = ?, truncated = ?, url = coalesce(url, ?) "
-                    "WHERE id = ?",
+                    "UPDATE articles SET body = ?, body_terms = ?, truncated = ?, "
+                    "url = coalesce(url, ?) WHERE id = ?",
                     [
-                        (new.body, new.truncated, new.url, stored[key].id)
+                        (new.body, index_terms(new.body), new.truncated, new.url, stored[key].id)
                         for key, new in plan.updates.items()
                     ],
                 )
@@ -194,15 +191,15 @@ class Articles:
         connection: aiosqlite.Connection, items: list[tuple[str, NewArticle]]
     ) -> dict[str, int]:
         """Insert articles with one statement; their ids by fingerprint."""
-        values = ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(items))
+        values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(items))
         params: list[object] = []
         for key, new in items:
             params += (new.title, new.body, new.truncated, new.url, new.source)
-            params += (from_date(new.seen_on), key)
+            params += (from_date(new.seen_on), key, *terms_of(new.title, new.body))
         try:
             rows = await connection.execute_fetchall(
-                "INSERT INTO articles (title, body, truncated, url, source, seen_on, fingerprint) "
-                f"VALUES {values} RETURNING fingerprint, id",
+                "INSERT INTO articles (title, body, truncated, url, source, seen_on, fingerprint, "
+                f"title_terms, body_terms) VALUES {values} RETURNING fingerprint, id",
                 params,
             )
         except sqlite3.IntegrityError as error:  # a url already taken
@@ -256,7 +253,7 @@ class Articles:
     async def edit(
         self, article_id: int, *, title: str | None = None, body: str | None = None
     ) -> Article:
-        """Change an article's title or body in place (the search index follows, by trigger);
+        """Change an article's title or body in place, its search terms with it;
         ``NotFound``, or ``Conflict`` (with its id) when another article has that title."""
         async with self._db.transaction() as connection:
             if title is not None:
@@ -271,10 +268,12 @@ class Articles:
             # The fingerprint stays the one of the title as the source gave it, so that the
             # next ingest of that source knows the article and does not add it again. A body
             # written by hand is whole: it is no longer the cut one of a source page.
+            # The search index follows the terms (storage/search_index.py), by trigger.
             rows = await connection.execute_fetchall(
                 "UPDATE articles SET title = coalesce(?, title), body = coalesce(?, body), "
+                "title_terms = coalesce(?, title_terms), body_terms = coalesce(?, body_terms), "
                 f"truncated = truncated AND ? IS NULL WHERE id = ? RETURNING {_COLUMNS}",
-                (title, body, body, article_id),
+                (title, body, *_terms(title, body), body, article_id),
             )
         found = list(rows)
         if not found:
@@ -345,9 +344,7 @@ class Articles:
         """The lowest id among the articles dated ``day`` or later (a new digest's start)."""
         # min(+id): a plain min(id) walks the rowids from the oldest; this searches the index.
         found = await self._db.fetch_value(
-            "SELECT min(+id) FROM articles "
-            "WHERE coalesce(seen_on, substr(created_at, 1, 10)) >= ?",
-            (day.isoformat(),),
+            f"SELECT min(+id) FROM articles WHERE {DATED} >= ?", (day.isoformat(),)
         )
         return None if found is None else int(found)
 
@@ -355,72 +352,10 @@ class Articles:
         """Ids of articles stored after ``after_id`` but dated before ``day``, newest id first
         (the archive a new subscriber's first digest leaves out)."""
         rows = await self._db.fetch_all(
-            "SELECT id FROM articles WHERE id > ? "
-            "AND coalesce(seen_on, substr(created_at, 1, 10)) < ? ORDER BY id DESC LIMIT ?",
+            f"SELECT id FROM articles WHERE id > ? AND {DATED} < ? ORDER BY id DESC LIMIT ?",
             (after_id, day.isoformat(), limit),
         )
         return [int(row[0]) for row in rows]
-
-    async def search(self, words: str, limit: int = 5) -> list[SearchHit]:
-        """Articles containing every word, best first (BM25), with a snippet of the matches.
-
-        Only the newest ``SEARCH_CANDIDATES`` matches are ranked, so a search costs about the
-        same whether a word is in ten articles or in half a million (see storage/ranking.py).
-        """
-        query = fts_query(words)
-        if query is None or limit < 1:
-            return []
-        rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM articles WHERE id IN (SELECT rowid FROM articles_fts "
-            "WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?)",
-            (query, SEARCH_CANDIDATES),
-        )
-        if not rows:
-            return []
-        query_terms = ranking.terms(words)
-        idfs = await self._idfs(query_terms)
-        candidates = {row["id"]: row for row in rows}
-        best = ranking.rank(
-            [ranking.Candidate(row["id"], row["title"], row["body"]) for row in rows],
-            query_terms,
-            idfs,
-        )[:limit]
-        snippets = await self._snippets(query, [article_id for _, article_id in best])
-        return [
-            SearchHit(_article(candidates[article_id]), snippets.get(article_id, ""), score)
-            for score, article_id in best
-        ]
-
-    async def _idfs(self, query_terms: list[ranking.Term]) -> list[float]:
-        """Each word's inverse document frequency, from its newest matches only."""
-        per_term = " UNION ALL ".join(
-            f"SELECT {number}, count(*), min(rowid) FROM (SELECT rowid FROM articles_fts "
-            f"WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT {SEARCH_CANDIDATES})"
-            for number in range(len(query_terms))
-        )
-        rows = await self._db.fetch_all(
-            f"SELECT -1, 0, max(id) FROM articles UNION ALL {per_term}",
-            [f'"{term.word}"' for term in query_terms],
-        )
-        stats = {row[0]: (row[1], row[2]) for row in rows}
-        last_id = stats[-1][1] or 0
-        return [
-            ranking.idf(
-                ranking.estimated_matches(*stats[number], last_id, SEARCH_CANDIDATES), last_id
-            )
-            for number in range(len(query_terms))
-        ]
-
-    async def _snippets(self, query: str, article_ids: list[int]) -> dict[int, str]:
-        """The snippet of each article, its matches marked."""
-        # CROSS JOIN keeps the ids outside: FTS5 then looks each one up instead of scanning.
-        rows = await self._db.fetch_all(
-            "SELECT ids.value, snippet(articles_fts, -1, ?, ?, '…', ?) "
-            "FROM json_each(?) AS ids CROSS JOIN articles_fts ON articles_fts.rowid = ids.value "
-            "WHERE articles_fts MATCH ?",
-            (MATCH_START, MATCH_END, SNIPPET_TOKENS, json.dumps(article_ids), query),
-        )
-        return {row[0]: row[1] for row in rows}
 
     async def mentioning(self, festival_id: int, limit: int) -> list[Article]:
         """The newest articles (by their own date) that name a festival."""
@@ -440,9 +375,8 @@ class Articles:
 
         A candidate search: callers that need exact matches check the text themselves.
         """
-        terms = [_WORD.findall(phrase) for phrase in phrases]
-        query = " OR ".join(f'"{" ".join(words)}"' for words in terms if words)
-        if not query:
+        query = phrase_match(list(phrases), ("title_terms", "body_terms"))
+        if query is None:
             return
         below = None
         while True:

@@ -71,11 +71,25 @@ class NewArticle:
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
-    """One search result: the article, a snippet with marked matches, and its bm25 score."""
+    """One search result: the article, its title and a snippet of its body with the matching
+    words marked (MATCH_START … MATCH_END; the snippet is '' when only the title matches), and
+    its bm25 score (lower is better)."""
 
     article: Article
+    title: str
     snippet: str
     score: float
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """One page of search results, best first, and how many articles match in all."""
+
+    hits: tuple[SearchHit, ...]
+    offset: int  # how many better hits come before this page
+    total: int  # articles that match (at least this many when ``more``)
+    more: bool  # the count stopped at ``total``: there are more
+    ranked: int  # how many of them are ranked and can be paged through (the newest)
 
 
 class FactSource(StrEnum):

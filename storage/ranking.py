@@ -1,10 +1,15 @@
-"""BM25 over a capped set of search candidates, computed from their text.
+"""BM25 over a capped set of search candidates, computed from their terms and text.
 
 FTS5's ``bm25()`` first counts every row that holds each query word (to weigh rare words above
 common ones); for a word in half of a million articles that count alone takes tens of
 milliseconds, whatever LIMIT the query has. So the search asks FTS5 only for the newest matches,
 estimates each word's document frequency from how far back its newest matches reach, and scores
-the candidates here with FTS5's formula, constants and column weights.
+the candidates here with FTS5's formula and constants.
+
+What counts as an occurrence of a query word: any of its terms (storage/analysis.py: the word's
+stems in either alphabet) in the article's terms, the title's weighing ``TITLE_WEIGHT`` times
+the body's; the word in the very form typed (case and accents aside) counts ``EXACT_BONUS`` more.
+Among equal scores the newer article (by its own date, then by id) comes first.
 """
 
 from __future__ import annotations
@@ -12,17 +17,21 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+
+from storage.analysis import QueryTerm
 
 K1 = 1.2
 B = 0.75
 TITLE_WEIGHT = 4.0
 BODY_WEIGHT = 1.0
+EXACT_BONUS = 1.0  # an exact form counts twice a stemmed one
 MIN_IDF = 1e-6  # FTS5's floor for words in more than half of the rows
+SCORE_DIGITS = 9  # scores equal to this many digits are ties: the newer article wins
 
-# Letters and digits, as the unicode61 tokenizer splits them ("_" separates words).
-WORD = re.compile(r"[^\W_]+")
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
@@ -32,26 +41,6 @@ def fold(text: str) -> str:
     return (
         folded if folded.isascii() else _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Term:
-    """One word of a query: as typed, in the spellings looked for first, and folded."""
-
-    word: str
-    spellings: tuple[str, ...]  # lower-case, Capitalised, UPPER: no need to case-fold texts
-    folded: str
-
-
-def terms(words: str) -> list[Term]:
-    """The distinct words of a query, in order."""
-    found: dict[str, str] = {}
-    for word in WORD.findall(words):
-        found.setdefault(fold(word), word)
-    return [
-        Term(word, tuple(dict.fromkeys((word.lower(), word.capitalize(), word.upper()))), folded)
-        for folded, word in found.items()
-    ]
 
 
 def count(text: str, word: str) -> int:
@@ -83,42 +72,56 @@ def estimated_matches(newest: int, oldest_id: int | None, last_id: int, cap: int
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """The text of one candidate article."""
+    """One candidate article: its text, its terms and its date."""
 
     id: int
+    dated: date
     title: str
     body: str
+    title_terms: str
+    body_terms: str
+
+
+def occurrences(terms: Counter[str], term: QueryTerm) -> int:
+    """How often ``term`` is in an article's counted terms (its likeliest stem's count)."""
+    if term.prefix:
+        return max(
+            sum(n for found, n in terms.items() if found.startswith(stem)) for stem in term.stems
+        )
+    return max(terms.get(stem, 0) for stem in term.stems)
+
+
+def exact_occurrences(text: str, term: QueryTerm) -> int:
+    """How often the word as typed (case and accents aside) is in ``text``; 0 for a prefix."""
+    if term.prefix:
+        return 0
+    spellings = dict.fromkeys((term.exact, term.word, term.word.capitalize(), term.word.upper()))
+    found = sum(count(text, spelling) for spelling in spellings)
+    if not found and not text.isascii():  # in a mixed case, or only with its accents folded
+        found = count(fold(text), term.exact)
+    return found
 
 
 def rank(
-    candidates: Sequence[Candidate], words: Sequence[Term], idfs: Sequence[float]
+    candidates: Sequence[Candidate], words: Sequence[QueryTerm], idfs: Sequence[float]
 ) -> list[tuple[float, int]]:
     """(score, id) of every candidate, best first (a lower score is better, as FTS5's)."""
     if not candidates:
         return []
-    lengths = [len(candidate.title) + len(candidate.body) for candidate in candidates]
+    counted = [(Counter(c.title_terms.split()), Counter(c.body_terms.split())) for c in candidates]
+    lengths = [title.total() + body.total() for title, body in counted]
     average = sum(lengths) / len(lengths) or 1.0
     scored = []
-    for candidate, length in zip(candidates, lengths, strict=True):
-        frequencies = [
-            sum(
-                _frequency(candidate.title, candidate.body, spelling)
-                for spelling in term.spellings
-            )
-            for term in words
-        ]
-        if not all(frequencies):  # in a mixed case, or only with its accents folded away
-            title, body = fold(candidate.title), fold(candidate.body)
-            frequencies = [_frequency(title, body, term.folded) for term in words]
+    for candidate, (title, body), length in zip(candidates, counted, lengths, strict=True):
         norm = K1 * (1 - B + B * length / average)
-        score = sum(
-            weight * frequency * (K1 + 1) / (frequency + norm)
-            for weight, frequency in zip(idfs, frequencies, strict=True)
-        )
-        scored.append((-score, candidate.id))
-    scored.sort(key=lambda pair: (pair[0], -pair[1]))
-    return scored
-
-
-def _frequency(title: str, body: str, word: str) -> float:
-    return TITLE_WEIGHT * count(title, word) + BODY_WEIGHT * count(body, word)
+        score = 0.0
+        for weight, term in zip(idfs, words, strict=True):
+            frequency = TITLE_WEIGHT * (
+                occurrences(title, term) + EXACT_BONUS * exact_occurrences(candidate.title, term)
+            ) + BODY_WEIGHT * (
+                occurrences(body, term) + EXACT_BONUS * exact_occurrences(candidate.body, term)
+            )
+            score += weight * frequency * (K1 + 1) / (frequency + norm)
+        scored.append((-round(score, SCORE_DIGITS), candidate))
+    scored.sort(key=lambda pair: (pair[0], -pair[1].dated.toordinal(), -pair[1].id))
+    return [(score, candidate.id) for score, candidate in scored]

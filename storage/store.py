@@ -17,6 +17,8 @@ from storage.languages import ChatLanguages
 from storage.outbox import Outbox
 from storage.rates import Rates
 from storage.reminders import Reminders
+from storage.search import Search
+from storage.search_index import reindex
 from storage.sources import Sources
 from storage.subscribers import Subscribers
 
@@ -34,16 +36,19 @@ class Store:
         self.ingest_runs = IngestRuns(db)
         self.subscribers = Subscribers(db)
         self.outbox = Outbox(db)
-        self.drafts = Drafts(db)
         self.sources = Sources(db)
+        self.drafts = Drafts(db)
         self.languages = ChatLanguages(db)
+        self.search = Search(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
-        """Open (creating if need be) and migrate the database at ``path``."""
+        """Open (creating if need be) and migrate the database at ``path``; search terms made
+        by another analysis (or none) are computed again."""
         connection = await connect(path)
         try:
             await migrate(connection)
+            await reindex(connection)
         except BaseException:
             await connection.close()
             raise

@@ -141,7 +141,7 @@ async def test_a_bad_page_is_reported_and_written_nowhere(store: Store, tmp_path
     assert error.startswith("005_bad.txt:2:")
     assert "ticker" in error
     assert await store.articles.count() == 7
-    assert await store.articles.search("unique bad page") == []
+    assert await store.search.hits("unique bad page") == []
     assert {rate.as_of for rate in await store.rates.latest()} == {date(2026, 2, 13)}
     [bad] = [file for file in report.files if file.error]
     assert bad.path == folder / "005_bad.txt"
@@ -230,7 +230,7 @@ async def test_cyrillic_pages_are_ingested_and_searchable(store: Store, tmp_path
     )
     report = await ingest(store, [tmp_path])
     assert report.errors == []
-    [hit] = await store.articles.search("берлине")
+    [hit] = await store.search.hits("берлине")
     assert (hit.article.title, hit.article.truncated) == ("Кыргызское кино в Берлине", True)
     [kgs] = await store.rates.latest()
     assert (kgs.value, kgs.change_pct, kgs.as_of) == (

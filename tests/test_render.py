@@ -23,13 +23,10 @@ from bot.render.common import (
     with_keyboard,
 )
 from storage.models import (
-    MATCH_END,
-    MATCH_START,
     Article,
     FactSource,
     Festival,
     Position,
-    SearchHit,
 )
 from tests.telegram_html import parse_telegram_html
 
@@ -421,40 +418,6 @@ def test_long_article_is_split_in_order() -> None:
     joined = " ".join(visible(part) for part in parts)
     assert [int(n) for n in re.findall(r"Paragraph (\d+)", joined)] == list(range(10))
     assert all(utf16_len(part) <= 4096 for part in parts)
-
-
-def test_highlight_escapes_first_then_marks() -> None:
-    snippet = f"…the {MATCH_START}<Golden>{MATCH_END} & {MATCH_START}Panda{MATCH_END}\nawards…"
-    assert news_views.highlight(snippet) == "…the <b>&lt;Golden&gt;</b> &amp; <b>Panda</b> awards…"
-    assert news_views.highlight(f"stray {MATCH_START}marker") == "stray marker"
-
-
-def test_search_results() -> None:
-    hits = [
-        SearchHit(article(3, "Кино & фестиваль"), f"{MATCH_START}Кино{MATCH_END} в Бишкеке", -2.5),
-        SearchHit(article(1, "Second"), f"about {MATCH_START}кино{MATCH_END}", -1.0),
-    ]
-    text, markup = news_views.search_results("кино", hits, limit=5)
-    assert "<b>Кино</b> в Бишкеке" in text
-    shown = visible(text)
-    assert "2 matches for “кино”" in shown
-    assert shown.index("Кино & фестиваль") < shown.index("Second")
-    assert [data for _, data in buttons(markup)] == ["art:3", "art:1"]
-
-
-def test_search_match_in_the_title_is_marked_there() -> None:
-    title = "Golden <Panda> Awards"
-    snippet = f"Golden <{MATCH_START}Panda{MATCH_END}> Awards"
-    hit = SearchHit(article(3, title, "Body text here.\nMore."), snippet, -3.0)
-    text, _ = news_views.search_results("panda", [hit], limit=5)
-    assert "<b>Golden &lt;<u>Panda</u>&gt; Awards</b>" in text
-    assert "Body text here. More." in visible(text)
-
-
-def test_search_results_empty_and_escaped() -> None:
-    text, markup = news_views.search_results("<b>&", [], limit=5)
-    assert markup is None
-    assert "Nothing found for “<b>&”" in visible(text)
 
 
 # ---- festivals ---------------------------------------------------------------------------

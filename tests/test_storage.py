@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from storage import Conflict, NotFound, Store
-from storage.articles import AddOutcome, fingerprint, fts_query
+from storage.articles import AddOutcome, fingerprint
 from storage.models import MATCH_END, MATCH_START, NewArticle, NewFestival, Rate
 
 
@@ -210,8 +210,8 @@ async def test_search_finds_cyrillic_words_in_any_case(store: Store) -> None:
     )
     await store.articles.add(new("Unrelated", "Nothing in Russian here."))
     for words in ("фестиваль", "КИНО", "Бишкеке", "режиссёры кыргызстана"):
-        assert [hit.article.id for hit in await store.articles.search(words)] == [article_id]
-    assert await store.articles.search("Ташкент") == []
+        assert [hit.article.id for hit in await store.search.hits(words)] == [article_id]
+    assert await store.search.hits("Ташкент") == []
 
 
 async def test_search_ignores_diacritics(store: Store) -> None:
@@ -219,14 +219,14 @@ async def test_search_ignores_diacritics(store: Store) -> None:
         new("Premiere at San Sebastián", "César Benítez produced the film.")
     )
     for words in ("Sebastian", "sebastián", "Cesar Benitez", "SEBASTIAN premiere"):
-        assert [hit.article.id for hit in await store.articles.search(words)] == [article_id]
+        assert [hit.article.id for hit in await store.search.hits(words)] == [article_id]
 
 
 async def test_search_needs_every_word(store: Store) -> None:
     panda, _ = await store.articles.add(new("Golden Panda", "Awards in Chengdu."))
     await store.articles.add(new("Red Panda", "Awards in Bishkek."))
-    assert [hit.article.id for hit in await store.articles.search("panda chengdu")] == [panda]
-    assert len(await store.articles.search("panda")) == 2
+    assert [hit.article.id for hit in await store.search.hits("panda chengdu")] == [panda]
+    assert len(await store.search.hits("panda")) == 2
 
 
 async def test_a_title_match_outranks_a_body_only_match(store: Store) -> None:
@@ -236,7 +236,7 @@ async def test_a_title_match_outranks_a_body_only_match(store: Store) -> None:
     in_body, _ = await store.articles.add(
         new("Okeev retrospective in Bishkek", "Films include The Descendant of the Snow Leopard.")
     )
-    hits = await store.articles.search("leopard")
+    hits = await store.search.hits("leopard")
     assert [hit.article.id for hit in hits] == [in_title, in_body]
     assert hits[0].score != hits[1].score
 
@@ -244,13 +244,13 @@ async def test_a_title_match_outranks_a_body_only_match(store: Store) -> None:
 async def test_more_occurrences_rank_higher_among_body_matches(store: Store) -> None:
     once, _ = await store.articles.add(new("One", "The steppe. " + "Other words here. " * 5))
     thrice, _ = await store.articles.add(new("Two", "The steppe, steppe and steppe. Words. " * 1))
-    hits = await store.articles.search("steppe")
+    hits = await store.search.hits("steppe")
     assert [hit.article.id for hit in hits] == [thrice, once]
 
 
 async def test_search_respects_the_limit_and_prefers_newer_on_ties(store: Store) -> None:
     ids = await add_all(store, *(f"Festival news {n}" for n in range(1, 9)))
-    hits = await store.articles.search("festival", limit=3)
+    hits = await store.search.hits("festival", limit=3)
     assert [hit.article.id for hit in hits] == ids[:4:-1]
 
 
@@ -258,10 +258,10 @@ async def test_search_marks_the_matches_in_the_snippet(store: Store) -> None:
     await store.articles.add(
         new("Kazakh film at the Golden Panda", "Qash was nominated at the Golden Panda Awards.")
     )
-    [hit] = await store.articles.search("panda")
+    [hit] = await store.search.hits("panda")
     assert f"{MATCH_START}Panda{MATCH_END}" in hit.snippet
     assert hit.snippet.count(MATCH_START) == hit.snippet.count(MATCH_END) >= 1
-    [hit] = await store.articles.search("nominated")
+    [hit] = await store.search.hits("nominated")
     assert f"{MATCH_START}nominated{MATCH_END}" in hit.snippet
     assert "Qash was" in hit.snippet
 
@@ -297,7 +297,7 @@ async def test_search_marks_the_matches_in_the_snippet(store: Store) -> None:
 )
 async def test_search_never_breaks_on_odd_input(store: Store, words: str) -> None:
     await store.articles.add(new("C++ news and film", "AND OR NOT near the film news."))
-    hits = await store.articles.search(words)
+    hits = await store.search.hits(words)
     assert isinstance(hits, list)
 
 
@@ -305,24 +305,17 @@ async def test_operators_are_searched_as_plain_words(store: Store) -> None:
     article_id, _ = await store.articles.add(new("C++ news", "Not a film, or is it and? Near."))
     await store.articles.add(new("Other news", "Nothing."))
     for words in ("C++ news", "not OR and", "NEAR(news"):
-        assert [hit.article.id for hit in await store.articles.search(words)] == [article_id]
-    assert await store.articles.search('"') == []
-    assert await store.articles.search("*") == []
-
-
-def test_fts_query_quotes_every_term() -> None:
-    assert fts_query('C++ "news" OR NEAR(x') == '"C" "news" "OR" "NEAR" "x"'
-    assert fts_query("snake_case") == '"snake" "case"'
-    assert fts_query("*") is None
-    assert fts_query("") is None
+        assert [hit.article.id for hit in await store.search.hits(words)] == [article_id]
+    assert await store.search.hits('"') == []
+    assert await store.search.hits("*") == []
 
 
 async def test_a_deleted_article_leaves_the_index(store: Store) -> None:
     article_id, _ = await store.articles.add(new("Magtymguly Pyragy wins", "Audience award."))
-    assert [hit.article.id for hit in await store.articles.search("magtymguly")] == [article_id]
+    assert [hit.article.id for hit in await store.search.hits("magtymguly")] == [article_id]
     await store.articles.delete(article_id)
-    assert await store.articles.search("magtymguly") == []
-    assert await store.articles.search("audience") == []
+    assert await store.search.hits("magtymguly") == []
+    assert await store.search.hits("audience") == []
 
 
 async def test_a_completed_body_is_reindexed(store: Store) -> None:
@@ -330,9 +323,9 @@ async def test_a_completed_body_is_reindexed(store: Store) -> None:
         new("Karlag story", "An early draft about quokkas...", truncated=True)
     )
     await store.articles.add(new("Karlag story", "The full text about Karaganda and the camp."))
-    assert await store.articles.search("quokkas") == []
-    assert [hit.article.id for hit in await store.articles.search("karaganda")] == [article_id]
-    assert [hit.article.id for hit in await store.articles.search("karlag")] == [article_id]
+    assert await store.search.hits("quokkas") == []
+    assert [hit.article.id for hit in await store.search.hits("karaganda")] == [article_id]
+    assert [hit.article.id for hit in await store.search.hits("karlag")] == [article_id]
 
 
 async def test_the_index_stays_consistent_with_the_articles(store: Store) -> None:
@@ -383,7 +376,11 @@ async def test_upsert_adds_then_updates_in_place_keeping_the_id(store: Store) ->
     assert not created
     assert updated.id == panda.id
     # Facts not given are kept: the dates stay.
-    assert (updated.edition, updated.aliases, updated.starts_on) == (3, ("GPA",), date(2025, 9, 12))
+    assert (updated.edition, updated.aliases, updated.starts_on) == (
+        3,
+        ("GPA",),
+        date(2025, 9, 12),
+    )
     assert await store.festivals.count() == 1
     assert await store.festivals.get(panda.id) == updated
 

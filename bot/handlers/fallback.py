@@ -8,7 +8,7 @@ Decisions:
   private chat gets a short note asking to send the command again, a group stays silent. The gate
   runs in a group before every area's handlers, since PTB's CommandHandler also matches edits.
 - Stickers, photos and other messages without text get a hint in private chats, silence in groups.
-- Plain text in a private chat suggests /search with those words, and /help.
+- Plain text in a private chat is searched, as /search with those words would (never in groups).
 - A button nobody handles (from an old message, or forged) is answered, so the client stops
   waiting, and asked to run the command again.
 """
@@ -27,9 +27,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import App, Context
-
-SEARCH_HINT_MAX = 60
+from bot.context import App, Context, store_of
+from bot.handlers import search
 
 NO_TEXT_HINT = "I read text only. Send a command such as /latest, or /help for the list."
 EDITED_NOTE = "I answer new messages only: please send the command again instead of editing it."
@@ -93,17 +92,11 @@ async def no_text(update: Update, context: Context) -> None:
 
 
 async def plain_text(update: Update, context: Context) -> None:
-    """Text that is not a command, in a private chat: suggest /search with it, and /help."""
+    """Text that is not a command, in a private chat: searched as /search would."""
     message = update.message
     if message is None or not message.text:
         return
-    words = " ".join(message.text.split())
-    if len(words) > SEARCH_HINT_MAX:
-        words = words[:SEARCH_HINT_MAX].rsplit(" ", 1)[0] or words[:SEARCH_HINT_MAX]
-    await message.reply_text(
-        f"To search the news, send <code>/search {escape(words)}</code>.\n"
-        "Send /help to see everything I can do."
-    )
+    await search.reply(message, store_of(context), message.text)
 
 
 async def stale_button(update: Update, context: Context) -> None:

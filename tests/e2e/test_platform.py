@@ -181,10 +181,10 @@ async def test_sticker_and_photo_are_ignored_in_a_group(bot: RunningBot) -> None
     assert not await group.send_photo()
 
 
-async def test_plain_text_in_private_suggests_search_with_those_words(bot: RunningBot) -> None:
-    replies = await bot.private(5).send("golden   panda <2025> & more")
-    assert "/search golden panda <2025> & more" in replies.text
-    assert "/help" in replies.text
+async def test_plain_text_in_private_is_searched_with_those_words(bot: RunningBot) -> None:
+    replies = await bot.private(5).send("golden   panda <zzq> & more")
+    assert replies.text.startswith("Nothing found for “golden panda <zzq> & more”")
+    assert "Golden Panda" in (await bot.private(5).send("golden   panda")).text
 
 
 async def test_long_plain_text_is_shortened_in_the_hint(bot: RunningBot) -> None:

@@ -1,0 +1,145 @@
+"""Full-text search over articles: word forms, both alphabets, prefixes, ranked and paged.
+
+A query is analysed as the index is (storage/analysis.py), so ``Бишкек`` finds ``Bishkek`` and
+``festivals`` finds ``festival``; FTS5 finds the newest ``SEARCH_CANDIDATES`` articles holding
+every word, and storage/ranking.py orders them (title above body, exact form above stem, newer
+among equals). A search costs about the same whether a word is in ten articles or in half a
+million; the count of matches stops at ``COUNT_CAP``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from storage import ranking
+from storage.analysis import QueryTerm, fts_match, query_terms
+from storage.articles import _COLUMNS, _article
+from storage.database import Database
+from storage.errors import NotFound
+from storage.models import Article, SearchHit, SearchPage
+from storage.snippets import SNIPPET_WORDS, marked
+from storage.suggestions import suggest
+
+# A reader pages through the best of the newest matches; ranking costs about 30 µs a candidate.
+SEARCH_CANDIDATES = 200
+COUNT_CAP = 1_000  # "1,000+ matches": counting every match of a common word costs too much
+COLUMNS = ("title_terms", "body_terms")
+SAVED_DAYS = 30  # saved searches (for buttons) unused this long are forgotten
+
+_EMPTY = SearchPage(hits=(), offset=0, total=0, more=False, ranked=0)
+
+
+class Search:
+    """Searching the articles, suggesting a spelling, and searches kept for buttons."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def find(self, words: str, *, offset: int = 0, limit: int = 5) -> SearchPage:
+        """The ``limit`` best articles after the ``offset`` better ones, and the match count."""
+        terms = query_terms(words)
+        match = fts_match(terms, COLUMNS) if terms else None
+        if match is None or limit < 1 or offset < 0:
+            return _EMPTY
+        rows = list(
+            await self._db.fetch_all(
+                f"SELECT {_COLUMNS}, title_terms, body_terms FROM articles WHERE id IN "
+                "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
+                "ORDER BY rowid DESC LIMIT ?)",
+                (match, SEARCH_CANDIDATES),
+            )
+        )
+        if not rows:
+            return _EMPTY
+        total, more = await self._count(match, len(rows))
+        articles = {row["id"]: _article(row) for row in rows}
+        candidates = [
+            ranking.Candidate(
+                row["id"],
+                articles[row["id"]].dated,
+                row["title"],
+                row["body"],
+                row["title_terms"],
+                row["body_terms"],
+            )
+            for row in rows
+        ]
+        ranked = ranking.rank(candidates, terms, await self._idfs(terms))
+        hits = tuple(
+            _hit(articles[article_id], terms, score)
+            for score, article_id in ranked[offset : offset + limit]
+        )
+        return SearchPage(hits=hits, offset=offset, total=total, more=more, ranked=len(ranked))
+
+    async def hits(self, words: str, limit: int = 5) -> list[SearchHit]:
+        """The ``limit`` best articles for ``words`` (the first page of ``find``)."""
+        return list((await self.find(words, limit=limit)).hits)
+
+    async def suggest(self, words: str) -> str | None:
+        """A spelling of ``words`` that finds articles, from the index's own words; or None."""
+        suggestion = await suggest(self._db, words, COLUMNS)
+        if suggestion is None or not (await self.find(suggestion, limit=1)).hits:
+            return None
+        return suggestion
+
+    async def save(self, words: str) -> int:
+        """A number for ``words`` that a button can carry; unused ones are forgotten later."""
+        async with self._db.transaction() as connection:
+            await connection.execute(
+                "DELETE FROM saved_searches WHERE used_on < date('now', ?)",
+                (f"-{SAVED_DAYS} days",),
+            )
+            rows = await connection.execute_fetchall(
+                "INSERT INTO saved_searches (words) VALUES (?) ON CONFLICT (words) "
+                "DO UPDATE SET used_on = date('now') RETURNING id",
+                (words,),
+            )
+        return int(next(iter(rows))[0])
+
+    async def saved(self, search_id: int) -> str:
+        """The words saved as ``search_id``; ``NotFound`` once forgotten."""
+        words = await self._db.fetch_value(
+            "SELECT words FROM saved_searches WHERE id = ?", (search_id,)
+        )
+        if words is None:
+            raise NotFound(f"no saved search {search_id}")
+        return str(words)
+
+    async def _count(self, match: str, candidates: int) -> tuple[int, bool]:
+        """How many articles match (exact under ``COUNT_CAP``), and whether there are more."""
+        if candidates < SEARCH_CANDIDATES:
+            return candidates, False
+        found = int(
+            await self._db.fetch_value(
+                "SELECT count(*) FROM (SELECT rowid FROM articles_fts "
+                "WHERE articles_fts MATCH ? LIMIT ?)",
+                (match, COUNT_CAP + 1),
+            )
+        )
+        return min(found, COUNT_CAP), found > COUNT_CAP
+
+    async def _idfs(self, terms: Sequence[QueryTerm]) -> list[float]:
+        """Each word's inverse document frequency, from its newest matches only."""
+        per_term = " UNION ALL ".join(
+            f"SELECT {number}, count(*), min(rowid) FROM (SELECT rowid FROM articles_fts "
+            f"WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT {SEARCH_CANDIDATES})"
+            for number in range(len(terms))
+        )
+        rows = await self._db.fetch_all(
+            f"SELECT -1, 0, max(id) FROM articles UNION ALL {per_term}",
+            [fts_match([term], COLUMNS) for term in terms],
+        )
+        stats = {row[0]: (row[1], row[2]) for row in rows}
+        last_id = stats[-1][1] or 0
+        return [
+            ranking.idf(
+                ranking.estimated_matches(*stats[number], last_id, SEARCH_CANDIDATES), last_id
+            )
+            for number in range(len(terms))
+        ]
+
+
+def _hit(article: Article, terms: Sequence[QueryTerm], score: float) -> SearchHit:
+    """A search hit: the title and the best window of the body, their matches marked."""
+    title = marked(article.title, terms) or article.title
+    return SearchHit(article, title, marked(article.body, terms, SNIPPET_WORDS) or "", score)
