@@ -270,6 +270,8 @@ _RU_NAME = re.compile(
     """,
     re.VERBOSE,
 )
+# Every Russian keyword holds one of these ("Кинофестиваль", "премии").
+_RU_KEYWORD_HINT = re.compile("естивал|реми")
 _RU_GENERIC_GENRE = frozenset(
     _words(
         """
@@ -752,9 +754,13 @@ def _read_facts(
         refers = _ANAPHOR.search(sentence.text) is not None
         context = _Context(sentence.text, here, earlier, refers, len(loose) == 1)
         _read_aliases(sentence.text, here, facts)
-        _read_dates(context, facts, published)
-        _read_cities(context, facts)
-        _read_editions(context, facts)
+        # A sentence without a name gives facts only to the paragraph's names, and only when it
+        # refers back to them (or, for a range of dates, when they all name one event).
+        if here or (earlier and (refers or context.one_event)):
+            _read_dates(context, facts, published)
+        if here or (earlier and refers):
+            _read_cities(context, facts)
+            _read_editions(context, facts)
         _read_countries(context, facts)
         earlier.extend(index for index, _ in here)
         loose.update(_loose_key(mention.name) for _, mention in here)
@@ -874,7 +880,9 @@ def discover(title: str, body: str, published: date | None) -> list[Discovered]:
     mentions: list[_Mention] = []
     for number, sentence in enumerate(sentences):
         text = sentence.text
-        found = [*_english_mentions(text, number), *_russian_mentions(text, number)]
+        found = list(_english_mentions(text, number))
+        if _RU_KEYWORD_HINT.search(text):  # the Russian pattern is slow to try everywhere
+            found += _russian_mentions(text, number)
         mentions += sorted(found, key=lambda mention: mention.start)
     facts = _read_facts(sentences, mentions, published)
     found_events = (_discovered(g, mentions, facts, sentences) for g in _groups(mentions, facts))

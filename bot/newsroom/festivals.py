@@ -3,6 +3,7 @@ names), their order in lists, and finding them in the news (``discover_and_link`
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 
@@ -141,6 +142,8 @@ def _by_start(festival: Festival) -> tuple[date, str]:
     return festival.starts_on or festival.ends_on or date.min, festival.name.casefold()
 
 
+# A word every name ``discover`` finds contains: festival, awards, camp, lab, фестиваль, премия.
+_NAMES_EVENTS = re.compile(r"festival|award|camp|lab|фестивал|преми", re.IGNORECASE)
 # Discovery's kinds → the kinds the newsroom stores (as seeds/festivals.toml names them).
 STORED_KINDS = {"festival": "festival", "award": "award", "camp": "film camp", "lab": "film lab"}
 
@@ -182,6 +185,8 @@ async def discover_and_link_many(
     added: list[Festival] = []
     async with store.transaction():
         for article_id, title, body, dated in articles:
+            if not (_NAMES_EVENTS.search(title) or _NAMES_EVENTS.search(body)):
+                continue  # most news names no festival: skip the slower reading
             for event in discover(title, body, dated):
                 merged = await store.festivals.merge(
                     found_festival(event), FactSource.NEWS, article_id=article_id
