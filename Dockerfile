@@ -2,11 +2,12 @@
 #
 #   docker build -t filmnews .
 #   docker run -d --name filmnews -e TELEGRAM_BOT_TOKEN=... -e FILMNEWS_ADMIN_IDS=... \
-#       -v filmnews-data:/data --stop-timeout 30 filmnews
+#       -v filmnews-data:/data filmnews
 #
-# The database lives in the /data volume. `docker stop` sends SIGTERM: the bot finishes the
-# update in hand, stops polling and closes the database before it exits. No secret is baked in:
-# pass the token at run time (-e, --env-file or a secret).
+# The database (and its update journal, filmnews.db.updates) lives in the /data volume.
+# `docker stop` sends SIGTERM: the bot stops polling, gives the updates in hand 4 s to finish
+# and closes the database, well within Docker's 10 s; an update cut short is handled at the next
+# start. No secret is baked in: pass the token at run time (-e, --env-file or a secret).
 
 ARG PYTHON_IMAGE=python:3.11-slim
 
