@@ -41,7 +41,7 @@ from bench.bench_commands import RecordingRequest, lift_reply_pacing, message_up
 from bot.app import build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.context import App  # noqa: E402
-from bot.live import poll, sync_file  # noqa: E402
+from bot.live import poll, sync_file, worker  # noqa: E402
 from bot.newsroom.sources.feeds import parse_feed  # noqa: E402
 from bot.newsroom.sources.intake import store_feed  # noqa: E402
 from storage import Store  # noqa: E402
@@ -83,10 +83,34 @@ async def throughput(folder: Path, feeds: int, items: int) -> bool:
     finally:
         await store.close()
     rate = total / (parsing + storing)
+    piped = await pipelined(folder, payloads)
     print(f"\n1. parse + store: {total} items from {feeds} feeds of {items}")
     print(f"   parse {total / parsing:8.0f} items/s   store {total / storing:8.0f} items/s")
-    print(f"   both  {rate:8.0f} items/s   (target ≥ {ITEMS_TARGET:.0f})")
-    return rate >= ITEMS_TARGET
+    print(f"   one after the other, in one process: {rate:8.0f} items/s")
+    print(f"   parsed in the bot's worker process while stored: {piped:8.0f} items/s")
+    print(f"   (target ≥ {ITEMS_TARGET:.0f})")
+    return max(rate, piped) >= ITEMS_TARGET
+
+
+async def pipelined(folder: Path, payloads: list[bytes]) -> float:
+    """Items/s when the worker parses the next feed while this process stores the last."""
+    store = await Store.open(folder / "pipelined.db")
+    loop = asyncio.get_running_loop()
+    try:
+        with worker() as pool:
+            await loop.run_in_executor(pool, parse_feed, payloads[0], "https://e.org/warm")
+            started = time.perf_counter()
+            pending = [
+                loop.run_in_executor(pool, parse_feed, payload, f"https://example.org/{n}/")
+                for n, payload in enumerate(payloads)
+            ]
+            total = 0
+            for n, parsing in enumerate(pending):
+                intake = await store_feed(store, await parsing, f"https://example.org/{n}/", ZONE)
+                total += len(intake.added)
+            return total / (time.perf_counter() - started)
+    finally:
+        await store.close()
 
 
 async def filled(path: Path, articles: int) -> None:

@@ -104,6 +104,7 @@ class LiveSources:
 
     def __init__(self, *, clock: Callable[[], datetime] = utc_now) -> None:
         self.clock = clock
+        self._round = asyncio.Lock()  # a round still going when the next tick comes
 
     def schedule(self, application: App) -> None:
         """Sync the file and fetch what is due at start, then every ``TICK``; nothing when
@@ -137,6 +138,12 @@ class LiveSources:
     async def poll_due(self, application: App) -> list[Outcome] | None:
         """Fetch every due source (None when another process is fetching); a fetch in
         progress is abandoned, rolled back, when the application stops."""
+        if self._round.locked():
+            return None
+        async with self._round:
+            return await self._poll_due(application)
+
+    async def _poll_due(self, application: App) -> list[Outcome] | None:
         settings = application.bot_data.settings
         lock = fetch_lock(settings)
         if not lock.acquire():

@@ -147,11 +147,14 @@ async def test_add_many_gives_ids_in_order(store: Store) -> None:
     assert (await store.articles.get(ids[-1])).title == "Title 1199"
 
 
-async def test_a_taken_url_is_a_conflict(store: Store) -> None:
-    await store.articles.add(new("One", url="https://example.org/a"))
-    with pytest.raises(Conflict, match="url"):
-        await store.articles.add(new("Two", url="https://example.org/a"))
-    assert await store.articles.count() == 1
+async def test_a_taken_url_is_the_same_article_whatever_its_title(store: Store) -> None:
+    # Matched by URL first (a feed may retitle an item), then by title (issue 11).
+    first_id, _ = await store.articles.add(new("One", url="https://example.org/a"))
+    assert await store.articles.add(new("Two", url="https://example.org/a")) == (
+        first_id,
+        AddOutcome.SKIPPED,
+    )
+    assert [a.title for a in await store.articles.latest(5)] == ["One"]
 
 
 async def test_create_refuses_a_taken_title_naming_the_existing_article(store: Store) -> None:

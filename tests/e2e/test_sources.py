@@ -80,6 +80,21 @@ async def test_a_running_bot_picks_up_a_new_feed_item_into_latest(
     assert site.hits("/desk/feed/")[-1].get("If-None-Match")  # asked conditionally
 
 
+async def test_feed_articles_are_searchable_and_go_into_the_digest(
+    launch: Launcher, site: SourceServer, sources_toml: Path
+) -> None:
+    async with launch(sources=sources_toml) as bot:
+        await started_sources(bot)
+        await bot.private(ADMIN_ID).send("/subscribe 08:30 Asia/Almaty")
+        site.put("/desk/feed/", rss("Film desk", [fresh(1, "Tashkent jury names its winners")]))
+        await poll_now(bot)
+        found = await bot.private(READER).send("/search Tashkent jury")
+        digest = await bot.private(ADMIN_ID).send("/digest")
+
+    assert "Tashkent jury names its winners" in found.text
+    assert "Tashkent jury names its winners" in digest.text
+
+
 async def test_sources_shows_each_source_and_alerts_admins_once_then_on_recovery(
     launch: Launcher, site: SourceServer, sources_toml: Path
 ) -> None:
