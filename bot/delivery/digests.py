@@ -19,11 +19,11 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
+from bot.delivery.filtered import FilteredDigests
 from bot.delivery.kinds import OutboxKind
 from bot.delivery.outbox import markup_json
 from bot.newsroom import schedule, zones
-from bot.newsroom.festivals import order_festivals
-from bot.render.digest import DIGEST_ARTICLES, DIGEST_FESTIVALS, digest_message
+from bot.render.digest import DIGEST_ARTICLES, digest_message
 from storage import Store
 from storage.models import Festival, Rate
 from storage.outbox import Outgoing
@@ -102,6 +102,9 @@ async def _compose_batch(
         store, {p.subscriber.chat_id: p.subscriber.last_article_id for p in todo}
     )
     newest = await store.articles.last_id()
+    # Chats that chose what they receive get digests of their own (shared among equal choices).
+    choices = await store.filters.many([p.subscriber.chat_id for p in todo])
+    filtered = FilteredDigests(store, rates, festivals)
     # Most chats share their watermark, day and (usually no) pushed articles: one content each.
     contents: dict[tuple[int, date, frozenset[int]], tuple[int, str, str | None]] = {}
     outgoing: dict[date, list[Outgoing]] = defaultdict(list)
@@ -112,12 +115,17 @@ async def _compose_batch(
         watermark, archive = await first_digest_bounds(store, plan.subscriber)
         skip = pushed.get(chat_id, frozenset()) | archive
         key = (watermark, plan.day, skip)
-        if key not in contents:
-            count, text, keyboard = await digest_content(
-                store, watermark, plan.day, rates, festivals, exclude=skip
-            )
-            contents[key] = count, text, markup_json(keyboard)
-        count, text, markup = contents[key]
+        choice = choices.get(chat_id)
+        if choice is not None and choice.narrows:
+            count, text, chosen = await filtered.content(choice, watermark, plan.day, skip)
+            markup = markup_json(chosen)
+        else:
+            if key not in contents:
+                count, text, keyboard = await digest_content(
+                    store, watermark, plan.day, rates, festivals, exclude=skip
+                )
+                contents[key] = count, text, markup_json(keyboard)
+            count, text, markup = contents[key]
         records.append(DigestRecord(chat_id, plan.day, max(watermark, newest), count))
         if count:
             outgoing[plan.day].append(Outgoing(chat_id, text, markup))
@@ -159,8 +167,7 @@ async def digest_content(
     if not count:
         return 0, "", None
     articles = await store.articles.newer_than(watermark, DIGEST_ARTICLES, exclude=exclude)
-    upcoming = order_festivals(festivals, day)[0][:DIGEST_FESTIVALS]
-    text, markup = digest_message(day, articles, count, rates, upcoming)
+    text, markup = digest_message(day, articles, count, rates, festivals)
     return count, text, markup
 
 
@@ -176,14 +183,11 @@ async def preview(
         watermark, archive = await first_digest_bounds(store, subscriber)
     pushed = await pushed_articles(store, {chat_id: watermark})
     rates, festivals = await store.rates.latest(), await store.festivals.all()
-    return await digest_content(
-        store,
-        watermark,
-        day,
-        rates,
-        festivals,
-        exclude=pushed.get(chat_id, frozenset()) | archive,
-    )
+    skip = pushed.get(chat_id, frozenset()) | archive
+    choice = await store.filters.get(chat_id)
+    if choice.narrows:  # what this chat chose to receive
+        return await FilteredDigests(store, rates, festivals).content(choice, watermark, day, skip)
+    return await digest_content(store, watermark, day, rates, festivals, exclude=skip)
 
 
 async def start_watermark(store: Store, first_day: date) -> int:

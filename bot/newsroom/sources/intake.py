@@ -1,4 +1,4 @@
-"""Feed items → articles: each stored once, a cut one completed, festivals linked."""
+"""Feed items → articles: each stored once, a cut one completed, festivals found and linked."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass
 from datetime import tzinfo
 
-from bot.newsroom.mentions import MentionFinder, link_mentions
+from bot.newsroom.festivals import discover_and_link_many
 from bot.newsroom.sources.feeds import Feed
 from storage import Store
 from storage.articles import AddOutcome
@@ -41,26 +41,25 @@ def articles_of(feed: Feed, source_url: str, zone: tzinfo) -> list[NewArticle]:
 
 
 async def store_feed(store: Store, feed: Feed, source_url: str, zone: tzinfo) -> Intake:
-    """Store the items of ``feed`` and link them to the festivals they name, in one
-    transaction (the caller's, if it has one)."""
+    """Store the items of ``feed``, find the festivals they name (``discover_and_link_many``,
+    as ingest and /post do) and link them, in one transaction (the caller's, if it has one)."""
     news = articles_of(feed, source_url, zone)
     if not news:
         return Intake()
     results: list[tuple[int, AddOutcome]] = []
     async with store.transaction():
-        finder = MentionFinder(await store.festivals.all())
         # A few items per statement, letting readers' queries in between: the connection
         # answers one statement at a time, and a whole feed's would keep them waiting.
         for start in range(0, len(news), STORE_BATCH):
             batch = news[start : start + STORE_BATCH]
             added = await store.articles.add_many(batch)
             changed = [
-                (article_id, new.title, new.body)
+                (article_id, new.title, new.body, new.seen_on)
                 for new, (article_id, outcome) in zip(batch, added, strict=True)
                 if outcome is not AddOutcome.SKIPPED
             ]
             if changed:
-                await link_mentions(store, finder, changed)
+                await discover_and_link_many(store, changed)
             results += added
             await asyncio.sleep(0)
     outcomes = [outcome for _, outcome in results]
