@@ -68,8 +68,13 @@ class Translator:
         )
 
     def date(self, day: date) -> str:
-        """A date as this locale writes it in full ("1 December 2026", "1 декабря 2026 г.")."""
-        return format_date(day, format="long", locale=self.locale)
+        """A date in full, day first, as this locale spells its months ("1 December 2026",
+        "1 декабря 2026")."""
+        return format_date(day, format="d MMMM y", locale=self.locale)
+
+    def short_date(self, day: date) -> str:
+        """A date in lists, without the year ("1 December", "1 декабря")."""
+        return format_date(day, format="d MMMM", locale=self.locale)
 
     def currency(self, code: str) -> str:
         """The currency's name in this language, where Babel has one; else its code."""
