@@ -1,7 +1,7 @@
 """Digest benchmarks: picking who is due, fan-out speed, pace under Telegram's limit, readers'
 latency during a fan-out, memory with 100k subscribers.
 
-    python bench/bench_digest.py [--only due,fanout,paced,readers,memory] [--paced 1000]
+    python bench/bench_digest.py [--only due,fanout,paced,latency,readers,memory] [--paced 1000]
 
 1. due: among 100,000 subscribers (30% at the default 09:00 Asia/Almaty, the rest anywhere in
    the day in eight zones), the minute job's query at a quiet minute and at 09:00 (one batch of
@@ -11,10 +11,15 @@ latency during a fan-out, memory with 100k subscribers.
 3. paced: the same with the emulator enforcing Telegram's limits (30 messages/s overall, one a
    second per chat) and the sender's shipped pace. Target: ≥ 28/s sustained, no 429.
    ``--paced N`` digests (10,000 takes six minutes; the default 1,000 about 35 s).
-4. readers: ``filmnews run`` itself, started on a database with 10,000 digests due, the emulator
+4. latency: the Bot API answering in 50, 100 and 150 ms, Telegram's limits enforced: digests a
+   second with readers idle (``filmnews digest --now``, ``--latency-digests`` of them) and with
+   readers sending 15 commands a second to ``filmnews run`` (``--latency-seconds`` each); the
+   hours 100,000 subscribers take. Targets: ≥ 29/s at 50 ms and ≥ 28/s at 150 ms with no 429;
+   with readers, digests ≥ 0.7 of what the replies leave of 30/s.
+5. readers: ``filmnews run`` itself, started on a database with 10,000 digests due, the emulator
    enforcing the limits; 60 readers send commands for 30 s while the digests go out.
    Target: reply p99 ≤ 1 s.
-5. memory: ``filmnews run`` on 100,000 subscribers, every one due at start: peak resident
+6. memory: ``filmnews run`` on 100,000 subscribers, every one due at start: peak resident
    memory while it composes all of them and starts sending. Target: ≤ 150 MB.
 
 The bot runs in its own process, the emulator in this one: two cores, one each.
@@ -45,7 +50,7 @@ import psutil  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
 from bot.delivery.digests import COMPOSE_BATCH  # noqa: E402
-from bot.delivery.pacer import Pacer  # noqa: E402
+from bot.delivery.pacer import SEND_RATE, Pacer  # noqa: E402
 from bot.delivery.service import send_due  # noqa: E402
 from bot.newsroom.schedule import next_after  # noqa: E402
 from storage import Store  # noqa: E402
@@ -131,6 +136,7 @@ def bot_env(emulator: BotApiEmulator, db: Path, folder: Path) -> dict[str, str]:
         "TELEGRAM_API_URL": emulator.api_url,
         "FILMNEWS_DATABASE": str(db),
         "FILMNEWS_SEEDS": str(empty),
+        "FILMNEWS_SOURCES": "none",
         "FILMNEWS_LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }
@@ -200,6 +206,7 @@ async def worker_send(rate: float) -> None:
                 "seconds": time.perf_counter() - started,
                 "queued": composed.queued,
                 "sent": sent.sent if sent else 0,
+                "in_flight": sent.most_in_flight if sent else 0,
             }
         )
     )
@@ -238,7 +245,80 @@ async def bench_paced(folder: Path, count: int) -> bool:
     return ok
 
 
-# ---- 4./5. filmnews run ---------------------------------------------------------------------
+# ---- 4. round trips -------------------------------------------------------------------------
+
+LATENCIES = (0.05, 0.10, 0.15)
+SUBSCRIBERS = 100_000
+READERS = 60  # each sends a command every 3-5 s: 15 a second in all
+READER_CHATS = 900_000  # readers' chat ids start here; digests go to chats 1..10,000
+
+
+async def bench_latency(folder: Path, count: int, seconds: float) -> bool:
+    """Digests a second at 50, 100 and 150 ms round trips, readers idle and at 15 a second."""
+    print("\n4. digests a second with the Bot API answering slowly (30/s and 1/s a chat enforced)")
+    rows = []
+    for latency in LATENCIES:
+        idle = await paced_at(folder, count, latency)
+        busy = await readers_at(folder, seconds, latency)
+        rows.append((latency, idle, busy))
+    print(
+        "   answer | readers idle: digests/s  ×28/s  429  h/100k  in flight | readers: replies/s"
+        "  digests/s  of what replies leave  429  reply p99"
+    )
+    ok = True
+    for latency, (rate, refused, flying), (replies, digests, busy_refused, p99) in rows:
+        left = 30 - replies
+        print(
+            f"   {latency * 1000:4.0f} ms | {rate:22.2f}  {rate / 28:5.2f}  {refused:3d}  "
+            f"{SUBSCRIBERS / rate / 3600:6.2f}  {flying:9d} | {replies:17.1f}  {digests:9.2f}  "
+            f"{digests / left:20.2f}  {busy_refused:3d}  {p99 * 1000:6.0f} ms"
+        )
+        ok &= refused == 0 and rate >= (29 if latency <= 0.05 else 28)
+    print(f"   target ≥ 29/s at 50 ms, ≥ 28/s at 150 ms, no 429: {'met' if ok else 'MISSED'}")
+    return ok
+
+
+async def paced_at(folder: Path, count: int, latency: float) -> tuple[float, int, int]:
+    """``count`` digests by ``filmnews digest --now``'s sender; digests a second, 429s and the
+    most messages marked in flight at once (what a crash would have repeated)."""
+    db = await database(count, all_due=True, folder=folder)
+    async with running_emulator() as emulator:
+        emulator.enable_rate_limit()
+        emulator.set_delay(latency)
+        result = await run_sender(emulator, db, folder, rate=SEND_RATE)
+        sent = emulator.sent()
+        refused = emulator.rate_limited
+    assert len(sent) == count, f"{len(sent)} of {count} digests sent"
+    return (len(sent) - 1) / (sent[-1].at - sent[0].at), refused, result["in_flight"]
+
+
+async def readers_at(
+    folder: Path, seconds: float, latency: float
+) -> tuple[float, float, int, float]:
+    """``filmnews run`` sending 10,000 digests while readers write 15 commands a second:
+    replies a second, digests a second, 429s and the replies' p99 latency."""
+    db = await database(10_000, all_due=True, folder=folder)
+    async with running_emulator() as emulator:
+        emulator.enable_rate_limit()
+        emulator.set_delay(latency)
+        process = await start_bot(emulator, db, folder)
+        try:
+            await emulator.wait_for(lambda: len(emulator.sent()) >= 30, 60, "digests to flow")
+            refused_before = emulator.rate_limited
+            started = time.monotonic()
+            latencies = await readers(emulator, seconds)
+            ended = time.monotonic()
+            refused = emulator.rate_limited - refused_before
+        finally:
+            await stop_bot(process)
+    window = [m for m in emulator.sent() if started <= m.at <= ended]
+    replies = sum(1 for m in window if m.chat_id >= READER_CHATS)
+    digests = len(window) - replies
+    span = ended - started
+    return replies / span, digests / span, refused, percentile(latencies, 99)
+
+
+# ---- 5./6. filmnews run ---------------------------------------------------------------------
 
 
 async def start_bot(
@@ -264,7 +344,7 @@ async def stop_bot(process: asyncio.subprocess.Process) -> None:
 
 async def bench_readers(folder: Path, seconds: float) -> bool:
     """Readers' reply latency while 10,000 digests go out at Telegram's pace."""
-    print("\n4. readers' commands while 10,000 digests go out (filmnews run, 30/s enforced)")
+    print("\n5. readers' commands while 10,000 digests go out (filmnews run, 30/s enforced)")
     db = await database(10_000, all_due=True, folder=folder)
     async with running_emulator() as emulator:
         emulator.enable_rate_limit()
@@ -304,13 +384,13 @@ async def readers(emulator: BotApiEmulator, seconds: float) -> list[float]:
             latencies.append(replies[before].at - pushed)
             await asyncio.sleep(rng.uniform(3, 5))
 
-    await asyncio.gather(*(reader(900_000 + n) for n in range(60)))
+    await asyncio.gather(*(reader(READER_CHATS + n) for n in range(READERS)))
     return latencies
 
 
 async def bench_memory(folder: Path) -> bool:
     """Peak RSS of ``filmnews run`` composing 100,000 due digests."""
-    print("\n5. memory of filmnews run with 100,000 subscribers, all due at start")
+    print("\n6. memory of filmnews run with 100,000 subscribers, all due at start")
     db = await database(100_000, all_due=True, folder=folder)
     async with running_emulator() as emulator:
         started = time.monotonic()
@@ -348,10 +428,12 @@ async def bench_memory(folder: Path) -> bool:
 async def main() -> int:
     """Run the chosen benchmarks; exit 1 when a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", default="due,fanout,paced,readers,memory")
+    parser.add_argument("--only", default="due,fanout,paced,latency,readers,memory")
     parser.add_argument("--fanout", type=int, default=10_000, help="digests in the fan-out")
     parser.add_argument("--paced", type=int, default=1_000, help="digests at 30/s")
     parser.add_argument("--seconds", type=float, default=30.0, help="readers' run")
+    parser.add_argument("--latency-digests", type=int, default=500, help="digests per round trip")
+    parser.add_argument("--latency-seconds", type=float, default=20.0, help="readers per trip")
     parser.add_argument("--worker-send", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker_send is not None:
@@ -367,6 +449,8 @@ async def main() -> int:
             results.append(await bench_fanout(folder, args.fanout))
         if "paced" in chosen:
             results.append(await bench_paced(folder, args.paced))
+        if "latency" in chosen:
+            results.append(await bench_latency(folder, args.latency_digests, args.latency_seconds))
         if "readers" in chosen:
             results.append(await bench_readers(folder, args.seconds))
         if "memory" in chosen:

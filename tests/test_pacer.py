@@ -79,7 +79,7 @@ class Simulation:
         )
 
 
-@pytest.mark.parametrize(("readers", "least"), [(0, 28.5), (10, 15.0), (15, 11.0), (25, 0.0)])
+@pytest.mark.parametrize(("readers", "least"), [(0, 28.5), (10, 14.0), (15, 10.0), (25, 0.0)])
 async def test_digests_take_what_readers_leave_and_the_second_never_overflows(
     readers: float, least: float
 ) -> None:

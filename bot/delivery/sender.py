@@ -33,6 +33,7 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
+    ChatMigrated,
     Forbidden,
     InvalidToken,
     NetworkError,
@@ -115,9 +116,9 @@ class Sender:
         self._error = None
         sends: list[asyncio.Task[None]] = []
         try:
-            while (message := await self._next(stop)) is not None:
+            while (taken := await self._next(stop)) is not None:
                 sends = [task for task in sends if not task.done()]
-                sends.append(asyncio.create_task(self._fly(message, stop)))
+                sends.append(asyncio.create_task(self._fly(*taken, stop)))
         finally:
             await asyncio.gather(*sends)
             await self._settle()
@@ -134,9 +135,9 @@ class Sender:
             )
         return self._report
 
-    async def _next(self, stop: Callable[[], bool]) -> OutboxMessage | None:
+    async def _next(self, stop: Callable[[], bool]) -> tuple[OutboxMessage, float] | None:
         """Claim the next message that may go now (recording the answers in hand in the same
-        commit); None when no message is ready (or on ``stop``)."""
+        commit) and take its slot; None when no message is ready (or on ``stop``)."""
         while not stop() and self._error is None:
             if self._in_flight >= self._lanes:
                 if self._answered:
@@ -151,13 +152,12 @@ class Sender:
             message, wait = self._pick()
             if message is not None:
                 wait = self._pacer.delay()
-            if wait > 0:
+            if message is None or wait >= SETTLE_BEFORE_WAIT:
                 if wait >= SETTLE_BEFORE_WAIT:
                     await self._settle()  # no answered message stays marked in flight that long
                 await self._pause(wait, stop)
                 continue
-            assert message is not None
-            await self._pacer.wait()  # no wait: takes this slot
+            # The next slot is near: claim the message now, and send it when the slot comes.
             self._buffer.remove(message)
             async with self._store.transaction():
                 settled = await self._record_answered()
@@ -167,7 +167,9 @@ class Sender:
                 self._in_flight += 1
                 self._report.most_in_flight = max(self._report.most_in_flight, self._in_flight)
                 self._spacing.sending(message.chat_id)
-                return message
+                # The slot is taken just before the call, the commit done: the pacer counts
+                # it when Telegram will, give or take the same round trip.
+                return message, await self._pacer.wait()
         return None
 
     def _pick(self) -> tuple[OutboxMessage | None, float]:
@@ -203,11 +205,12 @@ class Sender:
             await settle()
         return len(answered)
 
-    async def _fly(self, message: OutboxMessage, stop: Callable[[], bool]) -> None:
+    async def _fly(self, message: OutboxMessage, taken: float, stop: Callable[[], bool]) -> None:
         """Send one claimed message and hand its outcome to the dispatcher."""
         settle: Settle | None = None
         try:
             settle = await self._send(message, stop)
+            self._pacer.answered(taken)
         except InvalidToken as error:
             settle = partial(
                 self._store.outbox.retry_later, message.id, self._clock(), "invalid token"
@@ -234,6 +237,7 @@ class Sender:
                     message.text,
                     parse_mode=ParseMode.HTML,
                     link_preview_options=NO_PREVIEW,
+                    message_thread_id=message.thread_id,
                     api_kwargs=markup,
                 )
             except RetryAfter as error:
@@ -261,6 +265,9 @@ class Sender:
         """How to record a message Telegram did not take."""
         outbox = self._store.outbox
         reason = _describe(error)
+        if isinstance(error, ChatMigrated):  # a group became a supergroup: follow it there
+            self._report.retrying += 1
+            return partial(self._migrated, message.chat_id, error.new_chat_id, message.id)
         if isinstance(error, TimedOut) and not isinstance(
             error.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout
         ):
@@ -285,6 +292,12 @@ class Sender:
             "outbox: message %d to chat %d failed: %s", message.id, message.chat_id, reason
         )
         return partial(outbox.give_up, message.id, OutboxState.FAILED, reason)
+
+    async def _migrated(self, old: int, new: int, message_id: int) -> None:
+        async with self._store.transaction():
+            await self._store.chats.move(old, new)
+            await self._store.outbox.redirect(message_id, new)
+        logger.info("chat %d is now chat %d: its subscription and messages follow it", old, new)
 
     async def _blocked(self, chat_id: int, message_id: int, reason: str) -> None:
         async with self._store.transaction():
