@@ -155,6 +155,11 @@ def word_terms(word: str) -> tuple[str, ...]:
     )
 
 
+def analysed(word: str) -> list[str]:
+    """The index terms of one word as ``words_of`` finds it (none for a word without any)."""
+    return _analysed(word.lower()).split()
+
+
 def index_terms(text: str) -> str:
     """The text for the ``terms`` column: each word's terms, in order, space-separated."""
     return " ".join(filter(None, map(_analysed, _WORD.findall(_prepared(text).lower()))))
@@ -165,12 +170,15 @@ def words_of(text: str) -> list[re.Match[str]]:
     return list(_WORD.finditer(text))
 
 
-def phrase_match(phrases: list[str], columns: tuple[str, ...]) -> str | None:
-    """An FTS5 expression finding any of ``phrases`` (their terms in order) in ``columns``."""
-    if not columns or not all(_COLUMN.fullmatch(column) for column in columns):
-        raise ValueError(f"not column names: {columns!r}")
-    quoted = [_quoted(terms) for terms in map(index_terms, phrases) if terms]
-    return "{" + " ".join(columns) + "} : (" + " OR ".join(quoted) + ")" if quoted else None
+def any_phrase_match(phrases: list[str]) -> str | None:
+    """An FTS5 expression finding the rows that hold every term of any of ``phrases``.
+
+    A candidate search: an index without positions (``detail = none``) can't match phrases, so
+    the terms may be anywhere in the row; None when no phrase has a term.
+    """
+    groups = [" AND ".join(map(_quoted, terms.split())) for terms in map(index_terms, phrases)]
+    found = [f"({group})" for group in groups if group]
+    return " OR ".join(found) if found else None
 
 
 def exact_form(word: str) -> str:
@@ -207,11 +215,14 @@ def _quoted(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def fts_match(terms: list[QueryTerm], columns: tuple[str, ...] = ("terms",)) -> str | None:
-    """The FTS5 MATCH expression finding every term in ``columns``; None when there is none."""
+def fts_match(terms: list[QueryTerm], columns: tuple[str, ...] | None = ("terms",)) -> str | None:
+    """The FTS5 MATCH expression finding every term in ``columns`` (None: in any column, for an
+    index without column details); None when there is no term."""
     # A term's stems are alternatives (OR), every term is required (AND), a prefix is "stem" *.
     # Each stem is quoted, so no input can add an operator, a column filter or a NEAR group.
-    if not columns or not all(_COLUMN.fullmatch(column) for column in columns):
+    if columns is not None and (
+        not columns or not all(_COLUMN.fullmatch(column) for column in columns)
+    ):
         raise ValueError(f"not column names: {columns!r}")
     parts = []
     for term in terms:
@@ -223,4 +234,6 @@ def fts_match(terms: list[QueryTerm], columns: tuple[str, ...] = ("terms",)) -> 
             parts.append("(" + " OR ".join(alternatives) + ")")
     if not parts:
         return None
+    if columns is None:
+        return " AND ".join(parts)
     return "{" + " ".join(columns) + "} : (" + " AND ".join(parts) + ")"

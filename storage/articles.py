@@ -15,7 +15,7 @@ from typing import TypeVar
 
 import aiosqlite
 
-from storage.analysis import index_terms, phrase_match
+from storage.analysis import any_phrase_match, index_terms
 from storage.convert import from_date, to_date, to_datetime
 from storage.database import Database
 from storage.errors import Conflict, NotFound
@@ -370,12 +370,13 @@ class Articles:
     async def containing_any(
         self, phrases: Iterable[str], *, batch: int = 500
     ) -> AsyncIterator[list[Article]]:
-        """Articles whose words contain any of ``phrases`` (word by word, in order), newest
-        first, ``batch`` at a time: a common name never loads every article at once.
+        """Articles holding every word of any of ``phrases`` (in any form and order: the search
+        terms), newest first, ``batch`` at a time: a common name never loads every article at
+        once.
 
         A candidate search: callers that need exact matches check the text themselves.
         """
-        query = phrase_match(list(phrases), ("title_terms", "body_terms"))
+        query = any_phrase_match(list(phrases))
         if query is None:
             return
         below = None

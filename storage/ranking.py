@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -82,24 +81,21 @@ class Candidate:
     body_terms: str
 
 
-def occurrences(terms: Counter[str], term: QueryTerm) -> int:
-    """How often ``term`` is in an article's counted terms (its likeliest stem's count)."""
-    if term.prefix:
-        return max(
-            sum(n for found, n in terms.items() if found.startswith(stem)) for stem in term.stems
-        )
-    return max(terms.get(stem, 0) for stem in term.stems)
+def spaced(terms: str) -> str:
+    """Terms with two spaces around each, so that ``str.count`` finds every whole term."""
+    return "  " + terms.replace(" ", "  ") + "  "
 
 
-def exact_occurrences(text: str, term: QueryTerm) -> int:
-    """How often the word as typed (case and accents aside) is in ``text``; 0 for a prefix."""
+def occurrences(terms: str, term: QueryTerm) -> int:
+    """How often ``term`` is in ``spaced`` terms (the count of its likeliest stem)."""
     if term.prefix:
-        return 0
-    spellings = dict.fromkeys((term.exact, term.word, term.word.capitalize(), term.word.upper()))
-    found = sum(count(text, spelling) for spelling in spellings)
-    if not found and not text.isascii():  # in a mixed case, or only with its accents folded
-        found = count(fold(text), term.exact)
-    return found
+        return max(terms.count(" " + stem) for stem in term.stems)
+    return max(terms.count(f" {stem} ") for stem in term.stems)
+
+
+def exact_occurrences(lower: str, term: QueryTerm) -> int:
+    """How often the word as typed is in a lower-case text (case aside); 0 for a prefix."""
+    return 0 if term.prefix else count(lower, term.word.lower())
 
 
 def rank(
@@ -108,18 +104,23 @@ def rank(
     """(score, id) of every candidate, best first (a lower score is better, as FTS5's)."""
     if not candidates:
         return []
-    counted = [(Counter(c.title_terms.split()), Counter(c.body_terms.split())) for c in candidates]
-    lengths = [title.total() + body.total() for title, body in counted]
+    texts = [
+        (spaced(c.title_terms), spaced(c.body_terms), c.title.lower(), c.body.lower())
+        for c in candidates
+    ]
+    lengths = [c.title_terms.count(" ") + c.body_terms.count(" ") + 2 for c in candidates]
     average = sum(lengths) / len(lengths) or 1.0
     scored = []
-    for candidate, (title, body), length in zip(candidates, counted, lengths, strict=True):
+    for candidate, (title, body, title_text, body_text), length in zip(
+        candidates, texts, lengths, strict=True
+    ):
         norm = K1 * (1 - B + B * length / average)
         score = 0.0
         for weight, term in zip(idfs, words, strict=True):
             frequency = TITLE_WEIGHT * (
-                occurrences(title, term) + EXACT_BONUS * exact_occurrences(candidate.title, term)
+                occurrences(title, term) + EXACT_BONUS * exact_occurrences(title_text, term)
             ) + BODY_WEIGHT * (
-                occurrences(body, term) + EXACT_BONUS * exact_occurrences(candidate.body, term)
+                occurrences(body, term) + EXACT_BONUS * exact_occurrences(body_text, term)
             )
             score += weight * frequency * (K1 + 1) / (frequency + norm)
         scored.append((-round(score, SCORE_DIGITS), candidate))

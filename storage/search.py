@@ -10,6 +10,7 @@ million; the count of matches stops at ``COUNT_CAP``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from storage import ranking
 from storage.analysis import QueryTerm, fts_match, query_terms
@@ -22,8 +23,10 @@ from storage.suggestions import suggest
 
 # A reader pages through the best of the newest matches; ranking costs about 30 µs a candidate.
 SEARCH_CANDIDATES = 200
+INDEXED_PREFIX = 3  # prefixes of up to 3 letters are indexed (migration 0008)
+MAX_EXPANSION = 64  # a longer prefix is searched as the words it starts, when at most these
 COUNT_CAP = 1_000  # "1,000+ matches": counting every match of a common word costs too much
-COLUMNS = ("title_terms", "body_terms")
+COLUMNS = None  # every column: the index keeps no column details (migration 0008)
 SAVED_DAYS = 30  # saved searches (for buttons) unused this long are forgotten
 
 _EMPTY = SearchPage(hits=(), offset=0, total=0, more=False, ranked=0)
@@ -37,7 +40,7 @@ class Search:
 
     async def find(self, words: str, *, offset: int = 0, limit: int = 5) -> SearchPage:
         """The ``limit`` best articles after the ``offset`` better ones, and the match count."""
-        terms = query_terms(words)
+        terms = [await self._expanded(term) for term in query_terms(words)]
         match = fts_match(terms, COLUMNS) if terms else None
         if match is None or limit < 1 or offset < 0:
             return _EMPTY
@@ -104,6 +107,23 @@ class Search:
         if words is None:
             raise NotFound(f"no saved search {search_id}")
         return str(words)
+
+    async def _expanded(self, term: QueryTerm) -> QueryTerm:
+        """A prefix longer than the indexed ones as the index's words it starts (FTS5 would
+        merge every one of their lists in full to find the newest matches); else as it is."""
+        if not term.prefix or min(map(len, term.stems)) <= INDEXED_PREFIX:
+            return term
+        found: list[str] = []
+        for stem in term.stems:
+            rows = await self._db.fetch_all(
+                "SELECT term FROM articles_vocab WHERE term >= ? AND term < ? LIMIT ?",
+                (stem, stem[:-1] + chr(ord(stem[-1]) + 1), MAX_EXPANSION + 1),
+            )
+            found += (row[0] for row in rows)
+        unique = tuple(dict.fromkeys(found))
+        if not unique or len(unique) > MAX_EXPANSION:
+            return term
+        return replace(term, stems=unique, prefix=False)
 
     async def _count(self, match: str, candidates: int) -> tuple[int, bool]:
         """How many articles match (exact under ``COUNT_CAP``), and whether there are more."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from storage.analysis import QueryTerm, word_terms, words_of
+from storage.analysis import QueryTerm, analysed, words_of
 from storage.models import MATCH_END, MATCH_START
 
 SNIPPET_WORDS = 24
@@ -20,7 +20,7 @@ ELLIPSIS = "…"
 
 def matches(word: str, terms: Sequence[QueryTerm]) -> bool:
     """Whether ``word`` is a form (or, for a prefix, a continuation) of a query word."""
-    found = word_terms(word)
+    found = analysed(word)
     return any(
         stem in found or (term.prefix and any(one.startswith(stem) for one in found))
         for term in terms

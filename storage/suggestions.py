@@ -2,7 +2,7 @@
 
 The index holds terms (``festiv``), not words, so a suggestion is found in two steps: the term
 of FTS5's vocabulary (the ``articles_vocab`` table) closest to the typed word's term, by
-rapidfuzz's ratio among the terms with the same first letter; then the word of the newest
+rapidfuzz's ratio among the terms with the same first two letters; then the word of the newest
 articles holding that term closest to what was typed (so ``fesival`` → ``festival`` and
 ``фестевали`` → ``фестивали``, each in its own alphabet).
 """
@@ -17,9 +17,10 @@ from storage.database import Database
 MIN_SCORE = 75.0  # rapidfuzz ratio (0-100) of a term close enough to suggest
 MIN_LENGTH = 3  # shorter words are not corrected
 SAMPLE_ARTICLES = 20  # newest articles holding the term, where its written forms are taken
+VOCABULARY_PREFIX = 2  # first letters a close term shares with the typed one (typos come later)
 
 
-async def suggest(db: Database, words: str, columns: tuple[str, ...]) -> str | None:
+async def suggest(db: Database, words: str, columns: tuple[str, ...] | None) -> str | None:
     """``words`` with each word that finds nothing replaced by a close one; None if none is."""
     changed = False
     out = []
@@ -35,7 +36,7 @@ async def suggest(db: Database, words: str, columns: tuple[str, ...]) -> str | N
     return " ".join(out) if changed else None
 
 
-async def _found(db: Database, term: QueryTerm, columns: tuple[str, ...]) -> bool:
+async def _found(db: Database, term: QueryTerm, columns: tuple[str, ...] | None) -> bool:
     """Whether any article holds the word."""
     row = await db.fetch_one(
         "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1",
@@ -44,14 +45,18 @@ async def _found(db: Database, term: QueryTerm, columns: tuple[str, ...]) -> boo
     return row is not None
 
 
-async def _closest_word(db: Database, term: QueryTerm, columns: tuple[str, ...]) -> str | None:
+async def _closest_word(
+    db: Database, term: QueryTerm, columns: tuple[str, ...] | None
+) -> str | None:
     """The written word of the index closest to ``term``, or None."""
     typed = term.stems[0]
     if len(term.word) < MIN_LENGTH or not typed.isascii():
         return None
+    # Terms starting with the same two letters: reading the whole vocabulary costs too much.
+    start = typed[:VOCABULARY_PREFIX]
     rows = await db.fetch_all(
         "SELECT term FROM articles_vocab WHERE term >= ? AND term < ?",
-        (typed[0], chr(ord(typed[0]) + 1)),
+        (start, start[:-1] + chr(ord(start[-1]) + 1)),
     )
     vocabulary = [row[0] for row in rows if abs(len(row[0]) - len(typed)) <= 2]
     best = process.extractOne(typed, vocabulary, scorer=fuzz.ratio, score_cutoff=MIN_SCORE)

@@ -79,7 +79,8 @@ async def test_a_typo_gets_a_word_of_the_index(store: Store, typed: str, meant: 
 
 async def test_only_the_word_that_finds_nothing_is_replaced(store: Store) -> None:
     await store.articles.add(NewArticle("Golden Panda awards", "Chengdu.", "t"))
-    assert await store.search.suggest("golden pnda") == "golden panda"
+    assert await store.search.suggest("golden panad") == "golden panda"
+    assert await store.search.suggest("golden pnda") is None  # the first two letters must match
     assert await store.search.suggest("golden panda") is None  # nothing to correct
     assert await store.search.suggest("qqqqqq") is None  # nothing close
     assert await store.search.suggest("golden chengdu") is None  # each found, not together
