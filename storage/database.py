@@ -179,9 +179,16 @@ async def migrate(
     for migration in migrations:
         if migration.version <= current:
             continue
+        # The guard fails when another connection applied this migration meanwhile (two
+        # processes opening a new file at once): a migration that would succeed twice (one of
+        # only data, or none) must not run again and set user_version back.
         script = (
-            f"BEGIN IMMEDIATE;\n{migration.sql}\n;PRAGMA user_version = {migration.version};\n"
-            "COMMIT;"
+            f"BEGIN IMMEDIATE;\n"
+            "CREATE TEMP TABLE migration_guard (version INTEGER "
+            f"CHECK (version < {migration.version}));\n"
+            "INSERT INTO migration_guard SELECT user_version FROM pragma_user_version;\n"
+            "DROP TABLE migration_guard;\n"
+            f"{migration.sql}\n;PRAGMA user_version = {migration.version};\nCOMMIT;"
         )
         try:
             await connection.executescript(script)

@@ -11,7 +11,13 @@ from pathlib import Path
 
 from bot.newsroom.festivals import discover_and_link_many
 from bot.newsroom.sources.festivals import FestivalFileError, read_festivals
-from bot.newsroom.sources.pages import Page, PageError, TickerRate, read_page
+from bot.newsroom.sources.pages import (
+    Page,
+    PageError,
+    TickerRate,
+    check_page_size,
+    read_page,
+)
 from storage import Store
 from storage.articles import AddOutcome
 from storage.errors import StorageError
@@ -140,6 +146,7 @@ def _read_pages(paths: list[Path]) -> tuple[list[tuple[Path, Page]], list[FileRe
     parsed, failed = [], []
     for path in paths:
         try:
+            check_page_size(path)
             parsed.append((path, read_page(path)))
         except PageError as error:
             failed.append(FileReport(path, error=str(error)))

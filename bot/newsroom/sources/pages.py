@@ -106,13 +106,16 @@ class PageError(ValueError):
         return type(self), (self.name, self.line, self.reason)
 
 
-def read_page(path: Path) -> Page:
-    """Read and parse the page in ``path``; undecodable, binary or huge files raise
-    ``PageError``."""
+def check_page_size(path: Path) -> None:
+    """``PageError`` when the file at ``path`` is too big to be a page (MAX_PAGE_BYTES)."""
     size = path.stat().st_size
     if size > MAX_PAGE_BYTES:
         reason = f"{size:,} bytes; a page may have at most {MAX_PAGE_BYTES:,}"
         raise PageError(path.name, 1, reason)
+
+
+def read_page(path: Path) -> Page:
+    """Read and parse the page in ``path``; undecodable or binary files raise ``PageError``."""
     data = path.read_bytes()
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
