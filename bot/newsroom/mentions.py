@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from storage import Store
-from storage.models import Article, Festival
+from storage.models import Festival
 
 # Candidate articles a new or changed festival is matched against, per round trip.
 LINK_BATCH = 500
@@ -69,16 +69,6 @@ async def link_mentions(
         (article_id, festival_id) for article_id, ids in found.items() for festival_id in ids
     )
     return found
-
-
-async def link_article(
-    store: Store, article: Article, festivals: Iterable[Festival]
-) -> list[int]:
-    """Link one new or edited article to the festivals it names; returns their ids."""
-    found = await link_mentions(
-        store, MentionFinder(festivals), [(article.id, article.title, article.body)]
-    )
-    return found[article.id]
 
 
 async def link_festival(store: Store, festival: Festival) -> int:

@@ -12,7 +12,7 @@ from bot.handlers.admin import gate
 from bot.handlers.admin.common import argument_text
 from bot.handlers.admin.forms import TITLE_LIMIT
 from bot.handlers.admin.posting import article_id_argument, not_an_id
-from bot.newsroom.mentions import link_article
+from bot.newsroom.festivals import discover_and_link
 from bot.render import admin as render
 from storage.errors import Conflict, NotFound
 
@@ -75,7 +75,7 @@ async def edit(update: Update, context: Context) -> None:
     try:
         async with store.transaction():
             changed = await store.articles.edit(article_id, title=form.title, body=form.body)
-            await link_article(store, changed, await store.festivals.all())
+            await discover_and_link(store, changed)
             await gate.record(
                 context, gate.user_id_of(update), "edit", target=article_id, detail=changed.title
             )

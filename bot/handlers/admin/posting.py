@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from telegram import CallbackQuery, Update
 
-from bot.context import Context, store_of, today
+from bot.context import Context, settings_of, store_of, today
 from bot.delivery.fanout import FanOut
 from bot.delivery.kinds import OutboxKind
 from bot.handlers.admin import gate
+from bot.handlers.admin.channel import post_to_channel
 from bot.handlers.admin.common import argument_text, callback_id, fan_out, replace
 from bot.handlers.admin.forms import parse_post
 from bot.handlers.ids import parse_id
-from bot.newsroom.mentions import MentionFinder, link_article
+from bot.newsroom.festivals import discover_and_link
+from bot.newsroom.mentions import MentionFinder
+from bot.newsroom.tagging import tagged
 from bot.render import admin as render
+from bot.render import channel as render_channel
 from bot.render.common import teaser
 from storage.errors import Conflict, NotFound
 from storage.models import Article, NewArticle
@@ -49,6 +53,8 @@ async def post(update: Update, context: Context) -> None:
     text, keyboard = render.post_preview(
         draft, [festival for festival in festivals if festival.id in named], audience
     )
+    if (channel := settings_of(context).channel) is not None:  # it also goes there
+        text, keyboard = render_channel.with_channel(context.t, text, keyboard, channel, draft.id)
     await message.reply_text(text, reply_markup=keyboard)
 
 
@@ -63,15 +69,17 @@ async def _publish(query: CallbackQuery, context: Context, action: str) -> Artic
             if draft.article_id is not None:
                 return await store.articles.get(draft.article_id)
             article = await store.articles.create(
-                NewArticle(
-                    draft.title,
-                    draft.body,
-                    source=f"admin:{draft.user_id}",
-                    seen_on=today(context),
+                tagged(
+                    NewArticle(
+                        draft.title,
+                        draft.body,
+                        source=f"admin:{draft.user_id}",
+                        seen_on=today(context),
+                    )
                 )
             )
             await store.drafts.published(draft.id, article.id)
-            await link_article(store, article, await store.festivals.all())
+            await discover_and_link(store, article)
             user_id = query.from_user.id
             await gate.record(
                 context, user_id, action, target=article.id, detail=f"draft {draft_id}"
@@ -111,6 +119,22 @@ async def publish(update: Update, context: Context) -> None:
     if not queued and not await store_of(context).subscribers.count():
         # Everyone unsubscribed since the preview: the article is published all the same.
         await replace(query, render.published_quietly(article))
+    await post_to_channel(update, context, article)  # FILMNEWS_CHANNEL, once
+
+
+@gate.admin_only("publish")
+async def channel_only(update: Update, context: Context) -> None:
+    """The draft's "Channel only": published (the news, the search, the next digest) and
+    posted to the newsroom's channel; nobody is sent it now."""
+    query = update.callback_query
+    assert query is not None
+    article = await _publish(query, context, "publish-channel")
+    if article is None:
+        return
+    await query.answer()
+    note = render_channel.published_for_channel(context.t, article.id, article.title)
+    await replace(query, note)
+    await post_to_channel(update, context, article)
 
 
 @gate.admin_only("publish")
