@@ -8,10 +8,10 @@ Placeholders are ``str.format`` names (``{count}``); plurals follow each languag
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 import io
 from collections.abc import Iterator, Mapping
-from datetime import date
 from decimal import Decimal
 from importlib import resources
 
@@ -67,12 +67,12 @@ class Translator:
             value, format=pattern, locale=self.locale, decimal_quantization=False
         )
 
-    def date(self, day: date) -> str:
+    def date(self, day: dt.date) -> str:
         """A date in full, day first, as this locale spells its months ("1 December 2026",
         "1 декабря 2026")."""
         return format_date(day, format="d MMMM y", locale=self.locale)
 
-    def short_date(self, day: date) -> str:
+    def short_date(self, day: dt.date) -> str:
         """A date in lists, without the year ("1 December", "1 декабря")."""
         return format_date(day, format="d MMMM", locale=self.locale)
 
