@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,8 +20,17 @@ from bot.config import Settings
 from bot.context import App, Context, application_of
 from bot.delivery.kinds import OutboxKind
 from bot.delivery.lock import RunnerLock
+from bot.i18n import DEFAULT, Catalogs
 from bot.newsroom.sources.http import build_client
-from bot.newsroom.sources.poller import Outcome, Poller, RatesFetcher, Watch, pick, utc_now
+from bot.newsroom.sources.poller import (
+    Alert,
+    Outcome,
+    Poller,
+    RatesFetcher,
+    Watch,
+    pick,
+    utc_now,
+)
 from bot.newsroom.sources.rates import fetch_rates
 from bot.newsroom.sources.registry import read_sources
 from bot.render import sources as render
@@ -47,9 +56,29 @@ def rates_fetcher() -> RatesFetcher:
     return fetch_rates
 
 
-def watch(settings: Settings) -> Watch:
+class AdminAlerts:
+    """The alert in each admin's language (their /language choice, else English), rendered
+    once per language."""
+
+    def __init__(self, store: Store, catalogs: Catalogs) -> None:
+        self.store = store
+        self.catalogs = catalogs
+
+    async def __call__(self, alert: Alert, admin_ids: Sequence[int]) -> Mapping[int, str]:
+        chosen = await self.store.languages.get_many(admin_ids)
+        by_language: dict[str, str] = {}
+        texts = {}
+        for admin_id in admin_ids:
+            code = chosen.get(admin_id, DEFAULT)
+            if code not in by_language:
+                by_language[code] = render.alert(self.catalogs.get(code), alert)
+            texts[admin_id] = by_language[code]
+        return texts
+
+
+def watch(settings: Settings, store: Store, catalogs: Catalogs) -> Watch:
     """Failing sources are reported to the admins through the outbox."""
-    return Watch(settings.admin_ids, OutboxKind.SOURCE_ALERT, render.alert)
+    return Watch(settings.admin_ids, OutboxKind.SOURCE_ALERT, AdminAlerts(store, catalogs))
 
 
 async def sync_file(store: Store, path: Path | None) -> list[str]:
@@ -70,11 +99,14 @@ async def poll(
     *,
     clock: Callable[[], datetime] = utc_now,
     parser: Executor | None = None,
+    catalogs: Catalogs | None = None,
 ) -> list[Outcome]:
     """Fetch ``sources`` once and record how each went (feeds parsed in ``parser``, or in a
-    worker process of their own when there are several)."""
+    worker process of their own when there are several; the admins' alerts in their languages,
+    from ``catalogs``, loaded here if not given)."""
     if not sources:
         return []
+    catalogs = catalogs or Catalogs.load()
     feeds = sum(1 for source in sources if source.spec.kind is SourceKind.FEED)
     with contextlib.ExitStack() as stack:
         if parser is None and feeds >= WORKER_FROM:
@@ -86,7 +118,7 @@ async def poll(
                 zone=settings.timezone,
                 private_sources=settings.private_sources,
                 rates=rates_fetcher(),
-                watch=watch(settings),
+                watch=watch(settings, store, catalogs),
                 clock=clock,
                 parser=parser,
             )
@@ -152,7 +184,10 @@ class LiveSources:
         try:
             store = application.bot_data.store
             due = await store.sources.due(self.clock())
-            cycle = asyncio.ensure_future(poll(settings, store, due, clock=self.clock))
+            catalogs = application.bot_data.catalogs
+            cycle = asyncio.ensure_future(
+                poll(settings, store, due, clock=self.clock, catalogs=catalogs)
+            )
             while not cycle.done():
                 await asyncio.wait({cycle}, timeout=STOP_POLL)
                 if not application.running and not cycle.done():

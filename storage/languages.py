@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from storage.database import Database
+
+_BATCH = 500  # chat ids in one query (SQLite allows some 32k parameters; stay well under)
 
 
 class ChatLanguages:
@@ -17,6 +21,18 @@ class ChatLanguages:
             "SELECT language FROM chat_languages WHERE chat_id = ?", (chat_id,)
         )
         return None if value is None else str(value)
+
+    async def get_many(self, chat_ids: Sequence[int]) -> dict[int, str]:
+        """The languages those chats chose (a chat that chose none is left out)."""
+        found: dict[int, str] = {}
+        for start in range(0, len(chat_ids), _BATCH):
+            batch = list(chat_ids[start : start + _BATCH])
+            marks = ", ".join("?" * len(batch))
+            rows = await self._db.fetch_all(
+                f"SELECT chat_id, language FROM chat_languages WHERE chat_id IN ({marks})", batch
+            )
+            found.update((int(row[0]), str(row[1])) for row in rows)
+        return found
 
     async def set(self, chat_id: int, language: str) -> None:
         """Remember the chat's choice (a later one replaces it)."""

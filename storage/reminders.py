@@ -34,6 +34,7 @@ class DueReminder:
     day_for: date | None
     digest_time: str | None
     timezone: str | None
+    language: str | None = None  # the chat's choice, else the app's when it asked
 
     def done(self, stage: Stage) -> bool:
         """Whether that stage was sent (or passed over) for the current opening day."""
@@ -46,17 +47,25 @@ class Reminders:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def add(self, chat_id: int, festival_id: int, done_for: dict[Stage, date]) -> bool:
+    async def add(
+        self,
+        chat_id: int,
+        festival_id: int,
+        done_for: dict[Stage, date],
+        language: str | None = None,
+    ) -> bool:
         """Ask for a festival's reminders in a chat; ``done_for`` marks stages already past
-        (for that opening day). Returns whether it is new."""
+        (for that opening day); ``language``: the asking reader's app's, if we speak it.
+        Returns whether it is new."""
         changed = await self._db.execute(
-            "INSERT OR IGNORE INTO reminders (chat_id, festival_id, week_for, day_for) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT OR IGNORE INTO reminders (chat_id, festival_id, week_for, day_for, language) "
+            "VALUES (?, ?, ?, ?, ?)",
             (
                 chat_id,
                 festival_id,
                 from_date(done_for.get(Stage.WEEK)),
                 from_date(done_for.get(Stage.DAY)),
+                language,
             ),
         )
         return changed > 0
@@ -94,10 +103,11 @@ class Reminders:
             """
             SELECT r.chat_id, r.festival_id, f.starts_on,
                    coalesce(f.ends_on, f.starts_on) AS ends_on, r.week_for, r.day_for,
-                   s.digest_time, s.timezone
+                   s.digest_time, s.timezone, coalesce(l.language, r.language) AS language
             FROM reminders AS r
             JOIN festivals AS f ON f.id = r.festival_id
             LEFT JOIN subscribers AS s ON s.chat_id = r.chat_id AND s.active = 1
+            LEFT JOIN chat_languages AS l ON l.chat_id = r.chat_id
             WHERE f.starts_on IS NOT NULL AND coalesce(f.ends_on, f.starts_on) >= ?
               AND (r.week_for IS NOT f.starts_on OR r.day_for IS NOT f.starts_on)
             ORDER BY f.starts_on, r.festival_id, r.chat_id
@@ -114,6 +124,7 @@ class Reminders:
                 day_for=to_date(row["day_for"]),
                 digest_time=row["digest_time"],
                 timezone=row["timezone"],
+                language=row["language"],
             )
             for row in rows
         ]

@@ -3,7 +3,7 @@ dedupe, completion, conditional requests, failures, backoff and the admins' aler
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -66,8 +66,9 @@ class Desk:
         return [(row[0], row[1]) for row in rows]
 
 
-def alert_text(alert: Alert) -> str:
-    return f"{alert.kind} {alert.source.name} after {alert.failures}: {alert.error}"
+async def alert_text(alert: Alert, admin_ids: Sequence[int]) -> dict[int, str]:
+    text = f"{alert.kind} {alert.source.name} after {alert.failures}: {alert.error}"
+    return dict.fromkeys(admin_ids, text)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.i18n import Catalogs
 from bot.newsroom import money
 from bot.render.rates import rates_table
 from storage import Store
@@ -155,7 +156,7 @@ async def test_any_value_in_the_table_reads_and_renders(
             (value, value),
         )
     latest = await store.rates.latest()
-    text = rates_table(latest, date(2026, 2, 3))
+    text = rates_table(Catalogs.load().get("en"), latest, date(2026, 2, 3))
     assert "TMT" in text
     assert len(text) < 1000
     [tmt] = latest

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from telegram import InlineKeyboardMarkup
 
+from bot.i18n import Catalogs
 from bot.render import festivals as festival_views
 from bot.render import news as news_views
 from bot.render.common import (
@@ -29,6 +30,8 @@ from storage.models import (
     Position,
 )
 from tests.telegram_html import parse_telegram_html
+
+EN = Catalogs.load().get("en")  # the festival views speak the reader's language
 
 NASTY = "Tom & Jerry <script>alert('x')</script> \"quoted\" 5 > 3 &amp; AT&T"
 
@@ -436,7 +439,7 @@ def test_long_article_is_split_in_order() -> None:
     ],
 )
 def test_date_range(starts: date | None, ends: date | None, shown: str | None) -> None:
-    assert festival_views.date_range(starts, ends) == shown
+    assert festival_views.date_range(EN, starts, ends) == shown
 
 
 @pytest.mark.parametrize(
@@ -455,8 +458,8 @@ def test_date_range(starts: date | None, ends: date | None, shown: str | None) -
         (111, "111th"),
     ],
 )
-def test_ordinal(number: int, shown: str) -> None:
-    assert festival_views.ordinal(number) == shown
+def test_edition_ordinal(number: int, shown: str) -> None:
+    assert festival_views.edition_text(EN, number) == f"{shown} edition"
 
 
 def test_festival_card() -> None:
@@ -471,7 +474,7 @@ def test_festival_card() -> None:
         sources=(("city", FactSource.NEWS), ("dates", FactSource.NEWS)),
     )
     text, markup = festival_views.festival_card(
-        bishkek, [article(3, "Kyrgyzstan: Film Festival")], date(2025, 6, 1), mentions=1
+        EN, bishkek, [article(3, "Kyrgyzstan: Film Festival")], date(2025, 6, 1), mentions=1
     )
     shown = visible(text)
     for fact in (
@@ -487,7 +490,9 @@ def test_festival_card() -> None:
     ):
         assert fact in shown
     assert [data for _, data in buttons(markup)] == ["art:3", "remind:3"]
-    reminded, markup = festival_views.festival_card(bishkek, [], date(2026, 12, 1), reminded=True)
+    reminded, markup = festival_views.festival_card(
+        EN, bishkek, [], date(2026, 12, 1), reminded=True
+    )
     assert "11–15 June 2025 (past) · 3rd edition" in visible(reminded)
     assert "next expected around June 2027" in visible(reminded)
     assert buttons(markup) == [("🔕 Stop reminding me", "unremind:3")]
@@ -495,7 +500,7 @@ def test_festival_card() -> None:
 
 def test_festival_card_without_dates_or_news() -> None:
     text, markup = festival_views.festival_card(
-        festival(kind="film camp", city=None), [], date(2026, 2, 1)
+        EN, festival(kind="film camp", city=None), [], date(2026, 2, 1)
     )
     shown = visible(text)
     assert "Film camp · Kyrgyzstan" in shown
@@ -506,18 +511,18 @@ def test_festival_card_without_dates_or_news() -> None:
 
 def test_festival_choices_and_none() -> None:
     text, markup = festival_views.festival_choices(
-        "eur<", [festival(4, "Eurasian Film Festival"), festival(5, "Eurasian Creative Guild")]
+        EN, "eur<", [festival(4, "Eurasian Film Festival"), festival(5, "Eurasian Creative Guild")]
     )
     assert "Several festivals match “eur<”" in visible(text)
     assert [data for _, data in buttons(markup)] == ["fest:4", "fest:5"]
     text, markup = festival_views.no_festival(
-        "cannes&", [festival(1), festival(2, "Golden Panda Awards")]
+        EN, "cannes&", [festival(1), festival(2, "Golden Panda Awards")]
     )
     shown = visible(text)
     assert "“cannes&”" in shown
     assert "Golden Panda Awards" in shown
     assert markup is None
-    text, markup = festival_views.no_festival("okeev", [], [article(3, "Okeev <at> 90")], 3)
+    text, markup = festival_views.no_festival(EN, "okeev", [], [article(3, "Okeev <at> 90")], 3)
     assert visible(text).startswith("I have no card for “okeev”, but 3 articles mention it:")
     assert [data for _, data in buttons(markup)] == ["art:3"]
 
@@ -535,7 +540,7 @@ def test_festival_list_upcoming_then_undated_then_past_in_pages() -> None:
             7, "Camp", kind="film camp", starts_on=date(2025, 3, 1), ends_on=date(2025, 3, 9)
         ),
     ]
-    text, markup = festival_views.festival_list(known, today)
+    text, markup = festival_views.festival_list(EN, known, today)
     shown = visible(text)
     order = ["Upcoming", "Running", "Later", "Last year", "Next date not known", "Undated A"]
     order += ["Undated B", "Past", "Camp", "Past old"]
@@ -548,9 +553,9 @@ def test_festival_list_upcoming_then_undated_then_past_in_pages() -> None:
         "fest:4", "fest:3", "fest:5", "fest:6", "fest:1", "fest:7", "fest:2"
     ]  # fmt: skip
     many = [festival(n, f"Festival number {n:02}") for n in range(1, 20)]
-    first, markup = festival_views.festival_list(many, today)
+    first, markup = festival_views.festival_list(EN, many, today)
     assert "page 1 of 3" in visible(first)
     assert buttons(markup)[-1] == ("More ▸", "fests:2")
-    last, markup = festival_views.festival_list(many, today, 3)
+    last, markup = festival_views.festival_list(EN, many, today, 3)
     assert "19. Festival number 19" in visible(last)
     assert buttons(markup)[-1] == ("◂ Back", "fests:2")

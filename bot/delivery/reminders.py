@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from bot.config import parse_time, parse_zone
 from bot.delivery.kinds import OutboxKind
 from bot.delivery.outbox import markup_json
+from bot.i18n import DEFAULT, Catalogs
 from bot.newsroom import schedule
 from bot.render.reminders import REMIND_DAYS, reminder_message
 from storage import Store
@@ -67,18 +68,34 @@ def _when(
 
 
 async def ask(
-    store: Store, chat_id: int, festival: Festival, now: datetime, at: time, zone: ZoneInfo
+    store: Store,
+    chat_id: int,
+    festival: Festival,
+    now: datetime,
+    at: time,
+    zone: ZoneInfo,
+    *,
+    language: str | None = None,
 ) -> bool:
-    """A reader pressed "Remind me" (``at``/``zone``: their digest's, or the defaults)."""
+    """A reader pressed "Remind me" (``at``/``zone``: their digest's, or the defaults;
+    ``language``: their app's, which the reminders speak unless the chat chooses one)."""
     done = passed_stages(festival.starts_on, now, at, zone)
-    return await store.reminders.add(chat_id, festival.id, done)
+    return await store.reminders.add(chat_id, festival.id, done, language)
 
 
 async def compose_due(
-    store: Store, now: datetime, default_at: time, default_zone: ZoneInfo
+    store: Store,
+    now: datetime,
+    default_at: time,
+    default_zone: ZoneInfo,
+    *,
+    catalogs: Catalogs | None = None,
 ) -> int:
     """Queue every reminder due by ``now`` that was not sent for its festival's current
-    opening day; returns how many were queued."""
+    opening day, each in its chat's language; returns how many were queued."""
+    catalogs = catalogs or Catalogs.load()
+    # One rendering per festival, days left and language, however many chats it goes to.
+    rendered: dict[tuple[int, int, str], tuple[str, str | None]] = {}
     async with store.transaction():
         pending = await store.reminders.due((now - _ZONE_SLACK).date())
         if not pending:
@@ -97,12 +114,16 @@ async def compose_due(
                     continue
                 # Caught up after downtime, it says how many days are really left.
                 days_left = (reminder.starts_on - now.astimezone(zone).date()).days
-                text, markup = reminder_message(festival, max(days_left, 0))
+                key = (festival.id, max(days_left, 0), reminder.language or DEFAULT)
+                if key not in rendered:
+                    text, markup = reminder_message(catalogs.get(key[2]), festival, key[1])
+                    rendered[key] = text, markup_json(markup)
+                text, markup_data = rendered[key]
                 ref = f"{festival.id}:{stage}:{reminder.starts_on.isoformat()}"
                 queued += await store.outbox.add(
                     OutboxKind.REMINDER,
                     ref,
-                    [Outgoing(reminder.chat_id, text, markup_json(markup))],
+                    [Outgoing(reminder.chat_id, text, markup_data)],
                     now,
                 )
         await store.reminders.mark(done)

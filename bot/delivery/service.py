@@ -87,7 +87,13 @@ class DeliveryService:
         store, now = application.bot_data.store, self.clock()
         report = await compose_due(store, now)
         settings = application.bot_data.settings
-        await reminders.compose_due(store, now, settings.digest_time, settings.timezone)
+        await reminders.compose_due(
+            store,
+            now,
+            settings.digest_time,
+            settings.timezone,
+            catalogs=application.bot_data.catalogs,
+        )
         if self._tidied is None or now - self._tidied >= TIDY_EVERY:
             await tidy(store, now)
             self._tidied = now

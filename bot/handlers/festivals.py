@@ -12,6 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.config import parse_zone
 from bot.context import App, Context, delivery_of, settings_of, store_of, today
 from bot.delivery import reminders
+from bot.i18n import mark, supported
 from bot.newsroom.festivals import MIN_QUERY_CHARS, find_festivals
 from bot.render import festivals as render
 from bot.render import reminders as render_reminders
@@ -23,7 +24,8 @@ from storage.names import name_key
 ARTICLES_IN_CARD = 5
 ARTICLES_OFFERED = 5
 MAX_QUERY_CHARS = 100
-GONE = "That festival is no longer listed. Send /festivals."
+GONE = mark("That festival is no longer listed. Send /festivals.")
+STALE_BUTTON = mark("This button no longer works.")
 
 
 def register(application: App) -> None:
@@ -46,19 +48,19 @@ async def festival(update: Update, context: Context) -> None:
     query = " ".join(context.args or [])[:MAX_QUERY_CHARS]
     known = await store_of(context).festivals.all()
     if not query.strip():
-        await message.reply_text(render.festival_usage(known))
+        await message.reply_text(render.festival_usage(context.t, known))
         return
     matches = find_festivals(query, known)
     if not matches and len(name_key(query).replace(" ", "")) < MIN_QUERY_CHARS:
-        await _reply(message, *render.no_festival(query, known))
+        await _reply(message, *render.no_festival(context.t, query, known))
     elif not matches:
         found = await store_of(context).search.find(query, limit=ARTICLES_OFFERED)
         articles = [hit.article for hit in found.hits]
-        await _reply(message, *render.no_festival(query, known, articles, found.total))
+        await _reply(message, *render.no_festival(context.t, query, known, articles, found.total))
     elif len(matches) == 1:
         await _reply(message, *await _card(context, matches[0], message.chat_id))
     else:
-        await _reply(message, *render.festival_choices(query, matches))
+        await _reply(message, *render.festival_choices(context.t, query, matches))
 
 
 async def festivals(update: Update, context: Context) -> None:
@@ -67,7 +69,7 @@ async def festivals(update: Update, context: Context) -> None:
     if message is None:
         return
     known = await store_of(context).festivals.all()
-    await _reply(message, *render.festival_list(known, today(context)))
+    await _reply(message, *render.festival_list(context.t, known, today(context)))
 
 
 async def show_page(update: Update, context: Context) -> None:
@@ -77,10 +79,10 @@ async def show_page(update: Update, context: Context) -> None:
         return
     ids = callback_ids(query.data, render.PAGE)
     if ids is None:
-        await query.answer("This button no longer works.")
+        await query.answer(context.t(STALE_BUTTON))
         return
     known = await store_of(context).festivals.all()
-    text, markup = render.festival_list(known, today(context), ids[0])
+    text, markup = render.festival_list(context.t, known, today(context), ids[0])
     await query.answer()
     await query.edit_message_text(text, reply_markup=markup)
 
@@ -93,7 +95,9 @@ async def show_festival(update: Update, context: Context) -> None:
     if query is None or found is None:
         return
     if chat is None:
-        await query.answer(f"Send /festival {found.name} to see it.", show_alert=True)
+        await query.answer(
+            context.t("Send /festival {name} to see it.", name=found.name), show_alert=True
+        )
         return
     await query.answer()
     text, markup = await _card(context, found, chat.id)
@@ -110,9 +114,10 @@ async def remind(update: Update, context: Context) -> None:
         return
     at, zone = await _digest_time(context, chat.id)
     now = delivery_of(context).now()
-    await reminders.ask(store_of(context), chat.id, found, now, at, zone)
-    await query.answer(render_reminders.reminded(found, on=True))
-    await _swap_button(query, found, reminded=True)
+    language = supported(context.app_language)
+    await reminders.ask(store_of(context), chat.id, found, now, at, zone, language=language)
+    await query.answer(render_reminders.reminded(context.t, found, on=True))
+    await _swap_button(context, query, found, reminded=True)
 
 
 async def unremind(update: Update, context: Context) -> None:
@@ -122,17 +127,17 @@ async def unremind(update: Update, context: Context) -> None:
     ids = callback_ids(query.data if query else None, render.UNREMIND)
     if query is None or chat is None or ids is None:
         if query is not None:
-            await query.answer("This button no longer works.")
+            await query.answer(context.t(STALE_BUTTON))
         return
     store = store_of(context)
     await store.reminders.remove(chat.id, ids[0])
     try:
         found = await store.festivals.get(ids[0])
     except NotFound:
-        await query.answer("Done: no more reminders of it.")
+        await query.answer(context.t("Done: no more reminders of it."))
         return
-    await query.answer(render_reminders.reminded(found, on=False))
-    await _swap_button(query, found, reminded=False)
+    await query.answer(render_reminders.reminded(context.t, found, on=False))
+    await _swap_button(context, query, found, reminded=False)
 
 
 async def reminder_list(update: Update, context: Context) -> None:
@@ -143,7 +148,7 @@ async def reminder_list(update: Update, context: Context) -> None:
     store = store_of(context)
     festival_ids = await store.reminders.festival_ids(message.chat_id)
     chosen = await store.festivals.many(festival_ids)
-    await _reply(message, *render_reminders.reminder_list(chosen, today(context)))
+    await _reply(message, *render_reminders.reminder_list(context.t, chosen, today(context)))
 
 
 async def _pressed(update: Update, prefix: str, context: Context) -> Festival | None:
@@ -153,16 +158,18 @@ async def _pressed(update: Update, prefix: str, context: Context) -> Festival | 
         return None
     ids = callback_ids(query.data, prefix)
     if ids is None:
-        await query.answer("This button no longer works.")
+        await query.answer(context.t(STALE_BUTTON))
         return None
     try:
         return await store_of(context).festivals.get(ids[0])
     except NotFound:
-        await query.answer(GONE, show_alert=True)
+        await query.answer(context.t(GONE), show_alert=True)
         return None
 
 
-async def _swap_button(query: CallbackQuery, festival: Festival, *, reminded: bool) -> None:
+async def _swap_button(
+    context: Context, query: CallbackQuery, festival: Festival, *, reminded: bool
+) -> None:
     """Turn the pressed message's 🔔 into 🔕 or back, leaving its other buttons."""
     message = query.message
     if not isinstance(message, Message) or message.reply_markup is None:
@@ -173,7 +180,7 @@ async def _swap_button(query: CallbackQuery, festival: Festival, *, reminded: bo
     for row in rows:
         for index, button in enumerate(row):
             if button.callback_data in wanted:
-                row[index] = render.remind_button(festival, reminded)
+                row[index] = render.remind_button(context.t, festival, reminded)
                 swapped = True
     if swapped:
         await message.edit_reply_markup(InlineKeyboardMarkup(rows))
@@ -199,7 +206,12 @@ async def _card(
     mentions = await store.festivals.mention_count(found.id)
     reminded = await store.reminders.has(chat_id, found.id)
     return render.festival_card(
-        found, articles, today(context), reminded=reminded, mentions=mentions
+        context.t,
+        found,
+        articles,
+        today(context),
+        reminded=reminded,
+        mentions=mentions,
     )
 
 

@@ -11,8 +11,6 @@ from bot.render import rates as render
 
 HISTORY_DAYS = 10
 
-RATES_USAGE = "Send /rates for every currency, or /rates CODE (e.g. /rates KZT) for its history."
-
 
 def register(application: App) -> None:
     """Add /rates and /convert."""
@@ -25,29 +23,27 @@ async def rates(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    args = context.args or []
+    t, args = context.t, context.args or []
     if len(args) > 1:
-        await message.reply_text(RATES_USAGE)
+        await message.reply_text(render.rates_usage(t))
         return
     store = store_of(context)
     if not args:
-        await message.reply_text(render.rates_table(await store.rates.latest(), today(context)))
+        latest = await store.rates.latest()
+        await message.reply_text(render.rates_table(t, latest, today(context)))
         return
     code = amounts.currency_code(args[0]) or amounts.shown_word(args[0])
     if code == money.BASE:
-        await message.reply_text(
-            f"Rates are against {money.BASE}. Send /rates CODE for another currency, "
-            "e.g. /rates KZT."
-        )
+        await message.reply_text(render.rates_against_base(t))
         return
     history = await store.rates.history(code, limit=HISTORY_DAYS) if len(code) == 3 else []
     if history:
-        await message.reply_text(render.rate_history(code, history, today(context)))
+        await message.reply_text(render.rate_history(t, code, history, today(context)))
     elif code in money.FOLLOWED:
-        await message.reply_text(render.rate_missing(code))
+        await message.reply_text(render.rate_missing(t, code))
     else:
         known = money.known_codes({rate.currency: rate for rate in await store.rates.latest()})
-        await message.reply_text(render.unknown_currency(code, known[1:]))
+        await message.reply_text(render.unknown_currency(t, code, known[1:]))
 
 
 async def convert(update: Update, context: Context) -> None:
@@ -55,19 +51,18 @@ async def convert(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
+    t = context.t
     latest = {rate.currency: rate for rate in await store_of(context).rates.latest()}
     known = money.known_codes(latest)
     try:
         request = amounts.parse_conversion(context.args or [])
         target = request.target or money.default_target(request.source)
         result = money.convert(request.amount, request.source, target, latest)
-    except amounts.ConversionUsageError as error:
-        await message.reply_text(render.convert_usage(known, str(error)))
-    except amounts.AmountError as error:
-        await message.reply_text(render.convert_usage(known, str(error)))
+    except (amounts.ConversionUsageError, amounts.AmountError) as error:
+        await message.reply_text(render.convert_usage(t, known, error))
     except amounts.UnknownCurrency as error:
-        await message.reply_text(render.unknown_currency(error.code, known))
+        await message.reply_text(render.unknown_currency(t, error.code, known))
     except money.RateMissing as error:
-        await message.reply_text(render.rate_missing(error.code))
+        await message.reply_text(render.rate_missing(t, error.code))
     else:
-        await message.reply_text(render.conversion(result, today(context)))
+        await message.reply_text(render.conversion(t, result, today(context)))

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import MappingProxyType
 
+from bot.i18n import mark
+from bot.newsroom.problems import Problem
+
 MAX_AMOUNT = Decimal(10) ** 15
 MAX_AMOUNT_CHARS = 40
 # How much of an unknown word a reply quotes back.
@@ -27,6 +30,7 @@ _STUCK = re.compile(
     r"(?P<before>[^\d\s.,+\-−]+)?(?P<amount>[+\-−]?\d[\d.,]*)(?P<after>[^\d\s.,]+)?"
 )
 _CONNECTORS = frozenset({"to", "in", "into", "->", "→", "=", "в", "во", "to:"})
+_NEEDED = mark("An amount and a currency code are needed.")
 _APOSTROPHES = str.maketrans({"ʻ": "'", "‘": "'", "’": "'", "`": "'", "ʼ": "'"})
 
 
@@ -75,11 +79,11 @@ CURRENCY_NAMES: Mapping[str, str] = _names(
 )
 
 
-class AmountError(ValueError):
+class AmountError(Problem):
     """An amount that cannot be used; the message says why, in words for the user."""
 
 
-class ConversionUsageError(ValueError):
+class ConversionUsageError(Problem):
     """Arguments of /convert that are not AMOUNT FROM [TO]."""
 
 
@@ -127,19 +131,23 @@ def parse_amount(text: str) -> Decimal:
     """
     raw = text.strip()
     if len(raw) > MAX_AMOUNT_CHARS:
-        raise AmountError("that amount is too long")
+        raise AmountError(mark("That amount is too long."))
     if raw[:1] in ("-", "−"):
-        raise AmountError("the amount cannot be negative")
+        raise AmountError(mark("The amount cannot be negative."))
     if not _spaced_groups_ok(raw):
-        raise AmountError(f"“{text.strip()}” is not an amount I can read")
+        raise _unreadable(text.strip())
     compact = _GROUP_SPACES.sub("", raw)
     if not _AMOUNT.fullmatch(compact) or not any(char.isdigit() for char in compact):
-        raise AmountError(f"“{text.strip()}” is not an amount I can read")
+        raise _unreadable(text.strip())
     number = _normalise(compact.removeprefix("+"), text.strip())
     value = Decimal(number)
     if value > MAX_AMOUNT:
-        raise AmountError("that amount is too large")
+        raise AmountError(mark("That amount is too large."))
     return value
+
+
+def _unreadable(shown: str) -> AmountError:
+    return AmountError(mark("“{amount}” is not an amount I can read."), amount=shown)
 
 
 def _spaced_groups_ok(text: str) -> bool:
@@ -156,7 +164,7 @@ def _spaced_groups_ok(text: str) -> bool:
 
 def _normalise(digits: str, shown: str) -> str:
     """Digits with ``.`` and ``,`` → a plain decimal string."""
-    unreadable = AmountError(f"“{shown}” is not an amount I can read")
+    unreadable = _unreadable(shown)
     dots, commas = digits.count("."), digits.count(",")
     if dots and commas:
         decimal_mark = "." if digits.rindex(".") > digits.rindex(",") else ","
@@ -165,21 +173,26 @@ def _normalise(digits: str, shown: str) -> str:
         if decimal_mark in whole or not _grouped(whole, group_mark) or not fraction.isdigit():
             raise unreadable
         return whole.replace(group_mark, "") + "." + fraction
-    mark = "." if dots else "," if commas else ""
+    separator = "." if dots else "," if commas else ""
     count = dots + commas
     if count == 0:
         return digits
     if count > 1:
-        if not _grouped(digits, mark):
+        if not _grouped(digits, separator):
             raise unreadable
-        return digits.replace(mark, "")
-    whole, _, fraction = digits.partition(mark)
+        return digits.replace(separator, "")
+    whole, _, fraction = digits.partition(separator)
     if not fraction.isdigit():
         raise unreadable
-    if mark == "," and len(fraction) == 3 and whole.isdigit() and not whole.startswith("0"):
+    if separator == "," and len(fraction) == 3 and whole.isdigit() and not whole.startswith("0"):
         raise AmountError(
-            f"“{shown}” could be {whole}{fraction} or {whole}.{fraction}: "
-            "write it without the comma or with a dot"
+            mark(
+                "“{amount}” could be {thousands} or {decimal}: "
+                "write it without the comma or with a dot."
+            ),
+            amount=shown,
+            thousands=f"{whole}{fraction}",
+            decimal=f"{whole}.{fraction}",
         )
     return (whole or "0") + "." + fraction
 
@@ -208,10 +221,10 @@ def parse_conversion(args: Sequence[str]) -> ConversionRequest:
     words = [token for token in tokens[count:] if token.casefold() not in _CONNECTORS]
     if count == 0:
         if len(tokens) >= 2 and tokens[0].casefold() not in _CONNECTORS:
-            raise AmountError(f"“{shown_word(tokens[0])}” is not an amount I can read")
-        raise ConversionUsageError("an amount and a currency code are needed")
+            raise _unreadable(shown_word(tokens[0]))
+        raise ConversionUsageError(_NEEDED)
     if not words:
-        raise ConversionUsageError("an amount and a currency code are needed")
+        raise ConversionUsageError(_NEEDED)
     amount = parse_amount(" ".join(tokens[:count]))
     codes = []
     for word in words:
@@ -220,7 +233,7 @@ def parse_conversion(args: Sequence[str]) -> ConversionRequest:
             raise UnknownCurrency(shown_word(word))
         codes.append(code)
     if len(codes) > 2:
-        raise ConversionUsageError("one currency to convert from and at most one to")
+        raise ConversionUsageError(mark("One currency to convert from and at most one to."))
     return ConversionRequest(amount, codes[0], codes[1] if len(codes) > 1 else None)
 
 

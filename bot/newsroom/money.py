@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal, Inexact
 
-from bot.newsroom.amounts import UnknownCurrency
+from bot.i18n import mark
+from bot.newsroom.amounts import UnknownCurrency, shown_word
+from bot.newsroom.problems import Problem
 from bot.newsroom.sources.banks.quotes import SANE_PER_USD
 from storage.models import Rate
 
@@ -28,6 +30,7 @@ _SMALLEST, _LARGEST = Decimal("1e-40"), Decimal("1e40")
 # Beyond these, a value is shown in scientific notation rather than as a wall of digits.
 _PLAIN_ABOVE, _PLAIN_BELOW = 15, -12
 _PRECISION = 40
+NOT_AVAILABLE = "n/a"
 # A rate of fewer significant digits was rounded hard by its source: results from it are "≈".
 MIN_EXACT_DIGITS = 4
 
@@ -40,16 +43,19 @@ class RateMissing(LookupError):
         self.code = code
 
 
-class RateRangeError(ValueError):
+class RateRangeError(Problem):
     """A typed rate outside the currency's sane range; the message names the range."""
 
 
 @dataclass(frozen=True, slots=True)
 class Shown:
-    """A value as text, and whether the text is rounded from it (shown with "≈")."""
+    """A value as text, and whether the text is rounded from it (shown with "≈"); ``value``
+    is the rounded number when the text writes it out plainly (a locale may write it its own
+    way), None when the text is ``NOT_AVAILABLE`` or in scientific notation."""
 
     text: str
     approximate: bool
+    value: Decimal | None = None
 
     @property
     def equals(self) -> str:
@@ -143,7 +149,7 @@ def change_pct(rate: Rate, previous: Rate | None = None) -> Decimal | None:
 def format_change(change: Decimal | None) -> str:
     """``+0.50%``, ``-0.19%``, ``0.00%``; ``n/a`` when unknown."""
     if change is None or not change.is_finite():
-        return "n/a"
+        return NOT_AVAILABLE
     if change == 0:
         return "0.00%"
     return f"{change:+,f}%" if change.adjusted() < _PLAIN_ABOVE else f"{change:+E}%"
@@ -152,9 +158,9 @@ def format_change(change: Decimal | None) -> str:
 def show(value: Decimal, digits: int, max_decimals: int | None = None) -> Shown:
     """``value`` rounded to ``digits`` significant digits (and at most ``max_decimals``)."""
     if not value.is_finite():
-        return Shown("n/a", False)
+        return Shown(NOT_AVAILABLE, False)
     if value.is_zero():
-        return Shown("0", False)
+        return Shown("0", False, Decimal(0))
     ctx = _context()
     exponent = value.adjusted() - max(1, min(digits, _PRECISION)) + 1
     if max_decimals is not None:
@@ -163,15 +169,13 @@ def show(value: Decimal, digits: int, max_decimals: int | None = None) -> Shown:
     if rounded.is_zero():  # a value below the decimals allowed: show what it is at all
         return show(value, digits)
     if _PLAIN_BELOW <= rounded.adjusted() <= _PLAIN_ABOVE:
-        text = f"{rounded:,f}"
-    else:
-        text = f"{rounded.normalize(ctx):E}"
-    return Shown(text, rounded != value)
+        return Shown(f"{rounded:,f}", rounded != value, rounded)
+    return Shown(f"{rounded.normalize(ctx):E}", rounded != value)
 
 
 def format_number(value: Decimal) -> str:
     """A typed amount exactly as precise as it was given, with thousands separators."""
-    return f"{value:,f}" if value.is_finite() else "n/a"
+    return f"{value:,f}" if value.is_finite() else NOT_AVAILABLE
 
 
 def both_ways(rate: Rate) -> tuple[Shown, Shown]:
@@ -233,7 +237,7 @@ def show_result(conversion: Conversion) -> Shown:
     result = conversion.result
     max_decimals = 2 if abs(result) >= 1 else None
     if conversion.digits is None:
-        return Shown(format_number(result), False)
+        return Shown(format_number(result), False, result if result.is_finite() else None)
     shown = show(result, conversion.digits, max_decimals)
     return Shown(shown.text, shown.approximate or not conversion.exact)
 
@@ -253,8 +257,16 @@ def read_typed_rate(code: str, typed: Decimal) -> RateReading:
             return RateReading(inverted, typed, False, digits)
     small, large = _brief(ctx.divide(Decimal(1), high)), _brief(ctx.divide(Decimal(1), low))
     raise RateRangeError(
-        f"that is outside the sane range for {code}: 1 USD = {low}–{high} {code} "
-        f"(or 1 {code} = {small}–{large} USD)"
+        mark(
+            "{value}: that is outside the sane range for {code}: 1 USD = {low}–{high} {code} "
+            "(or 1 {code} = {small}–{large} USD)."
+        ),
+        value=shown_word(str(typed)),
+        code=code,
+        low=low,
+        high=high,
+        small=small,
+        large=large,
     )
 
 

@@ -18,7 +18,6 @@ from bot.render.common import (
     plural,
     utf16_len,
 )
-from bot.render.festivals import date_range
 from bot.render.news import open_button
 from storage.models import AdminAction, Article, Draft, Festival, Rate
 
@@ -235,31 +234,6 @@ def rate_recorded(rate: Rate, replaced: Rate | None, before: Rate | None) -> str
     if replaced is not None:
         line += f"\nIt replaces {replaced.value} ({escape(replaced.source)})."
     return line
-
-
-def festival_saved(festival: Festival, created: bool, linked: int) -> str:
-    """/addfestival done."""
-    verb = "Added" if created else "Updated"
-    where = ", ".join(part for part in (festival.city, festival.country) if part)
-    facts = [f"{verb} festival #{festival.id} <b>{escape(festival.name)}</b>"]
-    if where:
-        facts.append(escape(where))
-    if dates := date_range(festival.starts_on, festival.ends_on):
-        facts.append(dates)
-    lines = [" · ".join(facts) + "."]
-    if festival.description:
-        lines.append(excerpt(festival.description, PREVIEW_BODY))
-    lines.append(
-        f"Linked {plural(linked, 'article')} that {'names' if linked == 1 else 'name'} it."
-    )
-    return "\n".join(lines)
-
-
-def festival_question(field: str, example: str) -> str:
-    """One step of the guided /addfestival."""
-    return (
-        f"{escape(field)}? For example: <i>{escape(example)}</i>\nSend - to skip, /cancel to stop."
-    )
 
 
 def broadcast_confirm(text: str, audience: int, ident: int) -> tuple[str, InlineKeyboardMarkup]:

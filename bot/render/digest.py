@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Sequence
 from datetime import date, datetime, time
 
 from telegram import InlineKeyboardMarkup
 
-from bot.newsroom.calendar import coming_up
+from bot.i18n import DEFAULT, Translator
 from bot.newsroom.zones import ZONE_EXAMPLE, label
 from bot.render.common import MAX_MESSAGE, escape, format_date, keyboard, utf16_len
-from bot.render.festivals import date_range
+from bot.render.festivals import coming_up_line
 from bot.render.news import article_entry, open_button
 from bot.render.rates import rates_block
 from bot.render.settings_data import digest_buttons
@@ -57,16 +58,11 @@ def _digest_text(
     blocks.extend(article_entry(article, teaser_chars, title_chars) for article in articles)
     if total > len(articles):
         blocks.append(f"… and {total - len(articles)} more — /latest")
+    t = Translator(DEFAULT, gettext.NullTranslations())  # TODO(digest): the reader's `t`
     if rates:
-        blocks.append(rates_block(rates, day))
-    if soon := coming_up(festivals, day)[:DIGEST_FESTIVALS]:
-        # One line: the festivals opening within two weeks of the digest's day.
-        items = []
-        for festival in soon:
-            facts = [date_range(festival.starts_on, festival.ends_on), festival.city]
-            details = ", ".join(escape(fact) for fact in facts if fact)
-            items.append(f"<b>{escape(festival.name)}</b>" + (f" ({details})" if details else ""))
-        blocks.append("🎬 <b>Coming up:</b> " + " · ".join(items))
+        blocks.append(rates_block(t, rates, day))
+    if soon := coming_up_line(t, festivals, day, DIGEST_FESTIVALS):
+        blocks.append(soon)  # the festivals opening within two weeks of the digest's day
     return "\n\n".join(blocks)
 
 

@@ -1,4 +1,5 @@
-"""Festival reminders → Telegram HTML: /reminders and the reminders themselves."""
+"""Festival reminders → Telegram HTML in the reader's language: /reminders and the reminders
+themselves."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date
 
 from telegram import InlineKeyboardMarkup
 
+from bot.i18n import Translator
 from bot.newsroom.calendar import next_edition
 from bot.render.common import callback_button, escape, keyboard, teaser
 from bot.render.festivals import (
@@ -24,24 +26,33 @@ REMIND_DAYS = 7  # the first reminder, this many days before the opening
 
 
 def reminder_list(
-    festivals: Sequence[Festival], today: date
+    t: Translator, festivals: Sequence[Festival], today: date
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """/reminders: the festivals a chat asked to hear of, each with a button to drop it."""
     if not festivals:
         return (
-            "You have no festival reminders. Open a festival (/festivals) and press "
-            f"“{REMIND_LABEL}”: I will write {REMIND_DAYS} days before it opens and on the "
-            "opening day.",
+            t(
+                "You have no festival reminders. Open a festival (/festivals) and press "
+                "“{button}”: I will write {days} days before it opens and on the opening day.",
+                button=t(REMIND_LABEL),
+                days=REMIND_DAYS,
+            ),
             None,
         )
-    lines = [f"🔔 <b>Your festival reminders</b> ({len(festivals)})"]
+    lines = [t("🔔 <b>Your festival reminders</b> ({count})", count=t.number(len(festivals)))]
     for festival in festivals:
         edition = next_edition(festival, today)
-        when = when_text(edition, today) if edition is not None else "dates not announced yet"
+        when = (
+            when_text(t, edition, today) if edition is not None else t("dates not announced yet")
+        )
         lines.append(f"• <b>{escape(festival.name)}</b> — {escape(when)}")
+    lines.append("")
     lines.append(
-        f"\nEach comes {REMIND_DAYS} days before the opening and on the opening day, at your "
-        "digest time. Press a button to stop one."
+        t(
+            "Each comes {days} days before the opening and on the opening day, at your "
+            "digest time. Press a button to stop one.",
+            days=REMIND_DAYS,
+        )
     )
     rows = [
         [callback_button(f"🔕 {teaser(f.name, BUTTON_NAME_CHARS)}", f"{UNREMIND}:{f.id}")]
@@ -50,27 +61,34 @@ def reminder_list(
     return "\n".join(lines), keyboard(rows)
 
 
-def reminded(festival: Festival, on: bool) -> str:
-    """The answer to a 🔔 or 🔕 press."""
+def reminded(t: Translator, festival: Festival, on: bool) -> str:
+    """The answer to a 🔔 or 🔕 press (plain text: an alert)."""
     if on:
-        return f"🔔 I will remind you of {festival.name}."
-    return f"🔕 No more reminders of {festival.name}."
+        return t("🔔 I will remind you of {name}.", name=festival.name)
+    return t("🔕 No more reminders of {name}.", name=festival.name)
 
 
 def reminder_message(
-    festival: Festival, days_left: int
+    t: Translator, festival: Festival, days_left: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The reminder itself: the festival opens in ``days_left`` days (0: today)."""
+    name = escape(festival.name)
     if days_left == 0:
-        opens = "opens today"
+        text = t("🔔 <b>{name}</b> opens today.", name=name)
+    elif days_left == 1:
+        text = t("🔔 <b>{name}</b> opens tomorrow.", name=name)
     else:
-        opens = "opens tomorrow" if days_left == 1 else f"opens in {days_left} days"
-    facts = [date_range(festival.starts_on, festival.ends_on), place(festival)]
+        text = t.plural(
+            "🔔 <b>{name}</b> opens in {count} day.",
+            "🔔 <b>{name}</b> opens in {count} days.",
+            days_left,
+            name=name,
+        )
+    facts = [date_range(t, festival.starts_on, festival.ends_on), place(festival)]
     details = " · ".join(escape(fact) for fact in facts if fact)
-    text = f"🔔 <b>{escape(festival.name)}</b> {opens}."
     if details:
         text += f"\n📅 {details}"
     rows = [[festival_button(festival)]]
     if days_left:
-        rows.append([callback_button("🔕 No more reminders", f"{UNREMIND}:{festival.id}")])
+        rows.append([callback_button(t("🔕 No more reminders"), f"{UNREMIND}:{festival.id}")])
     return text, keyboard(rows)

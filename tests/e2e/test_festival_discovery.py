@@ -124,7 +124,7 @@ async def test_delfestival_asks_then_removes_and_it_is_not_found_again(
 
     asked = await admin.send(f"/delfestival {found.id}")
     assert f"Delete festival #{found.id} {SILK_ROAD} (Samarkand, Uzbekistan" in asked.text
-    assert "Its links to 1 article" in asked.text
+    assert "Its link to 1 article" in asked.text
     assert await named(bot, SILK_ROAD) is not None  # nothing happens before the button
     kept = await admin.press(asked.last, "Keep it")
     assert "Kept" in kept.text

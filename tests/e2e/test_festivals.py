@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from bot.i18n import Catalogs
 from bot.render.festivals import date_range
 from storage.models import Festival, NewFestival
 from tests.e2e.conftest import Launcher, RunningBot
@@ -34,7 +35,8 @@ async def test_festival_card(bot: RunningBot) -> None:
     assert "Also known as: Bishkek Film Festival, Bishkek festival, BIFF" in card.plain
     assert "retrospective of director Tolomush Okeev" in card.plain
     assert "Kyrgyzstan: Film Festival Showcases Central Asian Talent, New and Old" in card.plain
-    assert card.callback_data == ["art:3", f"remind:{(await festival_named(bot, BISHKEK)).id}"]
+    festival_id = (await festival_named(bot, BISHKEK)).id
+    assert card.callback_data == ["art:3", f"remind:{festival_id}", f"follow:{festival_id}"]
     # The file's year is the newsroom's; the city, country and edition are the article's.
     assert "From the news: city, country, edition." in card.plain
     assert "From the newsroom: other names, dates, description." in card.plain
@@ -137,7 +139,8 @@ async def test_festivals_upcoming_first_then_undated_then_past(bot: RunningBot) 
     order += [ECG, "Lisbon Film Festival"]
     positions = [text.index(item) for item in order]
     assert positions == sorted(positions)
-    assert f"Running Film Days — Dushanbe, Tajikistan, {date_range(*running)} (on now)" in text
+    dates = date_range(Catalogs.load().get("en"), *running)
+    assert f"Running Film Days — Dushanbe, Tajikistan, {dates} (on now)" in text
     assert "1 July 2020 (past)" not in text  # on the second page
     assert len(replies.last.buttons) == 9  # numbers 1-8, then "More ▸"
     running_id = (await festival_named(bot, "Running Film Days")).id
@@ -165,8 +168,7 @@ async def test_festivals_on_1_december_2026_list_the_next_editions(
     assert lines[0] == "🎬 Festivals · page 1 of 2"
     upcoming = lines[lines.index("Upcoming") + 1 : lines.index("Next date not known") - 1]
     assert upcoming == [
-        f"1. {EURASIAN} — London, United Kingdom, expected around May 2027 "
-        "(last: 22–27 May 2025)",
+        f"1. {EURASIAN} — London, United Kingdom, expected around May 2027 (last: 22–27 May 2025)",
         f"2. {BISHKEK} — Bishkek, Kyrgyzstan, expected around June 2027 (last: 11–15 June 2025)",
         f"3. {PANDA} — Chengdu, China, expected around September 2027 "
         "(last: 12–13 September 2025)",

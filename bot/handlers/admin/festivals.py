@@ -21,10 +21,12 @@ from bot.handlers.admin.forms import (
     parse_edition,
     parse_festival,
 )
+from bot.i18n import mark
 from bot.newsroom.mentions import link_festival
-from bot.render import admin as render
+from bot.newsroom.problems import Problem
 from bot.render import admin_festivals as render_festivals
 from bot.render.common import callback_ids
+from bot.render.problems import usage
 from storage.errors import NotFound
 from storage.names import name_key
 
@@ -39,13 +41,13 @@ DELETE_EXAMPLE = "/delfestival 7"
 NAME, CITY, COUNTRY, DATES, EDITION, ALIASES, DESCRIPTION = range(7)
 _DRAFT = "admin_festival_draft"
 _QUESTIONS = {
-    NAME: ("Name", "Didor International Film Festival"),
-    CITY: ("City", "Dushanbe"),
-    COUNTRY: ("Country", "Tajikistan"),
-    DATES: ("Dates", "2026-10-01..2026-10-07, or one day 2026-10-01"),
-    EDITION: ("Edition", "9, or 9th"),
-    ALIASES: ("Other names, separated by commas", "Didor, Дидор"),
-    DESCRIPTION: ("Description", "The international film festival of Tajikistan"),
+    NAME: (mark("Name"), "Didor International Film Festival"),
+    CITY: (mark("City"), mark("Dushanbe")),
+    COUNTRY: (mark("Country"), mark("Tajikistan")),
+    DATES: (mark("Dates"), mark("2026-10-01..2026-10-07, or one day 2026-10-01")),
+    EDITION: (mark("Edition"), mark("9, or 9th")),
+    ALIASES: (mark("Other names, separated by commas"), "Didor, Дидор"),
+    DESCRIPTION: (mark("Description"), mark("The international film festival of Tajikistan")),
 }
 _SKIP = ("-", "—")
 
@@ -59,12 +61,12 @@ async def addfestival(update: Update, context: Context) -> int:
     text = argument_text(message)
     if not text.strip():
         _user_data(context)[_DRAFT] = {}
-        await message.reply_text(render.festival_question(*_QUESTIONS[NAME]))
+        await message.reply_text(render_festivals.festival_question(context.t, *_QUESTIONS[NAME]))
         return NAME
     try:
         form = parse_festival(text, await _known_names(context))
-    except ValueError as error:
-        await message.reply_text(render.usage(str(error), FESTIVAL_EXAMPLE))
+    except Problem as error:
+        await message.reply_text(usage(context.t, error, FESTIVAL_EXAMPLE))
         return ConversationHandler.END
     await _save(update, context, form)
     return ConversationHandler.END
@@ -81,27 +83,28 @@ async def answer(update: Update, context: Context) -> int:
     reply = " ".join(message.text.split())
     try:
         _check(step, reply, await _known_names(context) if step == NAME else frozenset())
-    except ValueError as error:
-        await message.reply_text(render.usage(str(error), _QUESTIONS[step][1]))
+    except Problem as error:
+        await message.reply_text(usage(context.t, error, context.t(_QUESTIONS[step][1])))
         return step
     draft[step] = "" if reply in _SKIP else reply.replace("|", "/")
     if step < DESCRIPTION:
-        await message.reply_text(render.festival_question(*_QUESTIONS[step + 1]))
+        question = render_festivals.festival_question(context.t, *_QUESTIONS[step + 1])
+        await message.reply_text(question)
         return step + 1
     _user_data(context).pop(_DRAFT, None)
     fields = [draft[NAME], draft[CITY], draft[COUNTRY], draft[DATES], draft[DESCRIPTION]]
     fields += [f"edition: {draft[EDITION]}", f"aliases: {draft[ALIASES]}"]
     try:
         form = parse_festival(" | ".join(fields), await _known_names(context))
-    except ValueError as error:
-        await message.reply_text(render.usage(str(error), FESTIVAL_EXAMPLE))
+    except Problem as error:
+        await message.reply_text(usage(context.t, error, FESTIVAL_EXAMPLE))
         return ConversationHandler.END
     await _save(update, context, form)
     return ConversationHandler.END
 
 
 def _check(step: int, reply: str, known: frozenset[str]) -> None:
-    """Refuse an answer that cannot be stored (``ValueError``)."""
+    """Refuse an answer that cannot be stored (``Problem``)."""
     if step == NAME:
         check_name("" if reply in _SKIP else reply, known)
     elif step == DATES:
@@ -116,7 +119,7 @@ async def cancel(update: Update, context: Context) -> int:
     """/cancel during the guided /addfestival."""
     _user_data(context).pop(_DRAFT, None)
     if update.effective_message is not None:
-        await update.effective_message.reply_text("Cancelled; no festival was saved.")
+        await update.effective_message.reply_text(render_festivals.cancelled(context.t))
     return ConversationHandler.END
 
 
@@ -142,7 +145,7 @@ async def _save(update: Update, context: Context, form: FestivalForm) -> None:
             target=festival.id,
             detail=festival.name,
         )
-    await message.reply_text(render.festival_saved(festival, created, linked))
+    await message.reply_text(render_festivals.festival_saved(context.t, festival, created, linked))
 
 
 @gate.admin_only("delfestival")
@@ -152,16 +155,18 @@ async def delfestival(update: Update, context: Context) -> None:
     assert message is not None
     typed = " ".join(context.args or []).strip().removeprefix("#")
     if not (typed.isascii() and typed.isdigit() and int(typed) > 0):
-        await message.reply_text(render_festivals.not_a_festival_id(typed, DELETE_EXAMPLE))
+        await message.reply_text(
+            render_festivals.not_a_festival_id(context.t, typed, DELETE_EXAMPLE)
+        )
         return
     store = store_of(context)
     try:
         festival = await store.festivals.get(int(typed))
     except NotFound:
-        await message.reply_text(render_festivals.no_such_festival(int(typed)))
+        await message.reply_text(render_festivals.no_such_festival(context.t, int(typed)))
         return
     mentions = await store.festivals.mention_count(festival.id)
-    text, keyboard = render_festivals.delete_confirm(festival, mentions)
+    text, keyboard = render_festivals.delete_confirm(context.t, festival, mentions)
     await message.reply_text(text, reply_markup=keyboard)
 
 
@@ -172,7 +177,7 @@ async def confirm_delete(update: Update, context: Context) -> None:
     assert query is not None
     ids = callback_ids(query.data, render_festivals.DELETE)
     if ids is None:
-        await query.answer("This button no longer works.")
+        await query.answer(context.t("This button no longer works."))
         return
     store = store_of(context)
     try:
@@ -188,10 +193,10 @@ async def confirm_delete(update: Update, context: Context) -> None:
             )
     except NotFound:
         await query.answer()
-        await query.edit_message_text(render_festivals.no_such_festival(ids[0]))
+        await query.edit_message_text(render_festivals.no_such_festival(context.t, ids[0]))
         return
-    await query.answer("Deleted")
-    await query.edit_message_text(render_festivals.deleted(festival))
+    await query.answer(render_festivals.deleted_alert(context.t))
+    await query.edit_message_text(render_festivals.deleted(context.t, festival))
 
 
 @gate.admin_only("delfestival")
@@ -200,7 +205,7 @@ async def keep(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    await query.edit_message_text(render_festivals.kept())
+    await query.edit_message_text(render_festivals.kept(context.t))
 
 
 def _user_data(context: Context) -> dict[Any, Any]:

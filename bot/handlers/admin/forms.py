@@ -1,4 +1,5 @@
-"""Admin command arguments → checked values; ``ValueError`` carries the friendly reason."""
+"""Admin command arguments → checked values; a ``Problem`` (a ``ValueError``) carries the friendly
+reason, to be said in the admin's language (``bot.render.problems``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from bot.i18n import mark
+from bot.newsroom.problems import Problem
 from storage.models import NewFestival
 from storage.names import name_key, ordinal
 
@@ -48,18 +51,24 @@ def parse_post(text: str) -> PostForm:
     if len(lines) == 1 and " | " in lines[0]:
         lines = [part.strip() for part in lines[0].split(" | ", 1)]
     if not lines:
-        raise ValueError("an article needs a title on the first line and the body below it")
+        raise Problem(mark("An article needs a title on the first line and the body below it."))
     title = " ".join(lines[0].split())
     body = "\n".join(lines[1:]).strip()
     if len(title) > TITLE_LIMIT:
-        raise ValueError(
-            f"the title (the first line) has {len(title)} characters; "
-            f"keep it under {TITLE_LIMIT} and put the rest in the body"
+        raise Problem(
+            mark(
+                "The title (the first line) has {count} characters; "
+                "keep it under {limit} and put the rest in the body."
+            ),
+            count=len(title),
+            limit=TITLE_LIMIT,
         )
     if not body:
-        raise ValueError(
-            "the article has a title but no body: write the body below the title "
-            "(or after ' | ' on the same line)"
+        raise Problem(
+            mark(
+                "The article has a title but no body: write the body below the title "
+                "(or after ' | ' on the same line)."
+            )
         )
     return PostForm(title, body)
 
@@ -68,19 +77,22 @@ def parse_article_id(text: str) -> int:
     """An article id such as ``12`` or ``#12``."""
     cleaned = text.strip().removeprefix("#")
     if not cleaned.isascii() or not cleaned.isdigit() or int(cleaned) < 1:
-        raise ValueError(f"{text.strip() or 'nothing'!r} is not an article id; ids are numbers")
+        if not text.strip():
+            raise Problem(mark("No id was given: that is not an article id; ids are numbers."))
+        raise Problem(mark("“{typed}” is not an article id; ids are numbers."), typed=text.strip())
     return int(cleaned)
 
 
 def parse_decimal(text: str) -> Decimal:
     """A decimal number, with a dot or a comma; never a float."""
     cleaned = text.strip().replace(",", ".") if text.count(",") == 1 else text.strip()
+    not_a_number = Problem(mark("“{typed}” is not a number like 0.01143."), typed=text)
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise ValueError(f"{text!r} is not a number like 0.01143") from None
+        raise not_a_number from None
     if not value.is_finite():
-        raise ValueError(f"{text!r} is not a number like 0.01143")
+        raise not_a_number
     return value
 
 
@@ -89,7 +101,9 @@ def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"{text.strip()!r} is not a date like 2026-06-11") from None
+        raise Problem(
+            mark("“{typed}” is not a date like 2026-06-11."), typed=text.strip()
+        ) from None
 
 
 def parse_dates(text: str) -> tuple[date | None, date | None]:
@@ -100,7 +114,11 @@ def parse_dates(text: str) -> tuple[date | None, date | None]:
     starts_on = parse_date(parts[0])
     ends_on = parse_date(parts[1]) if len(parts) == 2 else starts_on
     if ends_on < starts_on:
-        raise ValueError(f"the festival ends ({ends_on}) before it starts ({starts_on})")
+        raise Problem(
+            mark("The festival ends ({ends}) before it starts ({starts})."),
+            ends=ends_on.isoformat(),
+            starts=starts_on.isoformat(),
+        )
     return starts_on, ends_on
 
 
@@ -155,21 +173,32 @@ def check_name(name: str, known: frozenset[str] = frozenset()) -> None:
     """A festival's name: two words or more, not only generic ones, or a name or alias already
     known (``known``: their name keys); ``ValueError`` says what is wrong."""
     if name in _NONE:
-        raise ValueError("a festival needs a name")
+        raise Problem(mark("A festival needs a name."))
     if len(name) > NAME_LIMIT:
-        raise ValueError(f"the name has {len(name)} characters; keep it under {NAME_LIMIT}")
+        raise Problem(
+            mark("The name has {count} characters; keep it under {limit}."),
+            count=len(name),
+            limit=NAME_LIMIT,
+        )
     if name_key(name) in known:
         return
     words = [word for word in name.split() if _LETTER.search(word)]
     if len(words) < 2:
-        raise ValueError(
-            f"{name!r} is too short to be a festival's name: give its full name "
-            "(at least two words), or a short name already listed as an alias"
+        raise Problem(
+            mark(
+                "“{name}” is too short to be a festival's name: give its full name "
+                "(at least two words), or a short name already listed as an alias."
+            ),
+            name=name,
         )
     if all(word.casefold().strip('.,«»"') in _GENERIC_NAME_WORDS for word in words):
-        raise ValueError(f"{name!r} names no festival in particular: give its full name")
+        raise Problem(
+            mark("“{name}” names no festival in particular: give its full name."), name=name
+        )
     if sum(len(_LETTER.findall(word)) for word in words) < 6:
-        raise ValueError(f"{name!r} is too short to be a festival's name: give its full name")
+        raise Problem(
+            mark("“{name}” is too short to be a festival's name: give its full name."), name=name
+        )
 
 
 def parse_edition(text: str) -> int | None:
@@ -178,7 +207,7 @@ def parse_edition(text: str) -> int | None:
         return None
     value = ordinal(text.strip()) or (int(text) if text.strip().isdigit() else None)
     if value is None or not 0 < value <= MAX_EDITION:
-        raise ValueError(f"{text.strip()!r} is not an edition like 4 or 4th")
+        raise Problem(mark("“{typed}” is not an edition like 4 or 4th."), typed=text.strip())
     return value
 
 
@@ -188,7 +217,11 @@ def parse_aliases(text: str) -> tuple[str, ...]:
     aliases = tuple(dict.fromkeys(name for name in names if name not in _NONE))
     for alias in aliases:
         if len(alias) > NAME_LIMIT:
-            raise ValueError(f"the alias {alias[:40]!r}… is too long; keep it under {NAME_LIMIT}")
+            raise Problem(
+                mark("The alias “{alias}…” is too long; keep it under {limit}."),
+                alias=alias[:40],
+                limit=NAME_LIMIT,
+            )
     return aliases
 
 

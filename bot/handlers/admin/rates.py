@@ -13,8 +13,11 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.context import App, Context, store_of, today
 from bot.handlers.admin import gate
 from bot.handlers.admin.common import replace
+from bot.i18n import mark
 from bot.newsroom import amounts, money
+from bot.newsroom.problems import Problem
 from bot.render import rates_admin as render
+from bot.render.problems import problem_text
 from storage.models import Rate
 
 RATE_EXAMPLE = "/setrate KZT 505 2026-02-14"
@@ -26,7 +29,7 @@ SET, KEEP = "setrate", "keeprate"
 _SET_DATA = re.compile(r"admin:setrate:([A-Z]{3}):([0-9.]{1,24}):(\d{4}-\d{2}-\d{2})")
 
 
-class SetrateError(ValueError):
+class SetrateError(Problem):
     """Arguments of /setrate that cannot be used; the message says why."""
 
 
@@ -40,22 +43,25 @@ def register(application: App) -> None:
 def parse_setrate(args: list[str], now: date) -> tuple[str, Decimal, date]:
     """``CODE VALUE [DATE]`` → a followed code, a positive number, a day not in the future."""
     if len(args) not in (2, 3):
-        raise SetrateError("give a currency code, a value and optionally a date")
+        raise SetrateError(mark("Give a currency code, a value and optionally a date."))
     code = amounts.currency_code(args[0]) or ""
     if code not in money.FOLLOWED:
-        shown = amounts.shown_word(args[0])
-        followed = ", ".join(money.FOLLOWED)
-        raise SetrateError(f"“{shown}” is not a currency I follow; I know {followed}")
+        raise SetrateError(
+            mark("“{currency}” is not a currency I follow; I know {followed}."),
+            currency=amounts.shown_word(args[0]),
+            followed=", ".join(money.FOLLOWED),
+        )
     typed = _number(args[1])
     as_of = now
     if len(args) == 3:
         try:
             as_of = date.fromisoformat(args[2].strip())
         except ValueError:
-            shown = amounts.shown_word(args[2])
-            raise SetrateError(f"“{shown}” is not a date like 2026-06-11") from None
+            raise SetrateError(
+                mark("“{date}” is not a date like 2026-06-11."), date=amounts.shown_word(args[2])
+            ) from None
     if as_of > now:
-        raise SetrateError(f"{as_of} is in the future")
+        raise SetrateError(mark("{date} is in the future."), date=as_of.isoformat())
     return code, typed, as_of
 
 
@@ -68,20 +74,22 @@ def _number(text: str) -> Decimal:
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():
-        raise SetrateError(f"“{shown}” is not a number like 505 or 0.00198")
+        raise SetrateError(mark("“{value}” is not a number like 505 or 0.00198."), value=shown)
     if value <= 0:
-        raise SetrateError(f"“{shown}” is not a positive number")
+        raise SetrateError(mark("“{value}” is not a positive number."), value=shown)
     return value
 
 
 def _reading(code: str, typed: Decimal) -> money.RateReading:
-    """The typed value read either way, in the sane range, with few enough digits."""
-    try:
-        reading = money.read_typed_rate(code, typed)
-    except money.RateRangeError as error:
-        raise SetrateError(f"{amounts.shown_word(str(typed))}: {error}") from None
+    """The typed value read either way, in the sane range, with few enough digits
+    (``RateRangeError`` or ``SetrateError``)."""
+    reading = money.read_typed_rate(code, typed)
     if reading.digits > MAX_DIGITS:
-        raise SetrateError(f"{reading.digits} significant digits; no bank publishes over 12")
+        raise SetrateError(
+            mark("Too many significant digits ({digits}): no bank publishes over {most}."),
+            digits=reading.digits,
+            most=MAX_DIGITS,
+        )
     return reading
 
 
@@ -93,13 +101,13 @@ async def setrate(update: Update, context: Context) -> None:
     try:
         code, typed, as_of = parse_setrate(context.args or [], today(context))
         reading = _reading(code, typed)
-    except SetrateError as error:
-        await message.reply_text(render.usage(str(error), RATE_EXAMPLE))
+    except Problem as error:
+        await message.reply_text(render.usage(context.t, error, RATE_EXAMPLE))
         return
     current = next(iter(await store_of(context).rates.up_to(code, as_of, limit=1)), None)
     if current is not None and money.moves_too_far(current, reading.per_usd):
         data = f"admin:{SET}:{code}:{typed:f}:{as_of.isoformat()}"
-        text, keyboard = render.confirm_move(code, reading, as_of, current, data)
+        text, keyboard = render.confirm_move(context.t, code, reading, as_of, current, data)
         await message.reply_text(text, reply_markup=keyboard)
         return
     await message.reply_text(await _save(update, context, code, typed, reading, as_of))
@@ -113,11 +121,11 @@ async def confirm(update: Update, context: Context) -> None:
     match = _SET_DATA.fullmatch(query.data or "")
     try:
         if match is None:
-            raise SetrateError("that button is not one I made")
+            raise SetrateError(mark("That button is not one I made."))
         code, typed, as_of = parse_setrate(list(match.groups()), today(context))
         reading = _reading(code, typed)
-    except SetrateError as error:
-        await query.answer(str(error)[:190], show_alert=True)
+    except Problem as error:
+        await query.answer(problem_text(context.t, error)[:190], show_alert=True)
         return
     await query.answer()
     await replace(query, await _save(update, context, code, typed, reading, as_of))
@@ -129,7 +137,7 @@ async def keep(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    await replace(query, render.KEPT)
+    await replace(query, render.kept(context.t))
 
 
 async def _save(
@@ -163,4 +171,4 @@ async def _save(
         await gate.record(
             context, user_id, "setrate", target=f"{code}/{as_of}", detail=f"{typed:f}"
         )
-    return render.rate_recorded(rate, typed, reading, replaced, today(context))
+    return render.rate_recorded(context.t, rate, typed, reading, replaced, today(context))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -64,11 +64,12 @@ class Alert:
 
 @dataclass(frozen=True, slots=True)
 class Watch:
-    """Who hears of failing sources, and how: the admins' ids, an outbox kind, the text."""
+    """Who hears of failing sources, and how: the admins' ids, an outbox kind, and the text
+    each admin gets (``texts(alert, admin_ids)``: admin id → text, in each one's language)."""
 
     admin_ids: frozenset[int]
     outbox_kind: str
-    text: Callable[[Alert], str]
+    texts: Callable[[Alert, Sequence[int]], Awaitable[Mapping[int, str]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,11 +305,13 @@ class Poller:
         # A recovery reports the streak that ended; a new alert, the one that started it.
         failures = state.failures if kind is AlertKind.FAILING else source.state.failures
         error = state.last_error if kind is AlertKind.FAILING else source.state.last_error
-        text = self.watch.text(Alert(kind, source.spec, failures, error, state.next_at))
+        admins = sorted(self.watch.admin_ids)
+        alert = Alert(kind, source.spec, failures, error, state.next_at)
+        texts = await self.watch.texts(alert, admins)
         await self.store.outbox.add(
             self.watch.outbox_kind,
             f"{source.name}:{state.alerts}",
-            (Outgoing(admin_id, text) for admin_id in sorted(self.watch.admin_ids)),
+            (Outgoing(admin_id, texts[admin_id]) for admin_id in admins),
             self.clock(),
         )
 

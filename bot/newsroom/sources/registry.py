@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from bot.i18n import mark
+from bot.newsroom.problems import Problem
 from storage.sources import SourceKind, SourceSpec
 
 FEED_EVERY = timedelta(minutes=30)
@@ -30,16 +32,15 @@ class SourcesFileError(ValueError):
 
 
 def parse_every(text: str) -> timedelta:
-    """``30m``, ``1h``, ``90s``, ``1h30m`` → timedelta, 1 minute to 7 days; ValueError."""
+    """``30m``, ``1h``, ``90s``, ``1h30m`` → timedelta, 1 minute to 7 days; else a ``Problem``
+    (a ValueError)."""
     cleaned = text.strip().lower()
     pieces = _EVERY.findall(cleaned)
     if not pieces or _EVERY.sub("", cleaned).strip():
-        raise ValueError(f"{text!r} is not an interval like 30m, 1h or 90s")
-    every = sum(
-        (timedelta(**{_UNITS[unit]: int(number)}) for number, unit in pieces), timedelta()
-    )
+        raise Problem(mark("“{typed}” is not an interval like 30m, 1h or 90s."), typed=text)
+    every = sum((timedelta(**{_UNITS[unit]: int(number)}) for number, unit in pieces), timedelta())
     if not SHORTEST <= every <= LONGEST:
-        raise ValueError(f"{text!r}: an interval is between 1 minute and 7 days")
+        raise Problem(mark("“{typed}”: an interval is between 1 minute and 7 days."), typed=text)
     return every
 
 
