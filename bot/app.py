@@ -23,18 +23,22 @@ from bot.context import CONTEXT_TYPES, App
 from bot.delivery.service import DeliveryService
 from bot.handlers import (
     admin,
+    chats,
     digest_settings,
     fallback,
     festivals,
+    inline,
     language,
     news,
     rates,
+    receive,
     search,
     start,
     subscriptions,
 )
 from bot.live import LiveSources
 from bot.newsroom.ingest import ingest
+from bot.newsroom.tagging import tag_pending
 from bot.updates import log as update_log
 from bot.updates.concurrency import PerChatUpdateProcessor
 from bot.updates.errors import on_error
@@ -59,6 +63,7 @@ class Group(IntEnum):
 # and the fallback (unknown commands, stickers, plain text, stray buttons) last, so that it
 # only sees what nobody else took.
 HANDLER_MODULES = (
+    chats,  # service messages first: a group that migrated is followed before anything else
     start,
     news,
     search,
@@ -66,6 +71,8 @@ HANDLER_MODULES = (
     rates,
     subscriptions,
     digest_settings,
+    receive,  # "What I receive", the cards' Follow
+    inline,  # @bot WORDS in any chat
     language,
     admin,
     fallback,
@@ -158,6 +165,8 @@ async def _open(application: App) -> None:
             report.count(AddOutcome.ADDED),
             report.rates_added,
         )
+    if tagged := await tag_pending(store):  # articles stored before tags (migration 0013)
+        logger.info("tagged %d articles stored without their countries and topics", tagged)
     if not await store.articles.count():
         logger.warning(
             "the database %s has no articles: /latest and /search will find nothing until "

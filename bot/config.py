@@ -69,6 +69,8 @@ class Settings:
     # for /addsource only with FILMNEWS_PRIVATE_SOURCES=allow.
     sources: Path | None = None
     private_sources: bool = False
+    # FILMNEWS_CHANNEL: where "publish now" also posts (an @username or a chat id), or None.
+    channel: str | int | None = None
 
     @classmethod
     def from_env(
@@ -97,6 +99,7 @@ class Settings:
             log_level=_log_level(get("FILMNEWS_LOG_LEVEL") or "INFO"),
             sources=_sources(get("FILMNEWS_SOURCES")),
             private_sources=_private_sources(get("FILMNEWS_PRIVATE_SOURCES")),
+            channel=_channel(get("FILMNEWS_CHANNEL")),
         )
 
 
@@ -143,6 +146,17 @@ def _sources(raw: str | None) -> Path | None:
     if raw is None:
         return SOURCES_FILE
     return None if raw.lower() == "none" else Path(raw)
+
+
+def _channel(raw: str | None) -> str | int | None:
+    """``@name`` (a public channel's username) or a numeric chat id such as -1001234567890."""
+    if raw is None:
+        return None
+    if re.fullmatch(r"-?[1-9][0-9]{0,18}", raw):
+        return int(raw)
+    if re.fullmatch(r"@[A-Za-z][A-Za-z0-9_]{3,31}", raw):
+        return raw
+    raise ConfigError("FILMNEWS_CHANNEL", f"{raw!r} is not an @channel name or a chat id")
 
 
 def _private_sources(raw: str | None) -> bool:

@@ -109,7 +109,9 @@ def _plan(news: Sequence[NewArticle], keys: list[str], stored: dict[str, _Stored
         elif current[0] and (not new.truncated or len(new.body) > current[1]):
             if key in plan.inserts:  # added earlier in this batch: insert the fuller body
                 first = plan.inserts[key]
-                plan.inserts[key] = replace(first, body=new.body, truncated=new.truncated)
+                plan.inserts[key] = replace(
+                    first, body=new.body, truncated=new.truncated, tags=new.tags
+                )
             else:
                 plan.updates[key] = new
             plan.outcomes.append(AddOutcome.UPDATED)
@@ -157,9 +159,16 @@ class Articles:
             if plan.updates:
                 await connection.executemany(
                     "UPDATE articles SET body = ?, body_terms = ?, truncated = ?, "
-                    "url = coalesce(url, ?) WHERE id = ?",
+                    "url = coalesce(url, ?), tags = coalesce(?, tags) WHERE id = ?",
                     [
-                        (new.body, index_terms(new.body), new.truncated, new.url, stored[key].id)
+                        (
+                            new.body,
+                            index_terms(new.body),
+                            new.truncated,
+                            new.url,
+                            new.tags,
+                            stored[key].id,
+                        )
                         for key, new in plan.updates.items()
                     ],
                 )
@@ -191,15 +200,15 @@ class Articles:
         connection: aiosqlite.Connection, items: list[tuple[str, NewArticle]]
     ) -> dict[str, int]:
         """Insert articles with one statement; their ids by fingerprint."""
-        values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(items))
+        values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(items))
         params: list[object] = []
         for key, new in items:
             params += (new.title, new.body, new.truncated, new.url, new.source)
-            params += (from_date(new.seen_on), key, *terms_of(new.title, new.body))
+            params += (from_date(new.seen_on), key, *terms_of(new.title, new.body), new.tags)
         try:
             rows = await connection.execute_fetchall(
                 "INSERT INTO articles (title, body, truncated, url, source, seen_on, fingerprint, "
-                f"title_terms, body_terms) VALUES {values} RETURNING fingerprint, id",
+                f"title_terms, body_terms, tags) VALUES {values} RETURNING fingerprint, id",
                 params,
             )
         except sqlite3.IntegrityError as error:  # a url already taken

@@ -67,6 +67,8 @@ class NewArticle:
     truncated: bool = False
     url: str | None = None
     seen_on: date | None = None
+    # Its countries and topics as stored (bot/newsroom/tags.py); None: tagged later, at start.
+    tags: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

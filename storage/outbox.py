@@ -31,6 +31,8 @@ class Outgoing:
     chat_id: int
     text: str
     reply_markup: str | None = None
+    # The forum topic; None: the chat's subscription's topic, if it has one.
+    thread_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,7 @@ class OutboxMessage:
     state: OutboxState
     attempts: int
     not_before: datetime
+    thread_id: int | None = None  # the forum topic it goes to
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +77,9 @@ class OutboxReport:
 
 # Chat ids per query: SQLite allows 32,766 parameters; a compose batch is 500 chats.
 _MAX_PARAMS = 1000
-_COLUMNS = "id, kind, ref, chat_id, text, reply_markup, state, attempts, not_before"
+_COLUMNS = (
+    "id, kind, ref, chat_id, text, reply_markup, state, attempts, not_before, thread_id"
+)
 
 
 def _message(row: aiosqlite.Row) -> OutboxMessage:
@@ -88,6 +93,7 @@ def _message(row: aiosqlite.Row) -> OutboxMessage:
         state=OutboxState(row["state"]),
         attempts=row["attempts"],
         not_before=to_datetime(row["not_before"]),
+        thread_id=row["thread_id"],
     )
 
 
@@ -104,10 +110,21 @@ class Outbox:
         were new, so queueing the same fan-out twice sends it once."""
         async with self._db.transaction() as connection:
             cursor = await connection.executemany(
-                "INSERT INTO outbox (kind, ref, chat_id, text, reply_markup, not_before) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, ref, chat_id) DO NOTHING",
+                "INSERT INTO outbox (kind, ref, chat_id, text, reply_markup, not_before, "
+                "thread_id) VALUES (?, ?, ?, ?, ?, ?, coalesce(?, "
+                "(SELECT thread_id FROM subscribers WHERE chat_id = ?))) "
+                "ON CONFLICT (kind, ref, chat_id) DO NOTHING",
                 [
-                    (kind, ref, m.chat_id, m.text, m.reply_markup, from_datetime(not_before))
+                    (
+                        kind,
+                        ref,
+                        m.chat_id,
+                        m.text,
+                        m.reply_markup,
+                        from_datetime(not_before),
+                        m.thread_id,
+                        m.chat_id,
+                    )
                     for m in messages
                 ],
             )
@@ -153,6 +170,30 @@ class Outbox:
             "UPDATE outbox SET state = 'pending', not_before = ?, error = ? WHERE id = ?",
             (from_datetime(not_before), error, message_id),
         )
+
+    async def redirect(self, message_id: int, chat_id: int) -> None:
+        """Send a message to the chat its chat became (a group migrated to a supergroup);
+        one already queued there is kept instead."""
+        async with self._db.transaction() as connection:
+            await connection.execute(
+                "UPDATE OR IGNORE outbox SET chat_id = ?, state = 'pending' WHERE id = ?",
+                (chat_id, message_id),
+            )
+            await connection.execute(
+                "UPDATE outbox SET state = 'failed', error = 'chat migrated' "
+                "WHERE id = ? AND chat_id != ?",
+                (message_id, chat_id),
+            )
+
+    async def requeue(self, kind: str, ref: str, chat_id: int) -> bool:
+        """Queue again a message that failed or was refused (an admin's retry); False when
+        it is not one of those (queued, on its way or sent)."""
+        changed = await self._db.execute(
+            "UPDATE outbox SET state = 'pending', error = NULL WHERE kind = ? AND ref = ? "
+            "AND chat_id = ? AND state IN ('failed', 'blocked')",
+            (kind, ref, chat_id),
+        )
+        return changed > 0
 
     async def give_up(self, message_id: int, state: OutboxState, error: str) -> None:
         """Settle a message that will not be sent (again): blocked, failed or uncertain."""

@@ -10,9 +10,11 @@ import aiosqlite
 
 from storage.articles import Articles
 from storage.audit import AdminActions, IngestRuns
+from storage.chats import Chats
 from storage.database import Database, connect, migrate
 from storage.drafts import Drafts
 from storage.festivals import Festivals
+from storage.filters import ReaderFilters
 from storage.languages import ChatLanguages
 from storage.outbox import Outbox
 from storage.rates import Rates
@@ -21,6 +23,7 @@ from storage.search import Search
 from storage.search_index import reindex
 from storage.sources import Sources
 from storage.subscribers import Subscribers
+from storage.tags import ArticleTags
 
 
 class Store:
@@ -40,6 +43,9 @@ class Store:
         self.drafts = Drafts(db)
         self.languages = ChatLanguages(db)
         self.search = Search(db)
+        self.tags = ArticleTags(db)
+        self.filters = ReaderFilters(db)
+        self.chats = Chats(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

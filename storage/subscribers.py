@@ -16,7 +16,7 @@ PAUSED = "paused"
 
 _COLUMNS = (
     "chat_id, user_id, digest_time, timezone, active, last_article_id, next_due_at, "
-    "inactive_reason, created_at, first_day"
+    "inactive_reason, created_at, first_day, thread_id"
 )
 
 
@@ -35,6 +35,8 @@ class Subscriber:
     created_at: datetime
     # Until the first digest: articles stored before subscribing count only if dated from then.
     first_day: date | None = None
+    # The forum topic the digest goes to (where the chat subscribed); None: the chat itself.
+    thread_id: int | None = None
 
     @property
     def paused(self) -> bool:
@@ -64,6 +66,7 @@ def _subscriber(row: aiosqlite.Row) -> Subscriber:
         inactive_reason=row["inactive_reason"],
         created_at=to_datetime(row["created_at"]),
         first_day=None if row["first_day"] is None else to_date(row["first_day"]),
+        thread_id=row["thread_id"],
     )
 
 
@@ -82,6 +85,7 @@ class Subscribers:
         next_due_at: datetime,
         last_article_id: int,
         first_day: date | None = None,
+        thread_id: int | None = None,
     ) -> tuple[Subscriber, bool]:
         """Subscribe a chat, or change its time and zone; True if it was not subscribed before.
 
@@ -98,8 +102,8 @@ class Subscribers:
                 f"""
                 INSERT INTO subscribers
                     (chat_id, user_id, digest_time, timezone, last_article_id, next_due_at,
-                     first_day)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                     first_day, thread_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (chat_id) DO UPDATE SET
                     user_id = excluded.user_id,
                     digest_time = excluded.digest_time,
@@ -108,6 +112,7 @@ class Subscribers:
                                            ELSE excluded.last_article_id END,
                     first_day = CASE WHEN active THEN first_day ELSE excluded.first_day END,
                     next_due_at = excluded.next_due_at,
+                    thread_id = excluded.thread_id,
                     active = 1,
                     inactive_reason = NULL,
                     updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
@@ -121,6 +126,7 @@ class Subscribers:
                     last_article_id,
                     from_datetime(next_due_at),
                     None if first_day is None else from_date(first_day),
+                    thread_id,
                 ),
             ) as cursor:
                 row = await cursor.fetchone()

@@ -47,6 +47,8 @@ _STRING_FIELDS = frozenset(
         "language_code",
         "title",
         "query",
+        "next_offset",
+        "inline_query_id",
         "emoji",
         "secret_token",
         "business_connection_id",
@@ -99,6 +101,8 @@ _BLOCK_ERRORS = {
     "not_found": (400, "Bad Request: chat not found"),
 }
 BlockReason = Literal["blocked", "deactivated", "kicked", "not_found"]
+MAX_INLINE_RESULTS = 50
+_START_PARAMETER_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class ApiError(Exception):
@@ -282,7 +286,7 @@ class BotApiEmulator:
             "username": bot_username,
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": True,
         }
         self.strict_chats = strict_chats
         self.requests: list[ApiCall] = []
@@ -300,6 +304,10 @@ class BotApiEmulator:
         self._messages: dict[tuple[int, int], _StoredMessage] = {}
         self._last_message_id: dict[int, int] = {}
         self._callback_queries: dict[str, bool] = {}  # id -> answered
+        self._inline_queries: dict[str, Params] = {}  # id -> the query, until answered
+        self.inline_answers: dict[str, Params] = {}  # inline query id -> answerInlineQuery
+        self._topics: set[tuple[int, int]] = set()  # (forum chat, topic) seen
+        self._migrated: dict[int, int] = {}  # old group id -> its supergroup
         self._faults: list[_Fault] = []
         self._refused: dict[str, int] = {}
         self._delays: dict[str | None, float] = {}
@@ -331,6 +339,7 @@ class BotApiEmulator:
                 "editMessageText": self._edit_message_text,
                 "editMessageReplyMarkup": self._edit_message_reply_markup,
                 "answerCallbackQuery": self._answer_callback_query,
+                "answerInlineQuery": self._answer_inline_query,
                 "deleteMessage": self._delete_message,
                 "sendChatAction": self._send_chat_action,
                 "getChat": self._get_chat,
@@ -577,6 +586,75 @@ class BotApiEmulator:
             "data": data,
         }
         return await self._push("callback_query", query)
+
+    async def send_inline_query(
+        self, user_id: int, query: str, *, offset: str = "", chat_type: str = "private"
+    ) -> Params:
+        """A user types ``@bot query`` in a chat of ``chat_type``: an inline_query update."""
+        query_id = str(next(self._query_ids))
+        inline = {
+            "id": query_id,
+            "from": self._user(user_id),
+            "query": query,
+            "offset": offset,
+            "chat_type": chat_type,
+        }
+        self._inline_queries[query_id] = inline
+        return await self._push("inline_query", inline)
+
+    def inline_answer(self, query_id: str) -> Params:
+        """What the bot answered to one inline query (KeyError if it did not)."""
+        return self.inline_answers[query_id]
+
+    async def choose_inline_result(self, chat_id: int, query_id: str, result_id: str) -> Params:
+        """The user taps a result: their client posts its message in ``chat_id`` "via" the bot
+        (as Telegram does), and the bot gets a chosen_inline_result update.
+
+        Returns the message posted in the chat.
+        """
+        answer = self.inline_answers[query_id]
+        result = next((r for r in answer["results"] if r["id"] == result_id), None)
+        if result is None:
+            raise KeyError(f"no result {result_id!r} in the answer to query {query_id}")
+        inline = self._inline_queries[query_id]
+        content = result["input_message_content"]
+        plain, entities = render_text(content["message_text"], content.get("parse_mode"))
+        message = self._user_message(chat_id, inline["from"]["id"], None, None, None, None)
+        message |= {"text": plain, "via_bot": dict(self.bot_user)}
+        if entities:
+            message["entities"] = entities
+        if result.get("reply_markup"):
+            message["reply_markup"] = result["reply_markup"]
+        chosen = {"result_id": result_id, "from": inline["from"], "query": inline["query"]}
+        await self._push("chosen_inline_result", chosen)
+        return message
+
+    def add_channel(
+        self, chat_id: int, username: str, *, bot_status: str = "administrator"
+    ) -> None:
+        """A channel ``@username`` in which the bot has ``bot_status`` (``administrator`` may
+        post; ``member`` or ``left`` may not, as in Telegram)."""
+        self._chats[chat_id] = {
+            "id": chat_id,
+            "type": "channel",
+            "title": f"Channel {username}",
+            "username": username,
+        }
+        self.set_member(chat_id, self.bot_user["id"], bot_status)
+
+    async def migrate_group(self, old_id: int, new_id: int, *, user_id: int = 1001) -> None:
+        """A group becomes a supergroup (``new_id``, -100…): Telegram posts a service message
+        with ``migrate_to_chat_id`` in the old group and one with ``migrate_from_chat_id`` in
+        the new one; sending to the old id is refused from then on, naming the new one."""
+        self._chat(old_id, "group")
+        self._chats[new_id] = {"id": new_id, "type": "supergroup", "title": f"Group {new_id}"}
+        self._migrated[old_id] = new_id
+        gone = self._user_message(old_id, user_id, None, None, None, None)
+        gone["migrate_to_chat_id"] = new_id
+        await self._push("message", gone)
+        arrived = self._user_message(new_id, user_id, None, None, None, None)
+        arrived["migrate_from_chat_id"] = old_id
+        await self._push("message", arrived)
 
     async def enqueue(self, update: Params) -> Params:
         """Deliver a raw update (without update_id); returns it with its update_id."""
@@ -890,6 +968,8 @@ class BotApiEmulator:
         }
         if message_thread_id is not None:
             message |= {"message_thread_id": message_thread_id, "is_topic_message": True}
+            chat["is_forum"] = True
+            self._topics.add((chat_id, message_thread_id))
         self._messages[(chat_id, message["message_id"])] = _StoredMessage(message, by_bot=False)
         return message
 
@@ -908,8 +988,19 @@ class BotApiEmulator:
     def _target_chat(self, key: str, params: Params) -> int:
         """The chat_id of a request, after unknown/blocked checks."""
         chat_id = params.get("chat_id")
+        if isinstance(chat_id, str) and chat_id.startswith("@"):
+            chat_id = next(
+                (c["id"] for c in self._chats.values() if c.get("username") == chat_id[1:]),
+                None,
+            )
         if not isinstance(chat_id, int) or (self.strict_chats and chat_id not in self._chats):
             raise ApiError(400, "Bad Request: chat not found")
+        if chat_id in self._migrated and key in _CHAT_WRITE_METHODS:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": self._migrated[chat_id]},
+            )
         reason = self._blocked.get(chat_id)
         if reason == "not_found" or (reason and key in _CHAT_WRITE_METHODS):
             raise ApiError(*_BLOCK_ERRORS[reason])
@@ -1051,6 +1142,12 @@ class BotApiEmulator:
             if stored_reply is None and not reply.get("allow_sending_without_reply"):
                 raise ApiError(400, "Bad Request: message to be replied not found")
             reply_to = stored_reply.data if stored_reply else None
+        chat = self._chat(chat_id)
+        if chat["type"] == "channel":
+            self._check_channel_rights(chat_id)
+        thread = params.get("message_thread_id")
+        if thread is not None and chat.get("is_forum") and (chat_id, thread) not in self._topics:
+            raise ApiError(400, "Bad Request: message thread not found")
         self._take_rate("sendmessage", chat_id)
         message: Params = {
             "message_id": self._next_message_id(chat_id),
@@ -1065,14 +1162,66 @@ class BotApiEmulator:
             message["reply_markup"] = markup
         if reply_to is not None:
             message["reply_to_message"] = reply_to
-        if params.get("message_thread_id") is not None:
-            message["message_thread_id"] = params["message_thread_id"]
+        if thread is not None and chat.get("is_forum"):
+            message |= {"message_thread_id": thread, "is_topic_message": True}
         stored = _StoredMessage(message, by_bot=True, source=source, parse_mode=parse_mode)
         self._messages[(chat_id, message["message_id"])] = stored
         self._record("sendMessage", stored, params, self._sent)
         if markup and "inline_keyboard" not in markup:
             self._sent[-1].reply_markup = markup  # reply keyboards are recorded, not echoed
         return message
+
+    def _check_channel_rights(self, chat_id: int) -> None:
+        """Only a channel's admins post there."""
+        status = self._members.get((chat_id, self.bot_user["id"]), "left")
+        if status in ("left", "kicked"):
+            raise ApiError(403, "Forbidden: bot is not a member of the channel chat")
+        if status not in ("administrator", "creator"):
+            raise ApiError(400, "Bad Request: need administrator rights in the channel chat")
+
+    def _answer_inline_query(self, params: Params) -> bool:
+        """answerInlineQuery, checked as the Bot API documents it."""
+        query_id = str(params.get("inline_query_id"))
+        if query_id not in self._inline_queries or query_id in self.inline_answers:
+            raise ApiError(
+                400,
+                "Bad Request: query is too old and response timeout expired "
+                "or query ID is invalid",
+            )
+        results = params.get("results")
+        if not isinstance(results, list):
+            raise ApiError(400, "Bad Request: can't parse inline query results JSON object")
+        if len(results) > MAX_INLINE_RESULTS:
+            raise ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
+        ids = [str(result.get("id", "")) for result in results]
+        if any(not 1 <= len(i.encode()) <= 64 for i in ids):
+            raise ApiError(400, "Bad Request: RESULT_ID_INVALID")
+        if len(set(ids)) != len(ids):
+            raise ApiError(400, "Bad Request: RESULT_ID_DUPLICATE")
+        for result in results:
+            self._check_inline_result(result)
+        if len(str(params.get("next_offset") or "").encode()) > 64:
+            raise ApiError(400, "Bad Request: NEXT_OFFSET_INVALID")
+        button = params.get("button")
+        if button is not None and not (
+            button.get("text")
+            and _START_PARAMETER_RE.fullmatch(str(button.get("start_parameter", "")))
+        ):
+            raise ApiError(400, "Bad Request: BUTTON_TEXT_INVALID")
+        self.inline_answers[query_id] = {**params, "results": results}
+        return True
+
+    @staticmethod
+    def _check_inline_result(result: Params) -> None:
+        if result.get("type") != "article":
+            return  # the only type this emulator checks in depth
+        if not result.get("title"):
+            raise ApiError(400, "Bad Request: RESULT_TITLE_EMPTY")
+        content = result.get("input_message_content")
+        if not isinstance(content, dict) or "message_text" not in content:
+            raise ApiError(400, "Bad Request: SEND_MESSAGE_MEDIA_INVALID")
+        render_text(str(content["message_text"]), content.get("parse_mode"))
+        check_reply_markup(result.get("reply_markup"))
 
     def _editable(self, key: str, params: Params) -> _StoredMessage:
         if params.get("inline_message_id"):
@@ -1196,6 +1345,8 @@ class BotApiEmulator:
                 "can_edit_stories": False,
                 "can_delete_stories": False,
             }
+            if self._chat(chat_id)["type"] == "channel":
+                member |= {"can_post_messages": True, "can_edit_messages": True}
         elif status == "kicked":
             member["until_date"] = 0
         return member

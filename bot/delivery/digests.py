@@ -23,6 +23,7 @@ from bot.delivery.filtered import FilteredDigests
 from bot.delivery.kinds import OutboxKind
 from bot.delivery.outbox import markup_json
 from bot.newsroom import schedule, zones
+from bot.newsroom.tagging import tag_pending
 from bot.render.digest import DIGEST_ARTICLES, digest_message
 from storage import Store
 from storage.models import Festival, Rate
@@ -56,6 +57,7 @@ class _Plan:
 
 async def compose_due(store: Store, now: datetime, *, batch: int = COMPOSE_BATCH) -> ComposeReport:
     """Queue the digest of every subscriber due by ``now``; move each one's schedule on."""
+    await tag_pending(store)  # an article edited since: its choosers see it as it is now
     rates = await store.rates.latest()
     festivals = await store.festivals.all()
     totals = ComposeReport()

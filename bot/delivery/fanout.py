@@ -15,6 +15,7 @@ from telegram import InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from bot.context import App
+from bot.delivery.filtered import readers_of
 from bot.delivery.kinds import OutboxKind
 from bot.delivery.outbox import enqueue
 from storage import Store
@@ -56,6 +57,8 @@ async def queue(store: Store, fanout: FanOut, record: Callable[[int], Awaitable[
     """
     async with store.transaction():
         chats = await store.subscribers.active_chat_ids(missing_article=fanout.missing_article)
+        if fanout.missing_article is not None:  # an article: to those who chose such news
+            chats = await readers_of(store, chats, fanout.missing_article)
         queued = await enqueue(
             store,
             fanout.kind,

@@ -13,3 +13,4 @@ class OutboxKind(StrEnum):
     BROADCAST = "broadcast"  # ref: the id of the request's audit line
     REMINDER = "reminder"  # a festival opens soon; ref: "<festival id>:<stage>:<opening day>"
     SOURCE_ALERT = "source"  # a live source fails or recovers; ref: "<source>:<alert number>"
+    CHANNEL = "channel"  # an article posted to FILMNEWS_CHANNEL; ref: the article id

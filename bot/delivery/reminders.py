@@ -20,6 +20,7 @@ from bot.delivery.kinds import OutboxKind
 from bot.delivery.outbox import markup_json
 from bot.i18n import DEFAULT, Catalogs
 from bot.newsroom import schedule
+from bot.newsroom.filters import admits_festival
 from bot.render.reminders import REMIND_DAYS, reminder_message
 from storage import Store
 from storage.models import Festival
@@ -101,6 +102,7 @@ async def compose_due(
         if not pending:
             return 0
         festivals = {f.id: f for f in await store.festivals.many({r.festival_id for r in pending})}
+        choices = await store.filters.many(sorted({r.chat_id for r in pending}))
         done: list[tuple[int, int, Stage, date]] = []
         queued = 0
         for reminder in pending:
@@ -112,6 +114,9 @@ async def compose_due(
                 festival = festivals.get(reminder.festival_id)
                 if festival is None or _stale(stage, reminder, now, at, zone):
                     continue
+                choice = choices.get(reminder.chat_id)
+                if choice is not None and not admits_festival(choice, festival):
+                    continue  # the chat chose other news since it asked
                 # Caught up after downtime, it says how many days are really left.
                 days_left = (reminder.starts_on - now.astimezone(zone).date()).days
                 key = (festival.id, max(days_left, 0), reminder.language or DEFAULT)

@@ -12,6 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.config import parse_zone
 from bot.context import App, Context, delivery_of, settings_of, store_of, today
 from bot.delivery import reminders
+from bot.handlers.sharing import festival_row
 from bot.i18n import mark, supported
 from bot.newsroom.festivals import MIN_QUERY_CHARS, find_festivals
 from bot.render import festivals as render
@@ -205,6 +206,7 @@ async def _card(
     articles = await store.articles.mentioning(found.id, ARTICLES_IN_CARD)
     mentions = await store.festivals.mention_count(found.id)
     reminded = await store.reminders.has(chat_id, found.id)
+    followed = await store.filters.follows(chat_id, found.id)
     return render.festival_card(
         context.t,
         found,
@@ -212,7 +214,15 @@ async def _card(
         today(context),
         reminded=reminded,
         mentions=mentions,
+        extra_row=festival_row(context, found, followed=followed),
     )
+
+
+async def card_of(
+    context: Context, found: Festival, chat_id: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """A festival's card as this chat sees it (its reminder and follow buttons)."""
+    return await _card(context, found, chat_id)
 
 
 async def _reply(message: Message, text: str, markup: InlineKeyboardMarkup | None) -> None:

@@ -8,6 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import App, Context, store_of
 from bot.handlers.ids import parse_id
+from bot.handlers.sharing import article_share
 from bot.render import news as render
 from bot.render.common import callback_ids
 from storage.articles import Articles
@@ -136,7 +137,9 @@ async def open_article(update: Update, context: Context) -> None:
         await query.answer(f"Article #{article_id} is no longer available.", show_alert=True)
         return
     if page is not None and isinstance(query.message, Message):
-        text, in_place = render.article_in_place(shown, page)
+        text, in_place = render.article_in_place(
+            shown, page, share=article_share(context, shown)
+        )
         await _edit(query.message, text, in_place)
         await query.answer()
         return
@@ -145,7 +148,7 @@ async def open_article(update: Update, context: Context) -> None:
         await query.answer(f"Send /article {shown.id} to read it.", show_alert=True)
         return
     await query.answer()
-    for text, markup in render.article_messages(shown):
+    for text, markup in render.article_messages(shown, share=article_share(context, shown)):
         await context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
@@ -164,7 +167,7 @@ async def more_parts(update: Update, context: Context) -> None:
     except NotFound:
         await query.answer(f"Article #{article_id} is no longer available.", show_alert=True)
         return
-    messages = render.article_messages(shown, start)
+    messages = render.article_messages(shown, start, share=article_share(context, shown))
     chat = update.effective_chat
     if not messages or chat is None:
         await query.answer(THE_END if not messages else f"Send /article {shown.id} to read it.")
@@ -208,7 +211,7 @@ async def article(update: Update, context: Context) -> None:
             f"There is no article #{number}. Send /latest to see the newest ones."
         )
         return
-    messages = render.article_messages(found)
+    messages = render.article_messages(found, share=article_share(context, found))
     text, markup = messages[0]
     await message.reply_text(text, reply_markup=markup)
     for text, markup in messages[1:]:

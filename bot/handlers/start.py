@@ -12,6 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.commands import ADMIN_COMMANDS, PUBLIC_COMMANDS, Command
 from bot.context import App, Context, settings_of
 from bot.handlers import festivals, news, rates, subscriptions
+from bot.handlers.deeplinks import open_link
 from bot.i18n import Translator
 
 WELCOME = (
@@ -41,8 +42,11 @@ def register(application: App) -> None:
 
 
 async def start(update: Update, context: Context) -> None:
-    """Welcome the user, with buttons for what most people come for."""
+    """Welcome the user, with buttons for what most people come for; a deep link
+    (``/start a42``, ``/start f7``) opens its article or festival instead."""
     if update.effective_message is None:
+        return
+    if context.args and await open_link(update.effective_message, context, context.args[0]):
         return
     t = context.t
     text = f"{t(WELCOME)}\n\n{escape(t(START_HINT))}"

@@ -14,6 +14,7 @@ from telegram.ext import CommandHandler
 from bot.config import parse_time
 from bot.context import App, Context, delivery_of, settings_of, store_of
 from bot.delivery.digests import next_digest, start_watermark
+from bot.handlers.chats import thread_of
 from bot.handlers.permissions import may_change_chat
 from bot.newsroom import zones
 from bot.render import digest as render
@@ -120,6 +121,7 @@ async def panel_of(context: Context, chat_id: int) -> panels.Panel:
         panels.State.ON,
         subscriber.next_due_at.astimezone(_zone_of(context, subscriber)),
         last.day if last else None,
+        thread_id=subscriber.thread_id,
     )
 
 
@@ -145,6 +147,7 @@ async def change(
         await next_digest(store, chat.id, now, at, zone),
         last_article_id=await start_watermark(store, first_day),
         first_day=first_day,
+        thread_id=thread_of(update.effective_message),  # a forum topic: the digest goes there
     )
 
 

@@ -18,6 +18,7 @@ from bot.newsroom.sources.pages import (
     check_page_size,
     read_page,
 )
+from bot.newsroom.tagging import tagged
 from storage import Store
 from storage.articles import AddOutcome
 from storage.errors import StorageError
@@ -210,12 +211,14 @@ class _PageWriter:
             for item in page.articles[::-1]
         ]
         news = [
-            NewArticle(
-                item.title,
-                item.body,
-                f"seed:{report.path.name}",
-                item.truncated,
-                seen_on=report.page_date,
+            tagged(
+                NewArticle(
+                    item.title,
+                    item.body,
+                    f"seed:{report.path.name}",
+                    item.truncated,
+                    seen_on=report.page_date,
+                )
             )
             for report, item in items
         ]

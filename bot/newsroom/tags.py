@@ -271,3 +271,32 @@ def tag(title: str, body: str, categories: Sequence[str] = ()) -> Tags:
             scores[topic] = scores.get(topic, 0) + TITLE_WEIGHT
     topics = frozenset(t for t, score in scores.items() if score >= MIN_TOPIC_SCORE)
     return Tags(frozenset(countries) if countries else _NOWHERE, topics)
+
+
+# --- stored form ---------------------------------------------------------------------------
+
+# Each tag's bit in the integer the store keeps (articles.tags, reader_filters): never renumber.
+COUNTRY_BITS: Final[Mapping[Country, int]] = MappingProxyType(
+    {country: 1 << n for n, country in enumerate(Country)}
+)
+TOPIC_BITS: Final[Mapping[Topic, int]] = MappingProxyType(
+    {topic: 1 << (8 + n) for n, topic in enumerate(Topic)}
+)
+
+
+def to_bits(tags: Tags) -> int:
+    """The tags as the store keeps them: one bit per country and per topic."""
+    return sum(COUNTRY_BITS[c] for c in tags.countries) + sum(TOPIC_BITS[t] for t in tags.topics)
+
+
+def from_bits(bits: int) -> Tags:
+    """The stored bits back to tags."""
+    return Tags(
+        frozenset(c for c, bit in COUNTRY_BITS.items() if bits & bit),
+        frozenset(t for t, bit in TOPIC_BITS.items() if bits & bit),
+    )
+
+
+def tag_bits(title: str, body: str, categories: Sequence[str] = ()) -> int:
+    """``tag`` in its stored form."""
+    return to_bits(tag(title, body, categories))

@@ -156,25 +156,28 @@ def article_parts(article: Article) -> list[str]:
 
 
 def article_messages(
-    article: Article, start: int = 0
+    article: Article, start: int = 0, *, share: InlineKeyboardButton | None = None
 ) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     """The parts of an article from ``start`` on, ``PARTS_AT_ONCE`` of them; the last carries
-    a button to the rest (if any) and "Read at source" (if the article has a link)."""
+    a button to the rest (if any), "Read at source" (if the article has a link) and ``share``."""
     parts = article_parts(article)
     shown = parts[start : start + PARTS_AT_ONCE]
-    rows = [_continue_row(article, start + len(shown), len(parts)), _source_row(article)]
+    rows = [
+        _continue_row(article, start + len(shown), len(parts)),
+        [*_source_row(article), *([share] if share else [])],
+    ]
     markup = keyboard(rows)
     return [(part, markup if n == len(shown) - 1 else None) for n, part in enumerate(shown)]
 
 
 def article_in_place(
-    article: Article, page: tuple[Position, int]
+    article: Article, page: tuple[Position, int], *, share: InlineKeyboardButton | None = None
 ) -> tuple[str, InlineKeyboardMarkup]:
     """An article opened from a /latest page: its first part, "◂ Back" to the page, the
-    button to the rest (if any) and "Read at source" (if it has a link)."""
+    button to the rest (if any), "Read at source" (if it has a link) and ``share``."""
     parts = article_parts(article)
     back = callback_button("◂ Back", page_data(PAGE, *page))
-    source = _source_row(article)
+    source = [*_source_row(article), *([share] if share else [])]
     markup = keyboard([_continue_row(article, 1, len(parts)), [back, *source]])
     assert markup is not None
     return parts[0], markup

@@ -12,6 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.newsroom.zones import CITIES, ZONE_EXAMPLE
 from bot.render.common import callback_button, escape, format_date, keyboard
 from bot.render.digest import local_instant, when
+from bot.render.receive import entry_button
 from bot.render.settings_data import TIMES, Action, Do, data
 
 _PER_ROW = 3
@@ -37,6 +38,7 @@ class Panel:
     state: State
     next_local: datetime | None = None
     last_day: date | None = None
+    thread_id: int | None = None  # the forum topic it goes to
 
 
 def panel_keyboard(
@@ -62,7 +64,7 @@ def panel_keyboard(
                 "▶️ Resume" if panel.state is State.PAUSED else "✅ Subscribe", data(Do.RESUME)
             )
         ]
-    return keyboard([*_rows(times), *_rows(cities), language_row, switch])
+    return keyboard([*_rows(times), *_rows(cities), language_row, [entry_button()], switch])
 
 
 def panel_text(panel: Panel) -> str:
@@ -78,6 +80,8 @@ def panel_text(panel: Panel) -> str:
             lines.append(f"Next: {local_instant(panel.next_local)}.")
         if panel.last_day is not None:
             lines.append(f"Last: {format_date(panel.last_day)}.")
+        if panel.thread_id is not None:
+            lines.append("Where: this topic of the group (subscribe in another topic to move it).")
     elif panel.state is State.PAUSED:
         lines += [
             f"⏸ Paused. It was every day at {when(panel.at, panel.zone)}.",

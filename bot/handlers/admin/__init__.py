@@ -13,6 +13,7 @@ from telegram.ext import (
 from bot.context import App, Context
 from bot.handlers.admin import (
     broadcast,
+    channel,
     editing,
     festivals,
     overview,
@@ -22,6 +23,7 @@ from bot.handlers.admin import (
 )
 from bot.render import admin as render
 from bot.render import admin_festivals as render_festivals
+from bot.render import channel as render_channel
 
 
 def register(application: App) -> None:
@@ -53,6 +55,8 @@ def register(application: App) -> None:
         (render.SPARE, posting.spare),
         (render.SEND, broadcast.send),
         (render.DROP, broadcast.drop),
+        (render_channel.CHANNEL_ONLY, posting.channel_only),
+        (render_channel.RETRY, channel.retry),
     ):
         application.add_handler(
             # Ids past SQLite's 64-bit range fall through to the stale-button fallback.

@@ -8,6 +8,7 @@ from datetime import tzinfo
 
 from bot.newsroom.festivals import discover_and_link_many
 from bot.newsroom.sources.feeds import Feed
+from bot.newsroom.tagging import tagged
 from storage import Store
 from storage.articles import AddOutcome
 from storage.models import NewArticle
@@ -27,14 +28,17 @@ class Intake:
 def articles_of(feed: Feed, source_url: str, zone: tzinfo) -> list[NewArticle]:
     """The feed's items as articles, oldest first (so that the newest gets the highest id)."""
     return [
-        NewArticle(
-            title=item.title,
-            body=item.text,
-            source=f"feed:{source_url}",
-            # An item without text is kept as cut: the same item with text completes it.
-            truncated=item.truncated or not item.text,
-            url=item.url,
-            seen_on=None if item.published is None else item.published.astimezone(zone).date(),
+        tagged(
+            NewArticle(
+                title=item.title,
+                body=item.text,
+                source=f"feed:{source_url}",
+                # An item without text is kept as cut: the same item with text completes it.
+                truncated=item.truncated or not item.text,
+                url=item.url,
+                seen_on=None if item.published is None else item.published.astimezone(zone).date(),
+            ),
+            item.categories,  # the feed's own categories count like the title
         )
         for item in reversed(feed.items)
     ]

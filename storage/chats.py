@@ -1,0 +1,48 @@
+"""Chats as a whole: a group that became a supergroup keeps everything under its new id."""
+
+from __future__ import annotations
+
+from storage.database import Database
+
+# Tables keyed by chat whose rows simply move (a row the new id already has wins).
+_MOVED = ("reminders", "chat_languages", "reader_filters", "festival_follows")
+
+
+class Chats:
+    """What spans every table of a chat."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def move(self, old: int, new: int) -> bool:
+        """Give everything of chat ``old`` to chat ``new`` (Telegram's ``migrate_to_chat_id``):
+        its subscription and digest record, choices, reminders and the messages still queued.
+        Returns whether it had a subscription. A no-op when ``old`` has nothing."""
+        async with self._db.transaction() as connection:
+            # The digest records point at the subscriber: copy it, move them, drop the old one.
+            cursor = await connection.execute(
+                "INSERT OR IGNORE INTO subscribers (chat_id, user_id, digest_time, timezone, "
+                "active, last_article_id, next_due_at, inactive_reason, created_at, updated_at, "
+                "first_day, thread_id) SELECT ?, user_id, digest_time, timezone, active, "
+                "last_article_id, next_due_at, inactive_reason, created_at, "
+                "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), first_day, NULL "
+                "FROM subscribers WHERE chat_id = ?",
+                (new, old),
+            )
+            moved = cursor.rowcount > 0
+            await connection.execute(
+                "UPDATE OR IGNORE digests SET chat_id = ? WHERE chat_id = ?", (new, old)
+            )
+            await connection.execute("DELETE FROM digests WHERE chat_id = ?", (old,))
+            await connection.execute("DELETE FROM subscribers WHERE chat_id = ?", (old,))
+            for table in _MOVED:
+                await connection.execute(
+                    f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", (new, old)
+                )
+                await connection.execute(f"DELETE FROM {table} WHERE chat_id = ?", (old,))
+            # What was waiting for the old chat goes to the new one (settled rows stay as sent).
+            await connection.execute(
+                "UPDATE OR IGNORE outbox SET chat_id = ? WHERE chat_id = ? AND state = 'pending'",
+                (new, old),
+            )
+        return moved

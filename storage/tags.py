@@ -1,0 +1,82 @@
+"""Articles' tags (a bit set per article, computed by the newsroom) and what filters read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import aiosqlite
+
+from storage.articles import _COLUMNS, DATED, _article
+from storage.database import Database
+from storage.models import Article
+
+_FACETS = (
+    "tags, title_terms, body_terms, "
+    "(SELECT group_concat(festival_id) FROM festival_mentions WHERE article_id = articles.id) "
+    "AS festival_ids"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Facets:
+    """What a reader's filter looks at in one article: its tag bits (None: not tagged yet), its
+    search terms and the festivals it names."""
+
+    article_id: int
+    tags: int | None
+    terms: frozenset[str]
+    festivals: frozenset[int]
+
+
+def _facets(row: aiosqlite.Row) -> Facets:
+    festivals = row["festival_ids"]
+    return Facets(
+        article_id=row["id"],
+        tags=row["tags"],
+        terms=frozenset(f"{row['title_terms']} {row['body_terms']}".split()),
+        festivals=frozenset(int(i) for i in festivals.split(",")) if festivals else frozenset(),
+    )
+
+
+class ArticleTags:
+    """Repository of the articles' tags."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def untagged(self, limit: int) -> list[tuple[int, str, str]]:
+        """(id, title, body) of up to ``limit`` articles not tagged yet, oldest first."""
+        rows = await self._db.fetch_all(
+            "SELECT id, title, body FROM articles WHERE tags IS NULL ORDER BY id LIMIT ?",
+            (limit,),
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    async def set_many(self, tags: Iterable[tuple[int, int]]) -> None:
+        """Record (article id, tag bits) pairs."""
+        pairs = [(bits, article_id) for article_id, bits in tags]
+        if pairs:
+            async with self._db.transaction() as connection:
+                await connection.executemany("UPDATE articles SET tags = ? WHERE id = ?", pairs)
+
+    async def of(self, article_id: int) -> Facets | None:
+        """One article's facets, or None when there is no such article."""
+        row = await self._db.fetch_one(
+            f"SELECT id, {_FACETS} FROM articles WHERE id = ?", (article_id,)
+        )
+        return None if row is None else _facets(row)
+
+    async def newer_than(
+        self, article_id: int, limit: int, *, exclude: Sequence[int] = ()
+    ) -> list[tuple[Article, Facets]]:
+        """Articles stored after ``article_id`` (but ``exclude``) with their facets, newest
+        first by their own date, as ``Articles.newer_than`` lists them."""
+        skip = sorted(set(exclude))
+        rows = await self._db.fetch_all(
+            f"SELECT {_COLUMNS}, {_FACETS} FROM articles WHERE id > ? "
+            f"AND id NOT IN ({', '.join('?' * len(skip))}) "
+            f"ORDER BY {DATED} DESC, id DESC LIMIT ?",
+            (article_id, *skip, limit),
+        )
+        return [(_article(row), _facets(row)) for row in rows]
