@@ -642,13 +642,21 @@ class BotApiEmulator:
         }
         self.set_member(chat_id, self.bot_user["id"], bot_status)
 
-    async def migrate_group(self, old_id: int, new_id: int, *, user_id: int = 1001) -> None:
+    async def migrate_group(
+        self, old_id: int, new_id: int, *, user_id: int = 1001, announce: bool = True
+    ) -> None:
         """A group becomes a supergroup (``new_id``, -100…): Telegram posts a service message
         with ``migrate_to_chat_id`` in the old group and one with ``migrate_from_chat_id`` in
-        the new one; sending to the old id is refused from then on, naming the new one."""
+        the new one (``announce=False``: the bot has not heard yet); sending to the old id is
+        refused from then on, naming the new one."""
         self._chat(old_id, "group")
         self._chats[new_id] = {"id": new_id, "type": "supergroup", "title": f"Group {new_id}"}
         self._migrated[old_id] = new_id
+        for (chat_id, user), status in list(self._members.items()):
+            if chat_id == old_id:
+                self._members[(new_id, user)] = status
+        if not announce:
+            return
         gone = self._user_message(old_id, user_id, None, None, None, None)
         gone["migrate_to_chat_id"] = new_id
         await self._push("message", gone)

@@ -2,42 +2,29 @@
 
 from __future__ import annotations
 
-from telegram import Message
+from telegram import Message, Update
 
 from bot.context import Context, store_of
-from bot.handlers import festivals
-from bot.handlers.sharing import article_share
+from bot.handlers import festivals, news
 from bot.render import links
-from bot.render import news as render_news
 from bot.render.common import with_keyboard
 from storage.errors import NotFound
 
 
-async def open_link(message: Message, context: Context, payload: str) -> bool:
+async def open_link(update: Update, context: Context, payload: str) -> bool:
     """Answer ``/start PAYLOAD`` with the article or festival it names; False when the
     payload is not one of our links (the caller welcomes instead)."""
     found = links.read_payload(payload)
-    if found is None:
+    message = update.effective_message
+    if found is None or message is None:
         return False
     kind, ident = found
     if kind == links.ARTICLE:
-        await _article(message, context, ident)
+        context.args = [str(ident)]
+        await news.article(update, context)  # as /article ID answers, Share button and all
     else:
         await _festival(message, context, ident)
     return True
-
-
-async def _article(message: Message, context: Context, article_id: int) -> None:
-    try:
-        article = await store_of(context).articles.get(article_id)
-    except NotFound:
-        await message.reply_text(
-            context.t("That article is no longer available. Send /latest for the newest ones.")
-        )
-        return
-    parts = render_news.article_messages(article, share=article_share(context, article))
-    for text, markup in parts:
-        await message.chat.send_message(text, reply_markup=markup)
 
 
 async def _festival(message: Message, context: Context, festival_id: int) -> None:

@@ -46,7 +46,7 @@ async def start(update: Update, context: Context) -> None:
     (``/start a42``, ``/start f7``) opens its article or festival instead."""
     if update.effective_message is None:
         return
-    if context.args and await open_link(update.effective_message, context, context.args[0]):
+    if context.args and await open_link(update, context, context.args[0]):
         return
     t = context.t
     text = f"{t(WELCOME)}\n\n{escape(t(START_HINT))}"
