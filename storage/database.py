@@ -8,7 +8,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -134,6 +134,9 @@ async def connect(path: Path | str) -> aiosqlite.Connection:
 async def _connect(path: Path | str) -> aiosqlite.Connection:
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # Tried first with plain sqlite3: when aiosqlite fails to open a file, its thread outlives
+        # the error and, once the event loop is closed, prints a traceback of its own.
+        await asyncio.to_thread(_probe, path)
     # isolation_level=None: we issue BEGIN/COMMIT ourselves, see Database.transaction.
     connection = await aiosqlite.connect(path, isolation_level=None)
     connection.row_factory = aiosqlite.Row
@@ -147,6 +150,11 @@ async def _connect(path: Path | str) -> aiosqlite.Connection:
         await connection.close()
         raise
     return connection
+
+
+def _probe(path: Path | str) -> None:
+    with closing(sqlite3.connect(path)):
+        pass
 
 
 def _reason(error: BaseException) -> str:
