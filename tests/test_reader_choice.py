@@ -13,12 +13,14 @@ from bot.config import ConfigError, Settings
 from bot.delivery import reminders
 from bot.delivery.kinds import OutboxKind
 from bot.newsroom.filters import admits, admits_festival, has_words, parse_words
+from bot.newsroom.ingest import ingest
 from bot.newsroom.tagging import tag_pending, tagged
 from bot.newsroom.tags import COUNTRY_BITS, TOPIC_BITS, Country, Topic, from_bits, tag, to_bits
 from storage import Store
 from storage.filters import Facet, ReaderFilter, Words
 from storage.models import NewArticle, NewFestival
 from storage.outbox import Outgoing
+from tests.conftest import SEEDS
 
 KG_FEST = NewArticle(
     "Kyrgyz drama wins the grand prize at the Bishkek festival",
@@ -172,3 +174,12 @@ def test_the_channel_setting_is_a_name_or_an_id() -> None:
     assert Settings.from_env({}, None).channel is None
     with pytest.raises(ConfigError, match="FILMNEWS_CHANNEL"):
         Settings.from_env({"FILMNEWS_CHANNEL": "https://t.me/x"}, None)
+
+
+async def test_seed_pages_are_tagged_as_they_are_ingested(store: Store) -> None:
+    await ingest(store, [SEEDS])
+
+    assert await store.tags.untagged(10) == []
+    pairs = await store.tags.newer_than(0, 1000)
+    kyrgyz = [a.title for a, f in pairs if (f.tags or 0) & COUNTRY_BITS[Country.KG]]
+    assert any("Kyrgyzstan" in title for title in kyrgyz)

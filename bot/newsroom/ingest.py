@@ -18,7 +18,7 @@ from bot.newsroom.sources.pages import (
     check_page_size,
     read_page,
 )
-from bot.newsroom.tagging import tagged
+from bot.newsroom.tags import tag_bits
 from storage import Store
 from storage.articles import AddOutcome
 from storage.errors import StorageError
@@ -211,18 +211,22 @@ class _PageWriter:
             for item in page.articles[::-1]
         ]
         news = [
-            tagged(
-                NewArticle(
-                    item.title,
-                    item.body,
-                    f"seed:{report.path.name}",
-                    item.truncated,
-                    seen_on=report.page_date,
-                )
+            NewArticle(
+                item.title,
+                item.body,
+                f"seed:{report.path.name}",
+                item.truncated,
+                seen_on=report.page_date,
             )
             for report, item in items
         ]
         added = await store.articles.add_many(news)
+        # Tagged once stored, so that the articles a page repeats (most, at each start) are not.
+        await store.tags.set_many(
+            (article_id, tag_bits(item.title, item.body))
+            for (_, item), (article_id, outcome) in zip(items, added, strict=True)
+            if outcome is not AddOutcome.SKIPPED
+        )
         # New and completed articles: the festivals they name, those found in them included.
         found = await discover_and_link_many(
             store,
