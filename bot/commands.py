@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
 
-from bot.context import Context, settings_of
+from bot.context import Context, language_of, settings_of
 from bot.i18n import Catalogs, mark
 
 logger = logging.getLogger(__name__)
@@ -90,9 +90,11 @@ async def announce_public(bot: Bot, catalogs: Catalogs) -> None:
 
 async def announce_admins(context: Context) -> None:
     """Set each admin's menu, admin commands included, in their private chat (a job run once
-    at start: one call per admin; an admin who never wrote is skipped)."""
-    commands = [BotCommand(command.name, command.description) for command in COMMANDS]
+    at start: one call per admin, in the language of their chat; an admin who never wrote is
+    skipped)."""
     for admin_id in sorted(settings_of(context).admin_ids):
+        t = await language_of(context.bot_data, admin_id, None)
+        commands = [BotCommand(command.name, t(command.description)) for command in COMMANDS]
         try:
             await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(admin_id))
         except TelegramError as error:

@@ -34,6 +34,22 @@ class ChatLanguages:
             found.update((int(row[0]), str(row[1])) for row in rows)
         return found
 
+    async def of_subscribers(self, chat_ids: Sequence[int]) -> dict[int, str]:
+        """The language each subscribed chat gets: its choice, else its app's when it subscribed
+        (a chat with neither is left out)."""
+        found: dict[int, str] = {}
+        for start in range(0, len(chat_ids), _BATCH):
+            batch = list(chat_ids[start : start + _BATCH])
+            marks = ", ".join("?" * len(batch))
+            rows = await self._db.fetch_all(
+                "SELECT s.chat_id, COALESCE(c.language, s.language) FROM subscribers AS s "
+                "LEFT JOIN chat_languages AS c ON c.chat_id = s.chat_id "
+                f"WHERE s.chat_id IN ({marks}) AND COALESCE(c.language, s.language) IS NOT NULL",
+                batch,
+            )
+            found.update((int(row[0]), str(row[1])) for row in rows)
+        return found
+
     async def set(self, chat_id: int, language: str) -> None:
         """Remember the chat's choice (a later one replaces it)."""
         await self._db.execute(

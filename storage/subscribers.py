@@ -16,7 +16,7 @@ PAUSED = "paused"
 
 _COLUMNS = (
     "chat_id, user_id, digest_time, timezone, active, last_article_id, next_due_at, "
-    "inactive_reason, created_at, first_day, thread_id"
+    "inactive_reason, created_at, first_day, thread_id, language"
 )
 
 
@@ -37,6 +37,9 @@ class Subscriber:
     first_day: date | None = None
     # The forum topic the digest goes to (where the chat subscribed); None: the chat itself.
     thread_id: int | None = None
+    # The language of the subscriber's Telegram app when they subscribed (where we speak it):
+    # what they get until the chat chooses one with /language; None: English.
+    language: str | None = None
 
     @property
     def paused(self) -> bool:
@@ -67,6 +70,7 @@ def _subscriber(row: aiosqlite.Row) -> Subscriber:
         created_at=to_datetime(row["created_at"]),
         first_day=None if row["first_day"] is None else to_date(row["first_day"]),
         thread_id=row["thread_id"],
+        language=row["language"],
     )
 
 
@@ -86,6 +90,7 @@ class Subscribers:
         last_article_id: int,
         first_day: date | None = None,
         thread_id: int | None = None,
+        language: str | None = None,
     ) -> tuple[Subscriber, bool]:
         """Subscribe a chat, or change its time and zone; True if it was not subscribed before.
 
@@ -102,8 +107,8 @@ class Subscribers:
                 f"""
                 INSERT INTO subscribers
                     (chat_id, user_id, digest_time, timezone, last_article_id, next_due_at,
-                     first_day, thread_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                     first_day, thread_id, language)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (chat_id) DO UPDATE SET
                     user_id = excluded.user_id,
                     digest_time = excluded.digest_time,
@@ -113,6 +118,7 @@ class Subscribers:
                     first_day = CASE WHEN active THEN first_day ELSE excluded.first_day END,
                     next_due_at = excluded.next_due_at,
                     thread_id = excluded.thread_id,
+                    language = COALESCE(excluded.language, language),
                     active = 1,
                     inactive_reason = NULL,
                     updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
@@ -127,6 +133,7 @@ class Subscribers:
                     from_datetime(next_due_at),
                     None if first_day is None else from_date(first_day),
                     thread_id,
+                    language,
                 ),
             ) as cursor:
                 row = await cursor.fetchone()

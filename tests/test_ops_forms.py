@@ -17,10 +17,15 @@ from bot.handlers.admin.forms import (
     parse_festival,
     parse_post,
 )
+from bot.i18n import Catalogs
+from bot.newsroom.figures import Stats
 from bot.render import admin as render
+from bot.render import admin_reports as reports
 from bot.render.common import MAX_MESSAGE, utf16_len
 from storage.models import AdminAction, Article, Festival
 from tests.telegram_html import parse_telegram_html
+
+EN = Catalogs.load().get("en")
 
 HOSTILE = "<b>x</b> & <script>alert(1)</script> «Кино» 🎬🎞️ &amp; "
 
@@ -135,11 +140,11 @@ def test_a_hostile_ten_thousand_character_post_previews_in_one_valid_message() -
     article = _article(HOSTILE * 5, (HOSTILE * 300)[:10_000])
     festival = Festival(1, HOSTILE, (), "festival", None, None, None, None, None, "")
     for text in (
-        render.post_preview(article, [festival] * 50, 3)[0],
-        render.published_article(article)[0],
-        render.delete_confirm(article)[0],
-        render.broadcast_confirm(article.body, 3, 1)[0],
-        render.deleted(article),
+        render.post_preview(EN, article, [festival] * 50, 3)[0],
+        render.published_article(EN, article)[0],
+        render.delete_confirm(EN, article)[0],
+        reports.broadcast_confirm(EN, article.body, 3, 1)[0],
+        render.deleted(EN, article),
     ):
         assert utf16_len(text) <= MAX_MESSAGE
         plain, _ = parse_telegram_html(text)
@@ -148,8 +153,8 @@ def test_a_hostile_ten_thousand_character_post_previews_in_one_valid_message() -
 
 def test_stats_show_audit_lines_escaped_and_in_the_bots_zone() -> None:
     action = AdminAction(1, 7, "post", None, False, HOSTILE, datetime(2026, 1, 1, 20, tzinfo=UTC))
-    figures = render.Stats(1, 2, 3, 4, 5, None, [action])
-    text = render.stats(figures, ZoneInfo("Asia/Almaty"))
+    figures = Stats(1, 2, 3, 4, 5, None, [action])
+    text = reports.stats(EN, figures, ZoneInfo("Asia/Almaty"))
     plain, _ = parse_telegram_html(text)
-    assert "01-02 01:00 user 7 post — refused: <b>x</b>" in plain
+    assert "2 Jan 01:00 user 7 post — refused: <b>x</b>" in plain
     assert "Last ingest: never" in plain

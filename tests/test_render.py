@@ -273,7 +273,7 @@ def test_keyboard_goes_on_the_last_part() -> None:
 
 def test_latest_page_escapes_titles_and_bodies() -> None:
     text, markup = news_views.latest_page(
-        [article(3, NASTY, f"{NASTY} body")], page_size=5, older=False, newer=False
+        EN, [article(3, NASTY, f"{NASTY} body")], page_size=5, older=False, newer=False
     )
     shown = visible(text)
     assert f"1. {NASTY}" in shown
@@ -283,7 +283,7 @@ def test_latest_page_escapes_titles_and_bodies() -> None:
 
 def test_latest_page_numbers_its_articles_and_buttons_several_to_a_row() -> None:
     page = [article(n, f"Title {n}", f"Body {n}.") for n in range(20, 13, -1)]
-    text, markup = news_views.latest_page(page, page_size=7, older=True, newer=True)
+    text, markup = news_views.latest_page(EN, page, page_size=7, older=True, newer=True)
     shown = visible(text)
     assert shown.index("1. Title 20") < shown.index("2. Title 19") < shown.index("7. Title 14")
     assert "13 February 2026 · #20" in shown
@@ -301,10 +301,10 @@ def test_latest_page_numbers_its_articles_and_buttons_several_to_a_row() -> None
 
 def test_the_first_and_the_last_page_offer_only_the_way_there_is() -> None:
     page = [article(7, "Newest", "First body."), article(5, "Older", "Second body.")]
-    text, markup = news_views.latest_page(page, page_size=2, older=True, newer=False)
+    text, markup = news_views.latest_page(EN, page, page_size=2, older=True, newer=False)
     assert "Latest news" in visible(text)
     assert [label for label, _ in buttons(markup)] == ["1", "2", "Older ▸"]
-    text, markup = news_views.latest_page(page, page_size=2, older=False, newer=True)
+    text, markup = news_views.latest_page(EN, page, page_size=2, older=False, newer=True)
     assert [label for label, _ in buttons(markup)] == ["1", "2", "◂ Newer"]
 
 
@@ -326,7 +326,7 @@ def test_page_and_open_data_read_back() -> None:
 
 def test_latest_page_date_falls_back_to_when_it_was_stored() -> None:
     text, _ = news_views.latest_page(
-        [article(seen_on=None)], page_size=1, older=False, newer=False
+        EN, [article(seen_on=None)], page_size=1, older=False, newer=False
     )
     assert "14 February 2026" in visible(text)
 
@@ -336,7 +336,7 @@ def test_twenty_long_articles_fit_one_message() -> None:
         article(number, "Long & <odd> title " * 15, "Body & more <text> " * 100)
         for number in range(120, 100, -1)
     ]
-    text, markup = news_views.latest_page(page, page_size=20, older=True, newer=True)
+    text, markup = news_views.latest_page(EN, page, page_size=20, older=True, newer=True)
     assert utf16_len(text) <= 4096
     shown = visible(text)
     assert all(f"#{number}" in shown for number in range(101, 121))
@@ -346,9 +346,9 @@ def test_twenty_long_articles_fit_one_message() -> None:
 
 def test_big_ids_still_fit_callback_data() -> None:
     big = [article(2**63 - 1), article(2**63 - 2)]
-    _, markup = news_views.latest_page(big, page_size=20, older=True, newer=True)
+    _, markup = news_views.latest_page(EN, big, page_size=20, older=True, newer=True)
     assert all(len(data.encode()) <= 64 for _, data in buttons(markup))
-    _, markup = news_views.article_in_place(big[0], (big[1].position, 20))
+    _, markup = news_views.article_in_place(EN, big[0], (big[1].position, 20))
     assert all(len(data.encode()) <= 64 for _, data in buttons(markup))
 
 
@@ -360,13 +360,13 @@ def test_article_in_full_with_truncation_note_and_a_source_button() -> None:
         truncated=True,
         url="https://example.com/a?b=1&c=2",
     )
-    parts = news_views.article_parts(shown)
+    parts = news_views.article_parts(EN, shown)
     assert len(parts) == 1
     text = visible(parts[0])
     assert text.startswith("Golden Panda & Co\n13 February 2026 · #4")
     assert "First paragraph.\n\nSecond <paragraph>." in text
     assert news_views.TRUNCATED_NOTE in text
-    [(part, markup)] = news_views.article_messages(shown)
+    [(part, markup)] = news_views.article_messages(EN, shown)
     assert part == parts[0]
     assert markup is not None
     [[source]] = markup.inline_keyboard
@@ -375,31 +375,31 @@ def test_article_in_full_with_truncation_note_and_a_source_button() -> None:
 
 def test_article_opened_in_place_has_back_and_read_at_source() -> None:
     shown = article(4, url="https://example.com/a")
-    text, markup = news_views.article_in_place(shown, (Position(date(2026, 2, 13), 9), 5))
+    text, markup = news_views.article_in_place(EN, shown, (Position(date(2026, 2, 13), 9), 5))
     assert visible(text).startswith("Title\n13 February 2026 · #4")
     [[back, source]] = markup.inline_keyboard
     assert (back.text, back.callback_data) == ("◂ Back", "page:20260213:9:5")
     assert source.url == "https://example.com/a"
-    _, markup = news_views.article_in_place(article(4), (Position(date(2026, 2, 13), 9), 5))
+    _, markup = news_views.article_in_place(EN, article(4), (Position(date(2026, 2, 13), 9), 5))
     assert [[b.text for b in row] for row in markup.inline_keyboard] == [["◂ Back"]]
 
 
 def test_article_without_truncation_has_no_note_and_no_unsafe_link() -> None:
     for url in ["javascript:alert(1)", "https://", "http://a b.com/", "ftp://x.org/f", None]:
         shown = article(url=url)
-        parts = news_views.article_parts(shown)
+        parts = news_views.article_parts(EN, shown)
         assert news_views.TRUNCATED_NOTE not in parts[0]
         assert "href" not in parts[0]
-        [(_, markup)] = news_views.article_messages(shown)
+        [(_, markup)] = news_views.article_messages(EN, shown)
         assert markup is None, url
 
 
 def test_a_long_article_comes_a_few_parts_at_a_time() -> None:
     paragraphs = [f"Paragraph {n}: " + "words & more words. " * 200 for n in range(20)]
     shown = article(body="\n".join(paragraphs), url="https://example.com/a")
-    parts = news_views.article_parts(shown)
+    parts = news_views.article_parts(EN, shown)
     assert len(parts) > 2 * news_views.PARTS_AT_ONCE
-    first = news_views.article_messages(shown)
+    first = news_views.article_messages(EN, shown)
     assert [text for text, _ in first] == parts[:3]
     assert [markup for _, markup in first[:-1]] == [None, None]
     labels = [(b.text, b.callback_data) for row in first[-1][1].inline_keyboard for b in row]
@@ -408,15 +408,15 @@ def test_a_long_article_comes_a_few_parts_at_a_time() -> None:
         (f"Continue reading ({rest} more parts) ▸", "part:7:3"),
         ("Read at source", None),
     ]
-    last = news_views.article_messages(shown, len(parts) - 1)
+    last = news_views.article_messages(EN, shown, len(parts) - 1)
     assert [text for text, _ in last] == parts[-1:]
     assert [b.text for row in last[0][1].inline_keyboard for b in row] == ["Read at source"]
-    assert news_views.article_messages(shown, len(parts)) == []
+    assert news_views.article_messages(EN, shown, len(parts)) == []
 
 
 def test_long_article_is_split_in_order() -> None:
     paragraphs = [f"Paragraph {n}: " + "words & more words. " * 60 for n in range(10)]
-    parts = news_views.article_parts(article(body="\n".join(paragraphs)))
+    parts = news_views.article_parts(EN, article(body="\n".join(paragraphs)))
     assert len(parts) >= 3
     joined = " ".join(visible(part) for part in parts)
     assert [int(n) for n in re.findall(r"Paragraph (\d+)", joined)] == list(range(10))

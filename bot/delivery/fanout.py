@@ -1,5 +1,7 @@
 """Fan-outs: one message to every active subscriber through the outbox, and how it went.
 
+Each subscriber gets it in their language (the chat's choice, else their app's when they
+subscribed, else English): it is rendered once per language, however many chats speak it.
 The outbox row of each (kind, ref, chat) is unique, so queueing the same fan-out again (a button
 pressed twice, a press resent by the client, the bot restarted in between) adds nobody twice.
 """
@@ -17,9 +19,10 @@ from telegram.error import TelegramError
 from bot.context import App
 from bot.delivery.filtered import readers_of
 from bot.delivery.kinds import OutboxKind
-from bot.delivery.outbox import enqueue
+from bot.delivery.outbox import markup_json, utc_now
+from bot.i18n import DEFAULT, Catalogs, Translator
 from storage import Store
-from storage.outbox import OutboxReport
+from storage.outbox import OutboxReport, Outgoing
 
 logger = logging.getLogger(__name__)
 
@@ -29,12 +32,12 @@ FOLLOW_INTERVAL = 0.25
 
 @dataclass(frozen=True, slots=True)
 class FanOut:
-    """One message for every active subscriber, named by (kind, ref) in the outbox."""
+    """One message for every active subscriber, named by (kind, ref) in the outbox; ``render``
+    gives its text and buttons in one language."""
 
     kind: OutboxKind
     ref: str
-    text: str
-    markup: InlineKeyboardMarkup | None = None
+    render: Callable[[Translator], tuple[str, InlineKeyboardMarkup | None]]
     missing_article: int | None = None  # leave out the chats whose digest carried this article
 
 
@@ -49,8 +52,14 @@ class Delivered:
     pending: int = 0  # still queued when the bot stopped: sent after the restart
 
 
-async def queue(store: Store, fanout: FanOut, record: Callable[[int], Awaitable[object]]) -> int:
-    """Queue ``fanout`` for every active subscriber not queued yet; returns how many are new.
+async def queue(
+    store: Store,
+    catalogs: Catalogs,
+    fanout: FanOut,
+    record: Callable[[int], Awaitable[object]],
+) -> int:
+    """Queue ``fanout`` for every active subscriber not queued yet, each in their language;
+    returns how many are new.
 
     When any are, ``record(queued)`` runs in the same transaction (the audit line): both
     happen or neither.
@@ -59,12 +68,16 @@ async def queue(store: Store, fanout: FanOut, record: Callable[[int], Awaitable[
         chats = await store.subscribers.active_chat_ids(missing_article=fanout.missing_article)
         if fanout.missing_article is not None:  # an article: to those who chose such news
             chats = await readers_of(store, chats, fanout.missing_article)
-        queued = await enqueue(
-            store,
-            fanout.kind,
-            fanout.ref,
-            ((chat, fanout.text, fanout.markup) for chat in chats),
-        )
+        languages = await store.languages.of_subscribers(chats)
+        rendered: dict[str, tuple[str, str | None]] = {}
+        messages = []
+        for chat in chats:
+            t = catalogs.get(languages.get(chat, DEFAULT))
+            if t.code not in rendered:
+                text, markup = fanout.render(t)
+                rendered[t.code] = text, markup_json(markup)
+            messages.append(Outgoing(chat, *rendered[t.code]))
+        queued = await store.outbox.add(fanout.kind, fanout.ref, messages, utc_now())
         if queued:
             await record(queued)
     return queued

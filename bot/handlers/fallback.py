@@ -15,8 +15,6 @@ Decisions:
 
 from __future__ import annotations
 
-from html import escape
-
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import (
@@ -29,11 +27,15 @@ from telegram.ext import (
 
 from bot.context import App, Context, store_of
 from bot.handlers import search
+from bot.i18n import mark
+from bot.render.common import escape
 
-NO_TEXT_HINT = "I read text only. Send a command such as /latest, or /help for the list."
-EDITED_NOTE = "I answer new messages only: please send the command again instead of editing it."
-NOTHING_TO_CANCEL = "There is nothing to cancel: no form is open."
-STALE_BUTTON = "This button no longer works. Please send the command again."
+NO_TEXT_HINT = mark("I read text only. Send a command such as /latest, or /help for the list.")
+EDITED_NOTE = mark(
+    "I answer new messages only: please send the command again instead of editing it."
+)
+NOTHING_TO_CANCEL = mark("There is nothing to cancel: no form is open.")
+STALE_BUTTON = mark("This button no longer works. Please send the command again.")
 
 
 def edits_gate() -> MessageHandler[Context, None]:
@@ -58,7 +60,7 @@ def register(application: App) -> None:
 async def nothing_to_cancel(update: Update, context: Context) -> None:
     """/cancel when no form is open."""
     if update.effective_message is not None:
-        await update.effective_message.reply_text(NOTHING_TO_CANCEL)
+        await update.effective_message.reply_text(context.t(NOTHING_TO_CANCEL))
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -73,7 +75,10 @@ async def unknown_command(update: Update, context: Context) -> None:
     elif message.chat.type != ChatType.PRIVATE:
         return
     await message.reply_text(
-        f"I don't know the command /{escape(name)}. Send /help to see what I can do."
+        context.t(
+            "I don't know the command /{name}. Send /help to see what I can do.",
+            name=escape(name),
+        )
     )
 
 
@@ -81,14 +86,14 @@ async def edited(update: Update, context: Context) -> None:
     """Leave edits unhandled; in a private chat, say so."""
     message = update.edited_message
     if message is not None and message.chat.type == ChatType.PRIVATE:
-        await message.reply_text(EDITED_NOTE)
+        await message.reply_text(context.t(EDITED_NOTE))
     raise ApplicationHandlerStop
 
 
 async def no_text(update: Update, context: Context) -> None:
     """A sticker, photo or other message without text in a private chat: give a hint."""
     if update.message is not None:
-        await update.message.reply_text(NO_TEXT_HINT)
+        await update.message.reply_text(context.t(NO_TEXT_HINT))
 
 
 async def plain_text(update: Update, context: Context) -> None:
@@ -96,10 +101,10 @@ async def plain_text(update: Update, context: Context) -> None:
     message = update.message
     if message is None or not message.text:
         return
-    await search.reply(message, store_of(context), message.text)
+    await search.reply(context.t, message, store_of(context), message.text)
 
 
 async def stale_button(update: Update, context: Context) -> None:
     """Answer a button press nobody handled."""
     if update.callback_query is not None:
-        await update.callback_query.answer(STALE_BUTTON, show_alert=True)
+        await update.callback_query.answer(context.t(STALE_BUTTON), show_alert=True)

@@ -9,6 +9,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.context import App, Context, store_of
 from bot.handlers.ids import parse_id
 from bot.handlers.sharing import article_share
+from bot.i18n import Translator, mark
 from bot.render import news as render
 from bot.render.common import callback_ids
 from storage.articles import Articles
@@ -18,15 +19,32 @@ from storage.models import Article, Position
 LATEST_DEFAULT = 5
 LATEST_MAX = 20
 
-LATEST_USAGE = (
-    f"Send /latest for the {LATEST_DEFAULT} newest articles, or /latest N for N of them, "
-    f"N from 1 to {LATEST_MAX}."
-)
-ARTICLE_USAGE = "Send /article with the article's number, e.g. <code>/article 7</code>."
-NOTHING_MORE = "That's all: there are no older articles."
-STALE = "This button no longer works. Send /latest again."
-TOO_OLD = "This message is too old. Send /latest again."
-THE_END = "That was the whole article."
+ARTICLE_USAGE = mark("Send /article with the article's number, e.g. <code>/article 7</code>.")
+NOTHING_MORE = mark("That's all: there are no older articles.")
+STALE = mark("This button no longer works. Send /latest again.")
+TOO_OLD = mark("This message is too old. Send /latest again.")
+THE_END = mark("That was the whole article.")
+BUTTON_GONE = mark("This button no longer works.")
+
+
+def latest_usage(t: Translator) -> str:
+    """How to write /latest."""
+    return t(
+        "Send /latest for the {default} newest articles, or /latest N for N of them, "
+        "N from 1 to {most}.",
+        default=LATEST_DEFAULT,
+        most=LATEST_MAX,
+    )
+
+
+def unavailable(t: Translator, article_id: int) -> str:
+    """A button about an article that was deleted (an alert: plain text)."""
+    return t("Article #{id} is no longer available.", id=article_id)
+
+
+def send_to_read(t: Translator, article_id: int) -> str:
+    """Where an article can't be sent from a button (an alert: plain text)."""
+    return t("Send /article {id} to read it.", id=article_id)
 
 
 def register(application: App) -> None:
@@ -46,11 +64,11 @@ async def latest(update: Update, context: Context) -> None:
         return
     count = _page_size(context.args or [])
     if count is None:
-        await message.reply_text(LATEST_USAGE)
+        await message.reply_text(latest_usage(context.t))
         return
     articles = store_of(context).articles
     page = await articles.latest(count)
-    text, markup = await _render_page(articles, page, count)
+    text, markup = await _render_page(context.t, articles, page, count)
     await message.reply_text(text, reply_markup=markup)
 
 
@@ -65,14 +83,14 @@ def _page_size(args: list[str]) -> int | None:
 
 
 async def _render_page(
-    articles: Articles, page: list[Article], page_size: int
+    t: Translator, articles: Articles, page: list[Article], page_size: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """A /latest page with the paging buttons there is somewhere to go to."""
     if not page:
-        return render.latest_page(page, page_size=page_size, older=False, newer=False)
+        return render.latest_page(t, page, page_size=page_size, older=False, newer=False)
     older = await articles.latest(1, older_than=page[-1].position)
     newer = await articles.newer(1, page[0].position)
-    return render.latest_page(page, page_size=page_size, older=bool(older), newer=bool(newer))
+    return render.latest_page(t, page, page_size=page_size, older=bool(older), newer=bool(newer))
 
 
 async def turn_page(update: Update, context: Context) -> None:
@@ -83,18 +101,18 @@ async def turn_page(update: Update, context: Context) -> None:
     prefix = (query.data or "").partition(":")[0]
     found = render.read_page_data(query.data, prefix)
     if found is None or found[1] > LATEST_MAX:
-        await query.answer(STALE)
+        await query.answer(context.t(STALE))
         return
     position, count = found
     articles = store_of(context).articles
     page = await _page_at(articles, prefix, position, count)
     if not page and prefix == render.OLDER:
-        await query.answer(NOTHING_MORE)
+        await query.answer(context.t(NOTHING_MORE))
         return
     if not isinstance(query.message, Message):  # too old for Telegram to hand it to us
-        await query.answer(TOO_OLD)
+        await query.answer(context.t(TOO_OLD))
         return
-    text, markup = await _render_page(articles, page, count)
+    text, markup = await _render_page(context.t, articles, page, count)
     await _edit(query.message, text, markup)
     await query.answer()
 
@@ -128,27 +146,29 @@ async def open_article(update: Update, context: Context) -> None:
         return
     found = render.read_open_data(query.data)
     if found is None or (found[1] is not None and found[1][1] > LATEST_MAX):
-        await query.answer("This button no longer works.")
+        await query.answer(context.t(BUTTON_GONE))
         return
     article_id, page = found
     try:
         shown = await store_of(context).articles.get(article_id)
     except NotFound:
-        await query.answer(f"Article #{article_id} is no longer available.", show_alert=True)
+        await query.answer(unavailable(context.t, article_id), show_alert=True)
         return
     if page is not None and isinstance(query.message, Message):
         text, in_place = render.article_in_place(
-            shown, page, share=article_share(context, shown)
+            context.t, shown, page, share=article_share(context, shown)
         )
         await _edit(query.message, text, in_place)
         await query.answer()
         return
     chat = update.effective_chat
     if chat is None:
-        await query.answer(f"Send /article {shown.id} to read it.", show_alert=True)
+        await query.answer(send_to_read(context.t, shown.id), show_alert=True)
         return
     await query.answer()
-    for text, markup in render.article_messages(shown, share=article_share(context, shown)):
+    for text, markup in render.article_messages(
+        context.t, shown, share=article_share(context, shown)
+    ):
         await context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
@@ -159,18 +179,22 @@ async def more_parts(update: Update, context: Context) -> None:
         return
     ids = callback_ids(query.data, render.PART, count=2)
     if ids is None:
-        await query.answer("This button no longer works.")
+        await query.answer(context.t(BUTTON_GONE))
         return
     article_id, start = ids
     try:
         shown = await store_of(context).articles.get(article_id)
     except NotFound:
-        await query.answer(f"Article #{article_id} is no longer available.", show_alert=True)
+        await query.answer(unavailable(context.t, article_id), show_alert=True)
         return
-    messages = render.article_messages(shown, start, share=article_share(context, shown))
+    messages = render.article_messages(
+        context.t, shown, start, share=article_share(context, shown)
+    )
     chat = update.effective_chat
     if not messages or chat is None:
-        await query.answer(THE_END if not messages else f"Send /article {shown.id} to read it.")
+        await query.answer(
+            context.t(THE_END) if not messages else send_to_read(context.t, shown.id)
+        )
         return
     await query.answer()
     await _without_continue(query.message)
@@ -202,16 +226,16 @@ async def article(update: Update, context: Context) -> None:
     args = context.args or []
     number = parse_id(args[0]) if len(args) == 1 else None
     if number is None:
-        await message.reply_text(ARTICLE_USAGE)
+        await message.reply_text(context.t(ARTICLE_USAGE))
         return
     try:
         found = await store_of(context).articles.get(number)
     except NotFound:
         await message.reply_text(
-            f"There is no article #{number}. Send /latest to see the newest ones."
+            context.t("There is no article #{id}. Send /latest to see the newest ones.", id=number)
         )
         return
-    messages = render.article_messages(found, share=article_share(context, found))
+    messages = render.article_messages(context.t, found, share=article_share(context, found))
     text, markup = messages[0]
     await message.reply_text(text, reply_markup=markup)
     for text, markup in messages[1:]:

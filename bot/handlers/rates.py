@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import CommandHandler
 
 from bot.context import App, Context, store_of, today
 from bot.newsroom import amounts, money
 from bot.render import rates as render
+from bot.render.common import split_message
 
 HISTORY_DAYS = 10
 
@@ -30,7 +31,7 @@ async def rates(update: Update, context: Context) -> None:
     store = store_of(context)
     if not args:
         latest = await store.rates.latest()
-        await message.reply_text(render.rates_table(t, latest, today(context)))
+        await _reply(message, render.rates_table(t, latest, today(context)))
         return
     code = amounts.currency_code(args[0]) or amounts.shown_word(args[0])
     if code == money.BASE:
@@ -38,7 +39,7 @@ async def rates(update: Update, context: Context) -> None:
         return
     history = await store.rates.history(code, limit=HISTORY_DAYS) if len(code) == 3 else []
     if history:
-        await message.reply_text(render.rate_history(t, code, history, today(context)))
+        await _reply(message, render.rate_history(t, code, history, today(context)))
     elif code in money.FOLLOWED:
         await message.reply_text(render.rate_missing(t, code))
     else:
@@ -65,4 +66,10 @@ async def convert(update: Update, context: Context) -> None:
     except money.RateMissing as error:
         await message.reply_text(render.rate_missing(t, error.code))
     else:
-        await message.reply_text(render.conversion(t, result, today(context)))
+        await _reply(message, render.conversion(t, result, today(context)))
+
+
+async def _reply(message: Message, text: str) -> None:
+    """``text`` in as many messages as it takes (a language may say it at greater length)."""
+    for part in split_message(text):
+        await message.reply_text(part)

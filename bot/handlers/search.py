@@ -8,6 +8,7 @@ from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import App, Context, store_of
+from bot.i18n import Translator, mark
 from bot.render import search as render
 from bot.render.common import callback_ids
 from storage import Store
@@ -18,14 +19,17 @@ from storage.models import SearchPage
 PAGE_SIZE = 5
 MAX_SEARCH_CHARS = 200
 
-USAGE = (
+USAGE = mark(
     "Send /search with some words, e.g. <code>/search film festival</code>; "
     "a word ending in * finds every word that starts so (<code>/search pand*</code>)."
 )
-NO_WORDS = "There is no word to search for in that. " + USAGE
-PREFIX_TOO_SHORT = "A word before * needs at least 2 letters (<code>/search pa*</code>)."
-TOO_LONG = f"That is a long search: please use at most {MAX_SEARCH_CHARS} characters."
-STALE = "This search has expired. Please send it again."
+NO_WORDS = mark(
+    "There is no word to search for in that. "
+    "Send /search with some words, e.g. <code>/search film festival</code>; "
+    "a word ending in * finds every word that starts so (<code>/search pand*</code>)."
+)
+PREFIX_TOO_SHORT = mark("A word before * needs at least 2 letters (<code>/search pa*</code>).")
+STALE = mark("This search has expired. Please send it again.")
 
 
 def register(application: App) -> None:
@@ -38,38 +42,43 @@ async def search(update: Update, context: Context) -> None:
     """Full-text search, best first, with the matching words in context."""
     message = update.effective_message
     if message is not None:
-        await reply(message, store_of(context), " ".join(context.args or []))
+        await reply(context.t, message, store_of(context), " ".join(context.args or []))
 
 
-async def reply(message: Message, store: Store, words: str) -> None:
+async def reply(t: Translator, message: Message, store: Store, words: str) -> None:
     """Answer ``message`` with the first page of results for ``words`` (or why there is none)."""
-    problem = _problem(words)
+    problem = _problem(t, words)
     if problem is not None:
         await message.reply_text(problem)
         return
-    text, markup = await _first_page(store, words)
+    text, markup = await _first_page(t, store, words)
     await message.reply_text(text, reply_markup=markup)
 
 
-def _problem(words: str) -> str | None:
+def _problem(t: Translator, words: str) -> str | None:
     """Why ``words`` can't be searched, or None."""
     if len(words) > MAX_SEARCH_CHARS:
-        return TOO_LONG
+        return t(
+            "That is a long search: please use at most {count} characters.",
+            count=t.number(MAX_SEARCH_CHARS),
+        )
     if not any(char.isalnum() for char in words):
-        return USAGE if not words.strip() else NO_WORDS
+        return t(USAGE) if not words.strip() else t(NO_WORDS)
     if not query_terms(words):
-        return PREFIX_TOO_SHORT if "*" in words else NO_WORDS
+        return t(PREFIX_TOO_SHORT) if "*" in words else t(NO_WORDS)
     return None
 
 
-async def _first_page(store: Store, words: str) -> tuple[str, InlineKeyboardMarkup | None]:
+async def _first_page(
+    t: Translator, store: Store, words: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
     """The first page of results, or "Nothing found" with a suggestion."""
     result = await store.search.find(words, limit=PAGE_SIZE)
     if not result.hits:
         suggestion = await store.search.suggest(words)
         saved = None if suggestion is None else await store.search.save(suggestion)
-        return render.nothing_found(words, suggestion, saved)
-    return _render(words, result, await _saved_if_paged(store, words, result))
+        return render.nothing_found(t, words, suggestion, saved)
+    return _render(t, words, result, await _saved_if_paged(store, words, result))
 
 
 async def _saved_if_paged(store: Store, words: str, result: SearchPage) -> int | None:
@@ -78,11 +87,15 @@ async def _saved_if_paged(store: Store, words: str, result: SearchPage) -> int |
 
 
 def _render(
-    words: str, result: SearchPage, search_id: int | None
+    t: Translator, words: str, result: SearchPage, search_id: int | None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    text, markup = render.results(words, result, page_size=PAGE_SIZE, search_id=search_id)
+    text, markup = render.results(t, words, result, page_size=PAGE_SIZE, search_id=search_id)
     if len(query_terms(words)) == MAX_QUERY_TERMS:
-        text += f"\n\n<i>Only the first {MAX_QUERY_TERMS} words were searched.</i>"
+        text += "\n\n" + t.plural(
+            "<i>Only the first {count} word was searched.</i>",
+            "<i>Only the first {count} words were searched.</i>",
+            MAX_QUERY_TERMS,
+        )
     return text, markup
 
 
@@ -93,22 +106,22 @@ async def page(update: Update, context: Context) -> None:
         return
     ids = callback_ids(query.data, render.SEARCH, count=2)
     if ids is None:
-        await query.answer(STALE)
+        await query.answer(context.t(STALE))
         return
     search_id, number = ids
     store = store_of(context)
     try:
         words = await store.search.saved(search_id)
     except NotFound:
-        await query.answer(STALE, show_alert=True)
+        await query.answer(context.t(STALE), show_alert=True)
         return
     result = await store.search.find(words, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
     if not result.hits:
-        text, markup = await _first_page(store, words)
+        text, markup = await _first_page(context.t, store, words)
     else:
-        text, markup = _render(words, result, search_id)
+        text, markup = _render(context.t, words, result, search_id)
     if not isinstance(query.message, Message):  # too old for Telegram to hand it to us
-        await query.answer("This message is too old. Please send the search again.")
+        await query.answer(context.t("This message is too old. Please send the search again."))
         return
     try:
         await query.message.edit_text(text, reply_markup=markup)

@@ -13,22 +13,22 @@ from bot.commands import ADMIN_COMMANDS, PUBLIC_COMMANDS, Command
 from bot.context import App, Context, settings_of
 from bot.handlers import festivals, news, rates, subscriptions
 from bot.handlers.deeplinks import open_link
-from bot.i18n import Translator
+from bot.i18n import Translator, mark
 
-WELCOME = (
+WELCOME = mark(
     "<b>Film news from Central Asia</b>\n"
     "The region's film news, festivals and currency rates, and a daily digest if you like."
 )
-START_HINT = "Tap a button, or send /help for every command."
+START_HINT = mark("Tap a button, or send /help for every command.")
 # Callback data of the welcome's buttons: "start:latest" and so on.
 PREFIX = "start"
 Handler = Callable[[Update, Context], Awaitable[None]]
 # Each button of the welcome runs its command's own handler, as if the command was sent bare.
 BUTTONS: tuple[tuple[str, str, Handler], ...] = (
-    ("latest", "📰 Latest", news.latest),
-    ("festivals", "🎬 Festivals", festivals.festivals),
-    ("rates", "💱 Rates", rates.rates),
-    ("subscribe", "🔔 Subscribe", subscriptions.subscribe),
+    ("latest", mark("📰 Latest"), news.latest),
+    ("festivals", mark("🎬 Festivals"), festivals.festivals),
+    ("rates", mark("💱 Rates"), rates.rates),
+    ("subscribe", mark("🔔 Subscribe"), subscriptions.subscribe),
 )
 _HANDLERS = {name: handler for name, _, handler in BUTTONS}
 
@@ -80,7 +80,9 @@ async def help_command(update: Update, context: Context) -> None:
     """List the commands, one line each; admins also see the admin commands."""
     if update.effective_message is None:
         return
-    await update.effective_message.reply_text(help_text(is_admin=_is_admin(update, context)))
+    await update.effective_message.reply_text(
+        help_text(context.t, is_admin=_is_admin(update, context))
+    )
 
 
 async def show_ids(update: Update, context: Context) -> None:
@@ -108,16 +110,18 @@ async def show_ids(update: Update, context: Context) -> None:
     await message.reply_text("\n".join(lines))
 
 
-def help_text(*, is_admin: bool) -> str:
-    """The command list in Telegram HTML; the admin section only for admins."""
-    lines = ["<b>Commands</b>", *map(_line, PUBLIC_COMMANDS)]
+def help_text(t: Translator, *, is_admin: bool) -> str:
+    """The command list in Telegram HTML, in the reader's language (command names stay
+    English); the admin section only for admins."""
+    lines = [t("<b>Commands</b>"), *(_line(t, command) for command in PUBLIC_COMMANDS)]
     if is_admin:
-        lines += ["", "<b>Admin commands</b>", *map(_line, ADMIN_COMMANDS)]
+        lines += ["", t("<b>Admin commands</b>")]
+        lines += [_line(t, command) for command in ADMIN_COMMANDS]
     return "\n".join(lines)
 
 
-def _line(command: Command) -> str:
-    return f"{escape(command.usage)} — {escape(command.description)}"
+def _line(t: Translator, command: Command) -> str:
+    return f"{escape(command.usage)} — {escape(t(command.description))}"
 
 
 def _is_admin(update: Update, context: Context) -> bool:

@@ -16,6 +16,7 @@ from bot.context import App, Context, delivery_of, settings_of, store_of
 from bot.delivery.digests import next_digest, start_watermark
 from bot.handlers.chats import thread_of
 from bot.handlers.permissions import may_change_chat
+from bot.i18n import supported
 from bot.newsroom import zones
 from bot.render import digest as render
 from bot.render import settings as panels
@@ -148,6 +149,7 @@ async def change(
         last_article_id=await start_watermark(store, first_day),
         first_day=first_day,
         thread_id=thread_of(update.effective_message),  # a forum topic: the digest goes there
+        language=supported(context.app_language),  # until the chat chooses one (/language)
     )
 
 

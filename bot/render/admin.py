@@ -1,25 +1,17 @@
-"""Admin replies: previews, confirmations and reports as Telegram HTML, with their buttons."""
+"""Admin replies about articles, in the admin's language: drafts, publishing, /edit and /delete
+as Telegram HTML, with their buttons (broadcasts and figures: ``bot.render.admin_reports``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import tzinfo
 
 from telegram import InlineKeyboardMarkup
 
 from bot.delivery.fanout import Delivered
-from bot.newsroom.figures import Stats
-from bot.render.common import (
-    callback_button,
-    escape,
-    format_date,
-    format_moment,
-    keyboard,
-    plural,
-    utf16_len,
-)
+from bot.i18n import Translator, mark
+from bot.render.common import callback_button, escape, keyboard, utf16_len
 from bot.render.news import open_button
-from storage.models import AdminAction, Article, Draft, Festival, Rate
+from storage.models import Article, Draft, Festival
 
 # Callback data of the admin buttons: ``admin:<verb>:<id>``.
 PREFIX = "admin"
@@ -29,6 +21,9 @@ PUBLISH, QUIET, DISCARD = "now", "quiet", "discard"
 PREVIEW_BODY = 1500  # characters of the body an admin's preview shows
 TEASER = 600  # characters of the body subscribers get when an article is published
 TITLE_SHOWN = 300
+
+ALREADY_SENT = mark("Everyone already has it: nobody gets it twice.")
+NOBODY = mark("There are no subscribers yet: nobody to send it to.")
 
 
 def callback(verb: str, ident: int) -> str:
@@ -49,19 +44,20 @@ def clip(text: str, limit: int) -> str:
 
 
 def excerpt(text: str, budget: int) -> str:
-    """``text`` clipped and escaped so that its HTML takes at most ``budget`` UTF-16 units."""
+    """``text`` clipped to at most ``budget`` UTF-16 units as Telegram counts them (what the
+    reader sees, not the HTML), escaped."""
     limit = budget
     while True:
-        shown = escape(clip(text, limit))
-        width = utf16_len(shown)
+        clipped = clip(text, limit)
+        width = utf16_len(clipped)
         if width <= budget or limit <= 1:
-            return shown
+            return escape(clipped)
         limit = max(1, limit * budget // width - 1)
 
 
-def _keyboard(*buttons: tuple[str, str]) -> InlineKeyboardMarkup:
+def buttons(*labelled: tuple[str, str]) -> InlineKeyboardMarkup:
     """The buttons in one row, two to a row past two."""
-    row = [callback_button(label, data) for label, data in buttons]
+    row = [callback_button(label, data) for label, data in labelled]
     rows = [row] if len(row) <= 2 else [row[:1], row[1:]]
     markup = keyboard(rows)
     assert markup is not None
@@ -72,18 +68,12 @@ def _title(article: Article | Draft) -> str:
     return f"<b>{excerpt(article.title, TITLE_SHOWN)}</b>"
 
 
-def usage(problem: str, example: str) -> str:
-    """A friendly reply to bad arguments: what is wrong, then how to write it."""
-    sentence = problem[:1].upper() + problem[1:]
-    return f"{escape(sentence)}.\n\nFor example: <code>{escape(example)}</code>"
-
-
 def post_preview(
-    draft: Draft, festivals: Sequence[Festival], audience: int
+    t: Translator, draft: Draft, festivals: Sequence[Festival], audience: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     """What an admin sees after /post: the draft, and the choice to publish it or not."""
     lines = [
-        f"📝 Draft #{draft.id}: only admins see it until it is published.",
+        t("📝 Draft #{id}: only admins see it until it is published.", id=draft.id),
         "",
         _title(draft),
         excerpt(draft.body, PREVIEW_BODY),
@@ -91,238 +81,192 @@ def post_preview(
     ]
     if festivals:
         names = ", ".join(festival.name for festival in festivals)
-        lines.append(f"Festivals: {excerpt(names, PREVIEW_BODY)}")
-    quietly = ("🗞 Publish quietly", callback(QUIET, draft.id))
-    discard = ("🗑 Discard", callback(DISCARD, draft.id))
+        lines.append(t("Festivals: {names}", names=excerpt(names, PREVIEW_BODY)))
+    quietly = (t("🗞 Publish quietly"), callback(QUIET, draft.id))
+    discard = (t("🗑 Discard"), callback(DISCARD, draft.id))
     if not audience:
         lines.append(
-            "Nobody is subscribed yet. Publish it quietly (to the news, the search and the "
-            "digests to come), or discard it?"
+            t(
+                "Nobody is subscribed yet. Publish it quietly (to the news, the search and the "
+                "digests to come), or discard it?"
+            )
         )
-        return "\n".join(lines), _keyboard(quietly, discard)
+        return "\n".join(lines), buttons(quietly, discard)
     lines.append(
-        f"Publish it now to {plural(audience, 'subscriber')}, quietly (the news, the search "
-        "and the next digest), or discard it?"
+        t.plural(
+            "Publish it now to {number} subscriber, quietly (the news, the search and the next "
+            "digest), or discard it?",
+            "Publish it now to {number} subscribers, quietly (the news, the search and the next "
+            "digest), or discard it?",
+            audience,
+            number=t.number(audience),
+        )
     )
-    now = (f"📣 Publish now ({audience})", callback(PUBLISH, draft.id))
-    return "\n".join(lines), _keyboard(now, quietly, discard)
+    now = (t("📣 Publish now ({number})", number=t.number(audience)), callback(PUBLISH, draft.id))
+    return "\n".join(lines), buttons(now, quietly, discard)
 
 
-def post_exists(existing_id: int) -> str:
+def post_exists(t: Translator, existing_id: int) -> str:
     """/post refused: an article with that title exists."""
-    return (
-        f"An article with this title already exists: #{existing_id} "
-        f"(/article {existing_id}). Nothing was stored.\n"
-        f"To correct that article, use /edit {existing_id}."
+    return t(
+        "An article with this title already exists: #{id} (/article {id}). Nothing was stored.\n"
+        "To correct that article, use /edit {id}.",
+        id=existing_id,
     )
 
 
-def edit_conflict(article_id: int, existing_id: int) -> str:
+def edit_conflict(t: Translator, article_id: int, existing_id: int) -> str:
     """/edit refused: another article has the new title."""
-    return (
-        f"Article #{existing_id} already has this title (/article {existing_id}): "
-        f"#{article_id} was not changed."
+    return t(
+        "Article #{existing} already has this title (/article {existing}): #{id} was not changed.",
+        existing=existing_id,
+        id=article_id,
     )
 
 
-def published_article(article: Article) -> tuple[str, InlineKeyboardMarkup]:
-    """The message subscribers get when an admin publishes an article now."""
+def published_article(t: Translator, article: Article) -> tuple[str, InlineKeyboardMarkup]:
+    """The message subscribers get when an admin publishes an article now (the article's own
+    words and an open button: nothing of ours to translate yet, but rendered per language)."""
     text = f"📰 {_title(article)}\n\n{excerpt(article.body, TEASER)}"
     markup = keyboard([[open_button(article)]])
     assert markup is not None
     return text, markup
 
 
-ALREADY_SENT = "Everyone already has it: nobody gets it twice."
-NOBODY = "There are no subscribers yet: nobody to send it to."
-
-
-def publishing(article: Article, queued: int) -> str:
+def publishing(t: Translator, article: Article, queued: int) -> str:
     """The preview, replaced once "publish now" was pressed."""
-    return f"📣 Publishing #{article.id} {_title(article)} to {plural(queued, 'subscriber')}…"
+    return t.plural(
+        "📣 Publishing #{id} {title} to {number} subscriber…",
+        "📣 Publishing #{id} {title} to {number} subscribers…",
+        queued,
+        id=article.id,
+        title=_title(article),
+        number=t.number(queued),
+    )
 
 
-def publish_report(article: Article, report: Delivered) -> str:
+def publish_report(t: Translator, article: Article, report: Delivered) -> str:
     """The preview, once the article went out to every subscriber."""
-    return f"📣 Published #{article.id} {_title(article)}.\n{_report_line(report)}"
+    published = t("📣 Published #{id} {title}.", id=article.id, title=_title(article))
+    return f"{published}\n{report_line(t, report)}"
 
 
-def published_quietly(article: Article) -> str:
+def published_quietly(t: Translator, article: Article) -> str:
     """The preview, replaced once "publish quietly" was pressed."""
-    return (
-        f"🗞 Published #{article.id} {_title(article)} quietly: it is in /latest and the "
-        "search now, and goes out with the next digest."
+    return t(
+        "🗞 Published #{id} {title} quietly: it is in /latest and the search now, and goes out "
+        "with the next digest.",
+        id=article.id,
+        title=_title(article),
     )
 
 
-def discarded(draft: Draft) -> str:
+def discarded(t: Translator, draft: Draft) -> str:
     """The preview, replaced once "discard" was pressed."""
-    return f"🗑 Discarded draft #{draft.id} {_title(draft)}; nothing was published."
+    return t(
+        "🗑 Discarded draft #{id} {title}; nothing was published.",
+        id=draft.id,
+        title=_title(draft),
+    )
 
 
-def draft_gone(draft_id: int) -> str:
+def draft_gone(t: Translator, draft_id: int) -> str:
     """A button about a draft that was discarded (or never was)."""
-    return f"Draft #{draft_id} no longer exists: it was discarded."
+    return t("Draft #{id} no longer exists: it was discarded.", id=draft_id)
 
 
-def already_published(article_id: int) -> str:
+def already_published(t: Translator, article_id: int) -> str:
     """Discard pressed on a draft that was published (a button alert: plain text)."""
-    return f"This draft is published already, as #{article_id}: /delete {article_id} removes it."
+    return t("This draft is published already, as #{id}: /delete {id} removes it.", id=article_id)
 
 
-def draft_taken(draft_id: int, existing_id: int) -> str:
+def draft_taken(t: Translator, draft_id: int, existing_id: int) -> str:
     """Publishing a draft refused: an article with its title appeared meanwhile."""
-    return (
-        f"Draft #{draft_id} was not published: article #{existing_id} has the same title "
-        f"(/article {existing_id})."
+    return t(
+        "Draft #{id} was not published: article #{existing} has the same title "
+        "(/article {existing}).",
+        id=draft_id,
+        existing=existing_id,
     )
 
 
-def edited(article: Article, changed: Sequence[str]) -> str:
-    """/edit done."""
-    what = " and the ".join(changed)
-    return (
-        f"✏️ Edited #{article.id} {_title(article)}: the {what} changed, in the search too.\n"
-        f"/article {article.id} shows it."
-    )
-
-
-def edit_usage(article: Article) -> str:
-    """/edit ID alone: how to change the title or the body of that article."""
-    return (
-        f"#{article.id} {_title(article)}\n\n"
-        f"Send <code>/edit {article.id} New title</code> to change the title; "
-        f"<code>/edit {article.id} -</code> with the new body on the next lines to change the "
-        f"body; or the new title and, below it, the new body to change both."
-    )
-
-
-def gone(article_id: int) -> str:
-    """A button about an article that no longer exists."""
-    return f"Article #{article_id} no longer exists."
-
-
-def delete_confirm(article: Article) -> tuple[str, InlineKeyboardMarkup]:
-    """/delete: which article, and the buttons to confirm or not."""
-    text = (
-        f"Delete #{article.id} {_title(article)}?\n"
-        "It leaves the news, the search and the festival pages."
-    )
-    return text, _keyboard(
-        ("🗑 Delete", callback(DELETE, article.id)), ("Keep it", callback(SPARE, article.id))
-    )
-
-
-def deleted(article: Article) -> str:
-    """/delete confirmed."""
-    return f"🗑 Deleted #{article.id} {_title(article)}."
-
-
-def spared(article_id: int) -> str:
-    """/delete called off."""
-    return f"Kept #{article_id}; nothing was deleted."
-
-
-def rate_recorded(rate: Rate, replaced: Rate | None, before: Rate | None) -> str:
-    """/setrate done: the rate, its change since the rate before it, what it replaced."""
-    change = ""
-    if rate.change_pct is not None and before is not None:
-        change = f" ({rate.change_pct:+}% since {format_date(before.as_of)})"
-    line = (
-        f"💱 {rate.currency}/{rate.base} = {rate.value}{change} as of {format_date(rate.as_of)}."
-    )
-    if replaced is not None:
-        line += f"\nIt replaces {replaced.value} ({escape(replaced.source)})."
-    return line
-
-
-def broadcast_confirm(text: str, audience: int, ident: int) -> tuple[str, InlineKeyboardMarkup]:
-    """/broadcast: the message as subscribers will see it, and the buttons to send it or not."""
-    preview = (
-        f"Send this to {plural(audience, 'subscriber')}?\n\n"
-        f"<blockquote>{excerpt(text, PREVIEW_BODY)}</blockquote>"
-    )
-    return preview, _keyboard(
-        (f"📣 Send to {audience}", callback(SEND, ident)), ("Cancel", callback(DROP, ident))
-    )
-
-
-def broadcast_text(text: str) -> str:
-    """The message subscribers get from /broadcast."""
-    return f"📣 {escape(text)}"
-
-
-def broadcasting(queued: int) -> str:
-    """/broadcast confirmed."""
-    return f"📣 Sending the broadcast to {plural(queued, 'subscriber')}…"
-
-
-def broadcast_report(report: Delivered) -> str:
-    """/broadcast done."""
-    return f"📣 Broadcast sent.\n{_report_line(report)}"
-
-
-def broadcast_dropped() -> str:
-    """/broadcast called off."""
-    return "Broadcast cancelled; nothing was sent."
-
-
-def _report_line(report: Delivered) -> str:
-    line = f"Sent: {report.sent} · blocked: {report.blocked} · failed: {report.failed}"
-    if report.pending:
-        line += f" · still queued: {report.pending} (they go out when the bot runs again)"
-    return line
-
-
-def digest_note(*, subscribed: bool, new: int, first: bool = False) -> str:
-    """What /digest shows before the preview itself (``first``: no digest sent yet)."""
-    if first and not new:
-        return "Nothing new for your first digest yet: it would not be sent now."
-    if first:
-        today = plural(new, "new article")
-        return f"Your first digest if it were sent now (today's news: {today}):"
-    if subscribed and not new:
-        return "Nothing new since your last digest: your next one would not be sent."
-    if subscribed:
-        return f"Your digest if it were sent now ({plural(new, 'new article')}):"
-    return (
-        "You are not subscribed (/subscribe), so here is the digest's form over every article "
-        f"({plural(new, 'article')}); a new subscriber starts from today's news:"
-    )
-
-
-def stats(figures: Stats, zone: tzinfo) -> str:
-    """/stats."""
-    lines = [
-        "<b>filmnews</b>",
-        f"Articles: {figures.articles}",
-        f"Festivals: {figures.festivals}",
-        f"Subscribers: {figures.subscribers_active} active, "
-        f"{figures.subscribers_inactive} inactive",
-        f"Digests sent today: {figures.digests_today}",
-    ]
-    run = figures.last_ingest
-    if run is None:
-        lines.append("Last ingest: never")
-    else:
-        lines.append(
-            f"Last ingest: {format_moment(run.created_at, zone)}, "
-            f"{excerpt(run.source, 80)}: "
-            f"{run.articles_added} added, {run.articles_skipped} skipped, "
-            f"{run.rates_added} rates"
+def edited(t: Translator, article: Article, *, title: bool, body: bool) -> str:
+    """/edit done: which of the title and the body changed."""
+    values = {"id": article.id, "title": _title(article)}
+    if title and body:
+        return t(
+            "✏️ Edited #{id} {title}: the title and the body changed, in the search too.\n"
+            "/article {id} shows it.",
+            **values,
         )
-    if figures.recent:
-        lines += ["", f"<b>Recent admin actions</b> (times in {zone})"]
-        lines += [_audit_line(action, zone) for action in figures.recent]
-    return "\n".join(lines)
-
-
-def _audit_line(action: AdminAction, zone: tzinfo) -> str:
-    target = f" #{escape(action.target)}" if action.target else ""
-    refused = " — refused" if not action.allowed else ""
-    detail = f": {excerpt(action.detail, 60)}" if action.detail else ""
-    local = action.created_at.astimezone(zone)
-    return (
-        f"{local.day} {local:%b %H:%M} user {action.user_id} "
-        f"{escape(action.action)}{target}{refused}{detail}"
+    if title:
+        return t(
+            "✏️ Edited #{id} {title}: the title changed, in the search too.\n"
+            "/article {id} shows it.",
+            **values,
+        )
+    return t(
+        "✏️ Edited #{id} {title}: the body changed, in the search too.\n/article {id} shows it.",
+        **values,
     )
+
+
+def edit_usage(t: Translator, article: Article) -> str:
+    """/edit ID alone: how to change the title or the body of that article."""
+    how = t(
+        "Send <code>/edit {id} New title</code> to change the title; "
+        "<code>/edit {id} -</code> with the new body on the next lines to change the "
+        "body; or the new title and, below it, the new body to change both.",
+        id=article.id,
+    )
+    return f"#{article.id} {_title(article)}\n\n{how}"
+
+
+def no_article(t: Translator, article_id: int) -> str:
+    """/edit or /delete of an id that no article has."""
+    return t("There is no article #{id}.", id=article_id)
+
+
+def gone(t: Translator, article_id: int) -> str:
+    """A button about an article that no longer exists."""
+    return t("Article #{id} no longer exists.", id=article_id)
+
+
+def delete_confirm(t: Translator, article: Article) -> tuple[str, InlineKeyboardMarkup]:
+    """/delete: which article, and the buttons to confirm or not."""
+    text = t(
+        "Delete #{id} {title}?\nIt leaves the news, the search and the festival pages.",
+        id=article.id,
+        title=_title(article),
+    )
+    return text, buttons(
+        (t("🗑 Delete"), callback(DELETE, article.id)),
+        (t("Keep it"), callback(SPARE, article.id)),
+    )
+
+
+def deleted(t: Translator, article: Article) -> str:
+    """/delete confirmed."""
+    return t("🗑 Deleted #{id} {title}.", id=article.id, title=_title(article))
+
+
+def spared(t: Translator, article_id: int) -> str:
+    """/delete called off."""
+    return t("Kept #{id}; nothing was deleted.", id=article_id)
+
+
+def report_line(t: Translator, report: Delivered) -> str:
+    """How a fan-out went: sent, blocked, failed, and what is still queued."""
+    figures = {
+        "sent": t.number(report.sent),
+        "blocked": t.number(report.blocked),
+        "failed": t.number(report.failed),
+    }
+    if report.pending:
+        return t(
+            "Sent: {sent} · blocked: {blocked} · failed: {failed} · still queued: {pending} "
+            "(they go out when the bot runs again)",
+            pending=t.number(report.pending),
+            **figures,
+        )
+    return t("Sent: {sent} · blocked: {blocked} · failed: {failed}", **figures)

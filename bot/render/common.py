@@ -6,7 +6,7 @@ import html
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from datetime import date, datetime, tzinfo
+from datetime import date
 from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -50,12 +50,6 @@ def teaser(text: str, limit: int = 200) -> str:
 def format_date(day: date) -> str:
     """``7 February 2026``: the one way dates are shown to users."""
     return f"{day.day} {day:%B %Y}"
-
-
-def format_moment(instant: datetime, zone: tzinfo) -> str:
-    """``7 February 2026, 14:05 Asia/Almaty``: an instant in ``zone``, the zone named."""
-    local = instant.astimezone(zone)
-    return f"{format_date(local.date())}, {local:%H:%M} {zone}"
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:

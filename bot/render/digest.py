@@ -53,12 +53,12 @@ def _digest_text(
     teaser_chars: int,
     title_chars: int,
 ) -> str:
+    t = Translator(DEFAULT, gettext.NullTranslations())  # TODO(digest): the reader's `t`
     new = "1 new article" if total == 1 else f"{total} new articles"
     blocks = [f"📬 <b>Your film news digest</b> · {format_date(day)}\n<i>{new}</i>"]
-    blocks.extend(article_entry(article, teaser_chars, title_chars) for article in articles)
+    blocks.extend(article_entry(t, article, teaser_chars, title_chars) for article in articles)
     if total > len(articles):
         blocks.append(f"… and {total - len(articles)} more — /latest")
-    t = Translator(DEFAULT, gettext.NullTranslations())  # TODO(digest): the reader's `t`
     if rates:
         blocks.append(rates_block(t, rates, day))
     if soon := coming_up_line(t, festivals, day, DIGEST_FESTIVALS):

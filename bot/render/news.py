@@ -1,4 +1,4 @@
-"""Articles → Telegram HTML: the /latest page, one article in full."""
+"""Articles → Telegram HTML in the reader's language: the /latest page, one article in full."""
 
 from __future__ import annotations
 
@@ -7,15 +7,14 @@ from datetime import date, datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.i18n import Translator, mark
 from bot.render.common import (
     MAX_MESSAGE,
     callback_button,
     callback_ids,
     escape,
-    format_date,
     keyboard,
     link_button,
-    plural,
     split_message,
     teaser,
     utf16_len,
@@ -34,7 +33,7 @@ NUMBERS_PER_ROW = 5
 BUTTON_TITLE_CHARS = 40
 # Teaser and title lengths tried in turn until a /latest page fits in one message.
 FITS = ((220, 300), (140, 300), (80, 200), (0, 120), (0, 60))
-TRUNCATED_NOTE = "The source page cut this article short: this is all of it we have."
+TRUNCATED_NOTE = mark("The source page cut this article short: this is all of it we have.")
 
 
 def article_date(article: Article) -> date:
@@ -80,16 +79,16 @@ def _position(day: int, article_id: int, page_size: int) -> tuple[Position, int]
 
 
 def latest_page(
-    articles: Sequence[Article], *, page_size: int, older: bool, newer: bool
+    t: Translator, articles: Sequence[Article], *, page_size: int, older: bool, newer: bool
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """One page of /latest: numbered title, date and teaser of each article; numbered buttons
     that open one in place, and buttons to the newer and older pages."""
     if not articles:
-        return "No articles yet.", None
-    heading = "📰 <b>Older news</b>" if newer else "📰 <b>Latest news</b>"
+        return t("No articles yet."), None
+    heading = t("📰 <b>Older news</b>") if newer else t("📰 <b>Latest news</b>")
     text = _fit(
         lambda teaser_chars, title_chars: _latest_text(
-            heading, articles, teaser_chars, title_chars
+            t, heading, articles, teaser_chars, title_chars
         )
     )
     at = articles[0].position
@@ -100,10 +99,10 @@ def latest_page(
     rows = [numbers[i : i + NUMBERS_PER_ROW] for i in range(0, len(numbers), NUMBERS_PER_ROW)]
     paging = []
     if newer:
-        paging.append(callback_button("◂ Newer", page_data(NEWER, at, page_size)))
+        paging.append(callback_button(t("◂ Newer"), page_data(NEWER, at, page_size)))
     if older:
         paging.append(
-            callback_button("Older ▸", page_data(OLDER, articles[-1].position, page_size))
+            callback_button(t("Older ▸"), page_data(OLDER, articles[-1].position, page_size))
         )
     return text, keyboard([*rows, paging])
 
@@ -113,20 +112,24 @@ def _open_in_place(article: Article, page: Position, page_size: int) -> str:
 
 
 def _latest_text(
-    heading: str, articles: Sequence[Article], teaser_chars: int, title_chars: int
+    t: Translator,
+    heading: str,
+    articles: Sequence[Article],
+    teaser_chars: int,
+    title_chars: int,
 ) -> str:
     entries = (
-        f"{number}. {article_entry(article, teaser_chars, title_chars)}"
+        f"{number}. {article_entry(t, article, teaser_chars, title_chars)}"
         for number, article in enumerate(articles, 1)
     )
     return "\n\n".join([heading, *entries])
 
 
-def article_entry(article: Article, teaser_chars: int, title_chars: int) -> str:
+def article_entry(t: Translator, article: Article, teaser_chars: int, title_chars: int) -> str:
     """One article in a list: its title, date and number, and a teaser (none when 0)."""
     lines = [
         f"<b>{escape(teaser(article.title, title_chars))}</b>",
-        f"<i>{format_date(article_date(article))}</i> · #{article.id}",
+        dateline(t, article),
     ]
     if teaser_chars:
         lines.append(escape(teaser(article.body, teaser_chars)))
@@ -142,54 +145,66 @@ def _fit(render: Callable[[int, int], str]) -> str:
     return split_message(text)[0]
 
 
-def article_parts(article: Article) -> list[str]:
+def dateline(t: Translator, article: Article) -> str:
+    """An article's date in the reader's language, and its number."""
+    return f"<i>{t.date(article_date(article))}</i> · #{article.id}"
+
+
+def article_parts(t: Translator, article: Article) -> list[str]:
     """One article in full, split into messages at paragraph or sentence boundaries."""
     paragraphs = [escape(p.strip()) for p in article.body.split("\n") if p.strip()]
-    header = (
-        f"<b>{escape(article.title)}</b>\n"
-        f"<i>{format_date(article_date(article))}</i> · #{article.id}"
-    )
+    header = f"<b>{escape(article.title)}</b>\n{dateline(t, article)}"
     blocks = [header, *paragraphs]
     if article.truncated:
-        blocks.append(f"<i>{TRUNCATED_NOTE}</i>")
+        blocks.append(f"<i>{t(TRUNCATED_NOTE)}</i>")
     return split_message("\n\n".join(blocks))
 
 
 def article_messages(
-    article: Article, start: int = 0, *, share: InlineKeyboardButton | None = None
+    t: Translator, article: Article, start: int = 0, *, share: InlineKeyboardButton | None = None
 ) -> list[tuple[str, InlineKeyboardMarkup | None]]:
     """The parts of an article from ``start`` on, ``PARTS_AT_ONCE`` of them; the last carries
     a button to the rest (if any), "Read at source" (if the article has a link) and ``share``."""
-    parts = article_parts(article)
+    parts = article_parts(t, article)
     shown = parts[start : start + PARTS_AT_ONCE]
     rows = [
-        _continue_row(article, start + len(shown), len(parts)),
-        [*_source_row(article), *([share] if share else [])],
+        _continue_row(t, article, start + len(shown), len(parts)),
+        [*_source_row(t, article), *([share] if share else [])],
     ]
     markup = keyboard(rows)
     return [(part, markup if n == len(shown) - 1 else None) for n, part in enumerate(shown)]
 
 
 def article_in_place(
-    article: Article, page: tuple[Position, int], *, share: InlineKeyboardButton | None = None
+    t: Translator,
+    article: Article,
+    page: tuple[Position, int],
+    *,
+    share: InlineKeyboardButton | None = None,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """An article opened from a /latest page: its first part, "◂ Back" to the page, the
     button to the rest (if any), "Read at source" (if it has a link) and ``share``."""
-    parts = article_parts(article)
-    back = callback_button("◂ Back", page_data(PAGE, *page))
-    source = [*_source_row(article), *([share] if share else [])]
-    markup = keyboard([_continue_row(article, 1, len(parts)), [back, *source]])
+    parts = article_parts(t, article)
+    back = callback_button(t("◂ Back"), page_data(PAGE, *page))
+    source = [*_source_row(t, article), *([share] if share else [])]
+    markup = keyboard([_continue_row(t, article, 1, len(parts)), [back, *source]])
     assert markup is not None
     return parts[0], markup
 
 
-def _continue_row(article: Article, start: int, total: int) -> list[InlineKeyboardButton]:
+def _continue_row(
+    t: Translator, article: Article, start: int, total: int
+) -> list[InlineKeyboardButton]:
     if start >= total:
         return []
-    label = f"Continue reading ({plural(total - start, 'more part')}) ▸"
+    label = t.plural(
+        "Continue reading ({count} more part) ▸",
+        "Continue reading ({count} more parts) ▸",
+        total - start,
+    )
     return [callback_button(label, f"{PART}:{article.id}:{start}")]
 
 
-def _source_row(article: Article) -> list[InlineKeyboardButton]:
-    button = link_button("Read at source", article.url)
+def _source_row(t: Translator, article: Article) -> list[InlineKeyboardButton]:
+    button = link_button(t("Read at source"), article.url)
     return [button] if button is not None else []

@@ -1,5 +1,5 @@
-"""Search results → Telegram HTML: "N matches", the page's hits with their matching words in
-context, numbered open buttons, paging buttons, and "Did you mean …?"."""
+"""Search results → Telegram HTML in the reader's language: "N matches", the page's hits with
+their matching words in context, numbered open buttons, paging buttons, and "Did you mean …?"."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.i18n import Translator
 from bot.render.common import (
     MAX_MESSAGE,
     callback_button,
     escape,
-    format_date,
     keyboard,
     split_message,
     teaser,
@@ -51,18 +51,22 @@ def pages(result: SearchPage, page_size: int) -> int:
 
 
 def results(
-    words: str, result: SearchPage, *, page_size: int, search_id: int | None
+    t: Translator, words: str, result: SearchPage, *, page_size: int, search_id: int | None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """One page of hits, best first, with numbered open buttons and Previous / Next."""
     number = result.offset // page_size + 1
-    count = f"{result.total:,}+ matches" if result.more else _matches(result.total)
-    heading = f"🔎 <b>{count} for “{shown(words)}”</b>"
+    heading = _count(t, words, result)
     last = pages(result, page_size)
     if last > 1:
-        heading += f" · page {number} of {last}"
+        heading += " · " + t("page {page} of {pages}", page=t.number(number), pages=t.number(last))
     if result.ranked < result.total:
-        heading += f"\n<i>The best of the newest {result.ranked} are shown.</i>"
-    text = _fit(heading, result.hits, result.offset)
+        heading += "\n" + t.plural(
+            "<i>The best of the newest {number} are shown.</i>",
+            "<i>The best of the newest {number} are shown.</i>",
+            result.ranked,
+            number=t.number(result.ranked),
+        )
+    text = _fit(t, heading, result.hits, result.offset)
     rows: list[list[InlineKeyboardButton]] = [
         [
             callback_button(str(result.offset + index), f"{ARTICLE}:{hit.article.id}")
@@ -72,43 +76,67 @@ def results(
     if search_id is not None:
         paging = []
         if number > 1:
-            paging.append(callback_button("◂ Previous", search_data(search_id, number - 1)))
+            paging.append(callback_button(t("◂ Previous"), search_data(search_id, number - 1)))
         if number < last:
-            paging.append(callback_button("Next ▸", search_data(search_id, number + 1)))
+            paging.append(callback_button(t("Next ▸"), search_data(search_id, number + 1)))
         rows.append(paging)
     return text, keyboard([row for row in rows if row])
 
 
+def _count(t: Translator, words: str, result: SearchPage) -> str:
+    """The heading's count of matches and the query."""
+    if result.more:
+        return t(
+            "🔎 <b>{number}+ matches for “{query}”</b>",
+            number=t.number(result.total),
+            query=shown(words),
+        )
+    return t.plural(
+        "🔎 <b>{number} match for “{query}”</b>",
+        "🔎 <b>{number} matches for “{query}”</b>",
+        result.total,
+        number=t.number(result.total),
+        query=shown(words),
+    )
+
+
 def nothing_found(
-    words: str, suggestion: str | None, search_id: int | None
+    t: Translator, words: str, suggestion: str | None, search_id: int | None
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """No hits: say so, and offer the suggestion as a button when there is one."""
-    text = f"Nothing found for “{shown(words)}”."
     if suggestion is None or search_id is None:
-        return text + " Try fewer or other words, or /latest for the news.", None
-    text += f" Did you mean <b>{escape(suggestion)}</b>?"
+        text = t(
+            "Nothing found for “{query}”. Try fewer or other words, or /latest for the news.",
+            query=shown(words),
+        )
+        return text, None
+    text = t(
+        "Nothing found for “{query}”. Did you mean <b>{suggestion}</b>?",
+        query=shown(words),
+        suggestion=escape(suggestion),
+    )
     button = callback_button(f"🔎 {teaser(suggestion, 40)}", search_data(search_id, 1))
     return text, keyboard([[button]])
 
 
-def _fit(heading: str, hits: tuple[SearchHit, ...], offset: int) -> str:
+def _fit(t: Translator, heading: str, hits: tuple[SearchHit, ...], offset: int) -> str:
     """The page with the longest contexts that fit in one message."""
     text = heading
     for context_chars in FITS:
         blocks = [heading]
-        blocks += [_entry(hit, offset + n, context_chars) for n, hit in enumerate(hits, 1)]
+        blocks += [_entry(t, hit, offset + n, context_chars) for n, hit in enumerate(hits, 1)]
         text = "\n\n".join(blocks)
         if utf16_len(text) <= MAX_MESSAGE:
             return text
     return split_message(text)[0]
 
 
-def _entry(hit: SearchHit, number: int, context_chars: int) -> str:
+def _entry(t: Translator, hit: SearchHit, number: int, context_chars: int) -> str:
     """One hit: number and title (matches underlined), date and id, the body's matches."""
     article = hit.article
     lines = [
         f"{number}. <b>{highlight(teaser(hit.title, 300), 'u')}</b>",
-        f"<i>{format_date(article.dated)}</i> · #{article.id}",
+        f"<i>{t.date(article.dated)}</i> · #{article.id}",
     ]
     if context_chars:
         if hit.snippet:
@@ -126,7 +154,3 @@ def _cut(snippet: str, limit: int) -> str:
     if cut.count(MATCH_START) > cut.count(MATCH_END):
         cut = cut[: cut.rindex(MATCH_START)]
     return cut.rstrip() + "…"
-
-
-def _matches(count: int) -> str:
-    return "1 match" if count == 1 else f"{count:,} matches"

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
-from bot.context import Context
+from bot.context import Context, language_of
+from bot.i18n import DEFAULT, Translator, mark, supported
+from storage.errors import StorageError
 
 logger = logging.getLogger(__name__)
 
-SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+SORRY = mark("Sorry, something went wrong on my side. Please try again in a moment.")
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -26,13 +29,24 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(context.error, Forbidden):
         return  # the bot was blocked or removed: there is nobody to tell
     chat_id = update.effective_chat.id
+    sorry = (await _language(context, chat_id))(SORRY)
     try:
         if update.callback_query is not None:
             try:
-                await update.callback_query.answer(SORRY, show_alert=True)
+                await update.callback_query.answer(sorry, show_alert=True)
                 return
             except TelegramError:
                 pass  # already answered, or too old: say it in the chat instead
-        await context.bot.send_message(chat_id, SORRY)
+        await context.bot.send_message(chat_id, sorry)
     except TelegramError as error:
         logger.warning("could not tell chat %s about the error: %s", chat_id, error)
+
+
+async def _language(context: Context, chat_id: int) -> Translator:
+    """The chat's language (PTB does not look it up for error handlers); when the store is what
+    failed, the app's language, else English."""
+    try:
+        return await language_of(context.bot_data, chat_id, context.app_language)
+    except (StorageError, sqlite3.Error, RuntimeError, ValueError) as error:
+        logger.warning("chat %s: language not looked up for the apology: %s", chat_id, error)
+        return context.bot_data.catalogs.get(supported(context.app_language) or DEFAULT)

@@ -265,7 +265,7 @@ async def test_refused_set_my_commands_is_logged_and_the_bot_still_serves(
 async def test_an_exception_in_a_handler_gets_a_polite_reply_and_is_logged(
     launch: Launcher, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    def broken(*, is_admin: bool) -> str:
+    def broken(t: object, *, is_admin: bool) -> str:
         raise RuntimeError("help text exploded")
 
     monkeypatch.setattr(start, "help_text", broken)

@@ -14,8 +14,12 @@ from bot.delivery.fanout import FanOut
 from bot.delivery.kinds import OutboxKind
 from bot.handlers.admin import gate
 from bot.handlers.admin.common import argument_text, callback_id, fan_out, replace
-from bot.render import admin as render
+from bot.i18n import mark
+from bot.newsroom.problems import Problem
+from bot.render import admin_reports as render
+from bot.render.admin import NOBODY
 from bot.render.common import MAX_MESSAGE, utf16_len
+from bot.render.problems import usage
 from storage.errors import NotFound
 
 REQUEST = "broadcast-request"
@@ -28,20 +32,25 @@ async def broadcast(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None
     text = argument_text(message).strip()
+    t = context.t
     if not text:
-        await message.reply_text(render.usage("write the message after /broadcast", EXAMPLE))
+        problem = Problem(mark("Write the message after /broadcast."))
+        await message.reply_text(usage(t, problem, EXAMPLE))
         return
-    over = utf16_len(render.broadcast_text(text)) - MAX_MESSAGE
+    over = utf16_len(render.broadcast_text(t, text)) - MAX_MESSAGE
     if over > 0:
-        problem = f"the message is {over} characters too long for one Telegram message"
-        await message.reply_text(render.usage(problem, EXAMPLE))
+        problem = Problem(
+            mark("The message is {count} characters too long for one Telegram message."),
+            count=over,
+        )
+        await message.reply_text(usage(t, problem, EXAMPLE))
         return
     audience = await store_of(context).subscribers.count()
     if not audience:
-        await message.reply_text(render.NOBODY)
+        await message.reply_text(t(NOBODY))
         return
     request_id = await gate.record(context, gate.user_id_of(update), REQUEST, detail=text)
-    preview, keyboard = render.broadcast_confirm(text, audience, request_id)
+    preview, keyboard = render.broadcast_confirm(t, text, audience, request_id)
     await message.reply_text(preview, reply_markup=keyboard)
 
 
@@ -56,17 +65,23 @@ async def send(update: Update, context: Context) -> None:
     except NotFound:
         request = None
     if request is None or request.action != REQUEST:
-        await query.answer("This broadcast request does not exist.", show_alert=True)
+        await query.answer(render.broadcast_request_gone(context.t), show_alert=True)
         return
-    message = FanOut(OutboxKind.BROADCAST, str(request_id), render.broadcast_text(request.detail))
+    text, t = request.detail, context.t
+    # The admin's text as written; what we say around it in each subscriber's language.
+    message = FanOut(
+        OutboxKind.BROADCAST,
+        str(request_id),
+        lambda reader: (render.broadcast_text(reader, text), None),
+    )
     await fan_out(
         update,
         context,
         message,
         action=OutboxKind.BROADCAST,
         target=request_id,
-        progress=render.broadcasting,
-        report=render.broadcast_report,
+        progress=lambda queued: render.broadcasting(t, queued),
+        report=lambda report: render.broadcast_report(t, report),
     )
 
 
@@ -79,4 +94,4 @@ async def drop(update: Update, context: Context) -> None:
     await gate.record(
         context, gate.user_id_of(update), "broadcast-cancel", target=callback_id(query)
     )
-    await replace(query, render.broadcast_dropped())
+    await replace(query, render.broadcast_dropped(context.t))

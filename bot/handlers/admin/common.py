@@ -12,7 +12,6 @@ from bot.context import Context, application_of, delivery_of, store_of
 from bot.delivery import fanout
 from bot.handlers.admin import gate
 from bot.render import admin as render
-from bot.render.common import plural
 
 logger = logging.getLogger(__name__)
 
@@ -50,22 +49,25 @@ async def fan_out(
     progress: Callable[[int], str],
     report: Callable[[fanout.Delivered], str],
 ) -> int:
-    """A fan-out button: queue ``message`` for every subscriber once (recording ``action``),
-    show ``progress`` in place of the button's message, then the ``report`` once it is done;
-    returns how many chats it was queued for (0: the button was answered with why not)."""
+    """A fan-out button: queue ``message`` for every subscriber once, in each one's language
+    (recording ``action``), show ``progress`` in place of the button's message, then the
+    ``report`` once it is done (both in the admin's language); returns how many chats it was
+    queued for (0: the button was answered with why not)."""
     query = update.callback_query
     assert query is not None
     store = store_of(context)
     user_id = gate.user_id_of(update)
 
     async def record(queued: int) -> None:
-        detail = f"to {plural(queued, 'subscriber')}"
+        # The audit trail is a record, kept in English like the log.
+        detail = "to 1 subscriber" if queued == 1 else f"to {queued} subscribers"
         await gate.record(context, user_id, action, target=target, detail=detail)
 
-    queued = await fanout.queue(store, message, record)
+    queued = await fanout.queue(store, context.bot_data.catalogs, message, record)
     if not queued:
         audience = await store.subscribers.count()
-        await query.answer(render.ALREADY_SENT if audience else render.NOBODY, show_alert=True)
+        why = render.ALREADY_SENT if audience else render.NOBODY
+        await query.answer(context.t(why), show_alert=True)
         return 0
     await query.answer()
     await replace(query, progress(queued))

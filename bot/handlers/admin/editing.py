@@ -12,8 +12,11 @@ from bot.handlers.admin import gate
 from bot.handlers.admin.common import argument_text
 from bot.handlers.admin.forms import TITLE_LIMIT
 from bot.handlers.admin.posting import article_id_argument, not_an_id
+from bot.i18n import mark
 from bot.newsroom.festivals import discover_and_link
+from bot.newsroom.problems import Problem
 from bot.render import admin as render
+from bot.render.problems import usage
 from storage.errors import Conflict, NotFound
 
 EXAMPLE = "/edit 12 The corrected title"
@@ -31,7 +34,7 @@ class EditForm:
 
 def parse_edit(text: str) -> EditForm | None:
     """``New title``, ``New title⏎New body``, ``-⏎New body`` (or ``Title | body`` on one line);
-    None when nothing is given. ``ValueError`` carries the friendly reason."""
+    None when nothing is given. A ``Problem`` carries the friendly reason."""
     lines = text.strip().splitlines()
     if len(lines) == 1 and " | " in lines[0]:
         lines = [part.strip() for part in lines[0].split(" | ", 1)]
@@ -40,10 +43,14 @@ def parse_edit(text: str) -> EditForm | None:
     title = " ".join(lines[0].split())
     body = "\n".join(lines[1:]).strip()
     if len(title) > TITLE_LIMIT:
-        raise ValueError(f"the new title has {len(title)} characters; keep it under {TITLE_LIMIT}")
+        raise Problem(
+            mark("The new title has {count} characters; keep it under {limit}."),
+            count=len(title),
+            limit=TITLE_LIMIT,
+        )
     form = EditForm(None if title in ("", KEEP) else title, body or None)
     if form.title is None and form.body is None:
-        raise ValueError("write the new title, or - and the new body on the lines below it")
+        raise Problem(mark("Write the new title, or - and the new body on the lines below it."))
     return form
 
 
@@ -57,20 +64,20 @@ async def edit(update: Update, context: Context) -> None:
     typed, rest = match.groups()
     article_id = article_id_argument(typed)
     if article_id is None:
-        await message.reply_text(not_an_id(typed, EXAMPLE))
+        await message.reply_text(not_an_id(context.t, typed, EXAMPLE))
         return
     store = store_of(context)
     try:
         article = await store.articles.get(article_id)
         form = parse_edit(rest)
     except NotFound:
-        await message.reply_text(f"There is no article #{article_id}.")
+        await message.reply_text(render.no_article(context.t, article_id))
         return
-    except ValueError as error:
-        await message.reply_text(render.usage(str(error), EXAMPLE))
+    except Problem as problem:
+        await message.reply_text(usage(context.t, problem, EXAMPLE))
         return
     if form is None:
-        await message.reply_text(render.edit_usage(article))
+        await message.reply_text(render.edit_usage(context.t, article))
         return
     try:
         async with store.transaction():
@@ -80,7 +87,11 @@ async def edit(update: Update, context: Context) -> None:
                 context, gate.user_id_of(update), "edit", target=article_id, detail=changed.title
             )
     except Conflict as conflict:
-        await message.reply_text(render.edit_conflict(article_id, conflict.existing_id or 0))
+        await message.reply_text(
+            render.edit_conflict(context.t, article_id, conflict.existing_id or 0)
+        )
         return
-    parts = [name for name, new in (("title", form.title), ("body", form.body)) if new]
-    await message.reply_text(render.edited(changed, parts))
+    text = render.edited(
+        context.t, changed, title=form.title is not None, body=form.body is not None
+    )
+    await message.reply_text(text)

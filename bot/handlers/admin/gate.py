@@ -11,11 +11,12 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import Context, settings_of, store_of
+from bot.i18n import mark
 from bot.updates import log as update_log
 
 logger = logging.getLogger(__name__)
 
-REFUSAL = "Sorry, that is for the newsroom's admins only."
+REFUSAL = mark("Sorry, that is for the newsroom's admins only.")
 # How much of a refused command's text the audit trail keeps (and of any detail, the log).
 DETAIL_LIMIT = 200
 
@@ -54,9 +55,9 @@ async def refuse(update: Update, context: Context, action: str) -> None:
     )
     update_log.mark(update_log.Outcome.REFUSED)
     if update.callback_query is not None:
-        await update.callback_query.answer(REFUSAL, show_alert=True)
+        await update.callback_query.answer(context.t(REFUSAL), show_alert=True)
     elif update.effective_message is not None:
-        await update.effective_message.reply_text(REFUSAL)
+        await update.effective_message.reply_text(context.t(REFUSAL))
 
 
 def admin_only(action: str) -> Callable[[Callback], Callback]:

@@ -12,7 +12,7 @@ from bot.delivery.digests import preview
 from bot.delivery.kinds import OutboxKind
 from bot.handlers.admin import gate
 from bot.newsroom.figures import gather
-from bot.render import admin as render
+from bot.render import admin_reports as render
 
 
 @gate.admin_only("stats")
@@ -23,7 +23,7 @@ async def stats(update: Update, context: Context) -> None:
     zone = settings_of(context).timezone
     midnight = datetime.combine(today(context), time(0), tzinfo=zone)
     figures = await gather(store_of(context), midnight, digest_kind=OutboxKind.DIGEST)
-    await message.reply_text(render.stats(figures, zone))
+    await message.reply_text(render.stats(context.t, figures, zone))
 
 
 @gate.admin_only("digest")
@@ -41,6 +41,8 @@ async def digest(update: Update, context: Context) -> None:
     day = datetime.now(zone).date()
     count, text, markup = await preview(store, message.chat_id, watermark, day)
     first = subscribed and subscriber is not None and subscriber.first_day is not None
-    await message.reply_text(render.digest_note(subscribed=subscribed, new=count, first=first))
+    await message.reply_text(
+        render.digest_note(context.t, subscribed=subscribed, new=count, first=first)
+    )
     if count:
         await message.reply_text(text, reply_markup=markup)

@@ -12,12 +12,15 @@ from bot.handlers.admin.channel import post_to_channel
 from bot.handlers.admin.common import argument_text, callback_id, fan_out, replace
 from bot.handlers.admin.forms import parse_post
 from bot.handlers.ids import parse_id
+from bot.i18n import Translator, mark
 from bot.newsroom.festivals import discover_and_link
 from bot.newsroom.mentions import MentionFinder
+from bot.newsroom.problems import Problem
 from bot.newsroom.tagging import tagged
 from bot.render import admin as render
 from bot.render import channel as render_channel
 from bot.render.common import teaser
+from bot.render.problems import usage
 from storage.errors import Conflict, NotFound
 from storage.models import Article, NewArticle
 
@@ -35,13 +38,13 @@ async def post(update: Update, context: Context) -> None:
         text = message.reply_to_message.text or message.reply_to_message.caption or ""
     try:
         form = parse_post(text)
-    except ValueError as error:
-        await message.reply_text(render.usage(str(error), POST_EXAMPLE))
+    except Problem as problem:
+        await message.reply_text(usage(context.t, problem, POST_EXAMPLE))
         return
     store = store_of(context)
     existing = await store.articles.with_title(form.title)
     if existing is not None:
-        await message.reply_text(render.post_exists(existing))
+        await message.reply_text(render.post_exists(context.t, existing))
         return
     user_id = gate.user_id_of(update)
     async with store.transaction():
@@ -51,7 +54,7 @@ async def post(update: Update, context: Context) -> None:
     named = set(MentionFinder(festivals).find(draft.title, draft.body))
     audience = await store.subscribers.count()
     text, keyboard = render.post_preview(
-        draft, [festival for festival in festivals if festival.id in named], audience
+        context.t, draft, [festival for festival in festivals if festival.id in named], audience
     )
     if (channel := settings_of(context).channel) is not None:  # it also goes there
         text, keyboard = render_channel.with_channel(context.t, text, keyboard, channel, draft.id)
@@ -86,11 +89,11 @@ async def _publish(query: CallbackQuery, context: Context, action: str) -> Artic
             )
     except NotFound:  # discarded, or published and deleted since
         await query.answer()
-        await replace(query, render.draft_gone(draft_id))
+        await replace(query, render.draft_gone(context.t, draft_id))
         return None
     except Conflict as conflict:
         await query.answer()
-        await replace(query, render.draft_taken(draft_id, conflict.existing_id or 0))
+        await replace(query, render.draft_taken(context.t, draft_id, conflict.existing_id or 0))
         return None
     return article
 
@@ -103,22 +106,27 @@ async def publish(update: Update, context: Context) -> None:
     article = await _publish(query, context, "publish-draft")
     if article is None:
         return
-    text, markup = render.published_article(article)
+    t = context.t
     # The digest leaves out what was published to a chat, and publishing skips the chats whose
     # digest already carried the article.
-    message = FanOut(OutboxKind.PUBLISH, str(article.id), text, markup, article.id)
+    message = FanOut(
+        OutboxKind.PUBLISH,
+        str(article.id),
+        lambda reader: render.published_article(reader, article),
+        article.id,
+    )
     queued = await fan_out(
         update,
         context,
         message,
         action="publish",
         target=article.id,
-        progress=lambda queued: render.publishing(article, queued),
-        report=lambda report: render.publish_report(article, report),
+        progress=lambda queued: render.publishing(t, article, queued),
+        report=lambda report: render.publish_report(t, article, report),
     )
     if not queued and not await store_of(context).subscribers.count():
         # Everyone unsubscribed since the preview: the article is published all the same.
-        await replace(query, render.published_quietly(article))
+        await replace(query, render.published_quietly(t, article))
     await post_to_channel(update, context, article)  # FILMNEWS_CHANNEL, once
 
 
@@ -147,7 +155,7 @@ async def publish_quietly(update: Update, context: Context) -> None:
     if article is None:
         return
     await query.answer()
-    await replace(query, render.published_quietly(article))
+    await replace(query, render.published_quietly(context.t, article))
 
 
 @gate.admin_only("discard")
@@ -170,12 +178,12 @@ async def discard(update: Update, context: Context) -> None:
             published = None
         if published is None:
             await query.answer()
-            await replace(query, render.draft_gone(draft_id))
+            await replace(query, render.draft_gone(context.t, draft_id))
         else:
-            await query.answer(render.already_published(published), show_alert=True)
+            await query.answer(render.already_published(context.t, published), show_alert=True)
         return
     await query.answer()
-    await replace(query, render.discarded(draft))
+    await replace(query, render.discarded(context.t, draft))
 
 
 def article_id_argument(text: str) -> int | None:
@@ -183,10 +191,12 @@ def article_id_argument(text: str) -> int | None:
     return parse_id(text) if text.strip() else None
 
 
-def not_an_id(text: str, example: str) -> str:
+def not_an_id(t: Translator, text: str, example: str) -> str:
     """The reply to an argument that is not an article id (quoted, shortened)."""
-    shown = teaser(text, SHOWN_INPUT) or "nothing"
-    return render.usage(f"“{shown}” is not an article number", example)
+    shown = teaser(text, SHOWN_INPUT)
+    if not shown:
+        return usage(t, Problem(mark("“nothing” is not an article number.")), example)
+    return usage(t, Problem(mark("“{typed}” is not an article number."), typed=shown), example)
 
 
 @gate.admin_only("delete")
@@ -197,14 +207,14 @@ async def delete(update: Update, context: Context) -> None:
     typed = " ".join(context.args or [])
     article_id = article_id_argument(typed)
     if article_id is None:
-        await message.reply_text(not_an_id(typed, "/delete 12"))
+        await message.reply_text(not_an_id(context.t, typed, "/delete 12"))
         return
     try:
         article = await store_of(context).articles.get(article_id)
     except NotFound:
-        await message.reply_text(f"There is no article #{article_id}.")
+        await message.reply_text(render.no_article(context.t, article_id))
         return
-    text, keyboard = render.delete_confirm(article)
+    text, keyboard = render.delete_confirm(context.t, article)
     await message.reply_text(text, reply_markup=keyboard)
 
 
@@ -227,10 +237,10 @@ async def confirm_delete(update: Update, context: Context) -> None:
             )
     except NotFound:
         await query.answer()
-        await replace(query, render.gone(article_id))
+        await replace(query, render.gone(context.t, article_id))
         return
-    await query.answer("Deleted")
-    await replace(query, render.deleted(article))
+    await query.answer(context.t("Deleted"))
+    await replace(query, render.deleted(context.t, article))
 
 
 @gate.admin_only("spare")
@@ -241,4 +251,4 @@ async def spare(update: Update, context: Context) -> None:
     article_id = callback_id(query)
     await query.answer()
     await gate.record(context, gate.user_id_of(update), "spare", target=article_id)
-    await replace(query, render.spared(article_id))
+    await replace(query, render.spared(context.t, article_id))
