@@ -7,6 +7,7 @@ from datetime import time
 from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.config import parse_zone
@@ -46,22 +47,23 @@ async def festival(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
-    query = " ".join(context.args or [])[:MAX_QUERY_CHARS]
+    typed = " ".join(context.args or [])  # quoted in the reply (cut to fit there)
+    query = typed[:MAX_QUERY_CHARS]
     known = await store_of(context).festivals.all()
     if not query.strip():
         await message.reply_text(render.festival_usage(context.t, known))
         return
     matches = find_festivals(query, known)
     if not matches and len(name_key(query).replace(" ", "")) < MIN_QUERY_CHARS:
-        await _reply(message, *render.no_festival(context.t, query, known))
+        await _reply(message, *render.no_festival(context.t, typed, known))
     elif not matches:
         found = await store_of(context).search.find(query, limit=ARTICLES_OFFERED)
         articles = [hit.article for hit in found.hits]
-        await _reply(message, *render.no_festival(context.t, query, known, articles, found.total))
+        await _reply(message, *render.no_festival(context.t, typed, known, articles, found.total))
     elif len(matches) == 1:
         await _reply(message, *await _card(context, matches[0], message.chat_id))
     else:
-        await _reply(message, *render.festival_choices(context.t, query, matches))
+        await _reply(message, *render.festival_choices(context.t, typed, matches))
 
 
 async def festivals(update: Update, context: Context) -> None:
@@ -85,7 +87,11 @@ async def show_page(update: Update, context: Context) -> None:
     known = await store_of(context).festivals.all()
     text, markup = render.festival_list(context.t, known, today(context), ids[0])
     await query.answer()
-    await query.edit_message_text(text, reply_markup=markup)
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:  # the page it shows already
+        if "not modified" not in error.message.lower():
+            raise
 
 
 async def show_festival(update: Update, context: Context) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import BotCommand, BotCommandScopeChat, Update
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.commands import PUBLIC_COMMANDS
@@ -47,7 +47,11 @@ async def choose(update: Update, context: Context) -> None:
     await store_of(context).languages.set(chat.id, code)
     context.t = context.bot_data.catalogs.get(code)
     await query.answer()
-    await query.edit_message_text(render.language_set(context.t))
+    try:
+        await query.edit_message_text(render.language_set(context.t))
+    except BadRequest as error:  # the same language tapped twice
+        if "not modified" not in error.message.lower():
+            raise
     await _chat_menu(context, chat.id)
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.newsroom.amounts import shown_word
+
 
 @dataclass(frozen=True, slots=True)
 class City:
@@ -86,7 +88,7 @@ def find_zone(text: str) -> ZoneInfo:
         return _fixed_offset(cleaned, offset)
     key = _iana_keys().get(cleaned.casefold())
     if key is None:
-        raise ValueError(f"{cleaned!r} is not a time zone I know: send {ZONE_EXAMPLE}")
+        raise ValueError(f"{shown_word(cleaned)!r} is not a time zone I know: send {ZONE_EXAMPLE}")
     return load(key)
 
 
@@ -97,7 +99,8 @@ def load(key: str) -> ZoneInfo:
             raise ValueError
         return ZoneInfo(key)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise ValueError(f"{key!r} is not a time zone name like Asia/Bishkek") from None
+        shown = shown_word(key)
+        raise ValueError(f"{shown!r} is not a time zone name like Asia/Bishkek") from None
 
 
 def label(key: str) -> str:
@@ -118,13 +121,14 @@ def _fixed_offset(text: str, match: re.Match[str]) -> ZoneInfo:
     hours, minutes = int(match["hours"]), int(match["minutes"] or 0)
     if minutes:
         raise ValueError(
-            f"{text!r} is not a whole number of hours: send the city instead (e.g. Asia/Kolkata)"
+            f"{shown_word(text)!r} is not a whole number of hours: "
+            "send the city instead (e.g. Asia/Kolkata)"
         )
     east = match["sign"] == "+"
     if hours == 0:
         return ZoneInfo("Etc/UTC")
     if hours > (14 if east else 12):
-        raise ValueError(f"{text!r} is not an offset from UTC-12 to UTC+14")
+        raise ValueError(f"{shown_word(text)!r} is not an offset from UTC-12 to UTC+14")
     return ZoneInfo(f"Etc/GMT{'-' if east else '+'}{hours}")  # Etc/GMT-5 is UTC+5
 
 

@@ -7,7 +7,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.i18n import Translator
 from bot.render.admin import PREVIEW_BODY, excerpt
-from bot.render.common import callback_button, escape
+from bot.render.common import callback_button, escape, quote
 from bot.render.festivals import date_range, place
 from storage.models import Festival
 
@@ -66,7 +66,7 @@ def not_a_festival_id(t: Translator, typed: str, example: str) -> str:
         return t(
             "“{typed}” is not a festival id. Send <code>{example}</code>; the id is in the "
             "festival's /festivals button and in the /addfestival reply.",
-            typed=escape(typed),
+            typed=quote(typed),
             **values,
         )
     return t(

@@ -18,6 +18,8 @@ MAX_MESSAGE = 4096
 MAX_CALLBACK_DATA = 64
 # Longer addresses are left without a button (Telegram documents no limit; browsers take ~2000).
 MAX_URL = 2048
+# Visible characters of someone's input that a reply quotes (``quote``).
+QUOTED = 100
 
 _SPACES = re.compile(r"\s+")
 _TAG_OR_ENTITY = re.compile(r"<[^>]*>|&[^;\s<>&]*;")
@@ -60,6 +62,27 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
 def utf16_len(text: str) -> int:
     """Length in UTF-16 code units, the unit of Telegram's limits."""
     return len(text.encode("utf-16-le")) // 2
+
+
+def visible_len(text: str) -> int:
+    """Length of Telegram HTML as Telegram counts it: UTF-16 units of the text it shows."""
+    return utf16_len(html.unescape(_TAG.sub("", text)))
+
+
+def quote(text: str, limit: int = QUOTED) -> str:
+    """Someone's input to quote in a reply: on one line, cut to ``limit`` visible UTF-16 units
+    (the last one "…" when cut), escaped."""
+    flat = " ".join(text.split())
+    if utf16_len(flat) <= limit:
+        return escape(flat)
+    kept: list[str] = []
+    width = 1  # the ellipsis takes one unit
+    for char in flat:
+        width += 2 if char > "\uffff" else 1
+        if width > limit:
+            break
+        kept.append(char)
+    return escape("".join(kept).rstrip()) + "…"
 
 
 def callback_button(label: str, data: str) -> InlineKeyboardButton:

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import Translator, mark
 from bot.newsroom.calendar import Edition, coming_up, known_edition, listing, next_edition
-from bot.render.common import callback_button, escape, keyboard, teaser
+from bot.render.common import callback_button, escape, keyboard, quote, teaser
 from bot.render.news import article_date, open_button
 from storage.models import FESTIVAL_FACTS, Article, Festival
 
@@ -204,7 +204,7 @@ def festival_choices(
     t: Translator, query: str, festivals: Sequence[Festival]
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """Several festivals match: one button each."""
-    lines = [t("Several festivals match “{query}”. Which one?", query=escape(query)), ""]
+    lines = [t("Several festivals match “{query}”. Which one?", query=quote(query)), ""]
     lines += [f"• {escape(_summary(t, festival))}" for festival in festivals]
     return "\n".join(lines), keyboard([[festival_button(festival)] for festival in festivals])
 
@@ -222,11 +222,11 @@ def no_festival(
             "I have no card for “{query}”, but {count} article mentions it:",
             "I have no card for “{query}”, but {count} articles mention it:",
             max(total, len(articles)),
-            query=escape(query),
+            query=quote(query),
         )
         text = "\n".join([heading, *(f"• {escape(a.title)} <i>(#{a.id})</i>" for a in articles)])
         return text, keyboard([[open_button(article)] for article in articles])
-    lines = [t("I know no festival called “{query}”.", query=escape(query))]
+    lines = [t("I know no festival called “{query}”.", query=quote(query))]
     if known:
         names = ", ".join(escape(festival.name) for festival in known[:SOME_KNOWN])
         lines += [t("Some I know: {names}.", names=names), t("Send /festivals for all of them.")]

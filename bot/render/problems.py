@@ -6,16 +6,17 @@ from decimal import Decimal
 
 from bot.i18n import Translator
 from bot.newsroom.problems import Problem
-from bot.render.common import escape
+from bot.render.common import escape, quote
 
 
 def _value(t: Translator, value: object) -> str:
-    """A counted number in the reader's format; anything else (what was typed) escaped."""
+    """A counted number in the reader's format; anything else (what was typed) quoted: escaped,
+    cut to fit."""
     if isinstance(value, int) and not isinstance(value, bool):
         return t.number(value)
     if isinstance(value, Decimal):
-        return escape(f"{value:f}")
-    return escape(str(value))
+        return quote(f"{value:f}")
+    return quote(str(value))
 
 
 def problem(t: Translator, error: Problem) -> str:

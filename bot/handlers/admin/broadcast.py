@@ -18,7 +18,7 @@ from bot.i18n import mark
 from bot.newsroom.problems import Problem
 from bot.render import admin_reports as render
 from bot.render.admin import NOBODY
-from bot.render.common import MAX_MESSAGE, utf16_len
+from bot.render.common import MAX_MESSAGE, visible_len
 from bot.render.problems import usage
 from storage.errors import NotFound
 
@@ -37,7 +37,7 @@ async def broadcast(update: Update, context: Context) -> None:
         problem = Problem(mark("Write the message after /broadcast."))
         await message.reply_text(usage(t, problem, EXAMPLE))
         return
-    over = utf16_len(render.broadcast_text(t, text)) - MAX_MESSAGE
+    over = visible_len(render.broadcast_text(t, text)) - MAX_MESSAGE
     if over > 0:
         problem = Problem(
             mark("The message is {count} characters too long for one Telegram message."),

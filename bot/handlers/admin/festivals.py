@@ -11,7 +11,7 @@ from telegram.ext import ConversationHandler
 from bot.context import Context, store_of
 from bot.delivery.kinds import OutboxKind
 from bot.handlers.admin import gate
-from bot.handlers.admin.common import argument_text
+from bot.handlers.admin.common import argument_text, replace
 from bot.handlers.admin.forms import (
     FestivalForm,
     check_name,
@@ -21,6 +21,7 @@ from bot.handlers.admin.forms import (
     parse_edition,
     parse_festival,
 )
+from bot.handlers.ids import parse_id
 from bot.i18n import mark
 from bot.newsroom.mentions import link_festival
 from bot.newsroom.problems import Problem
@@ -154,16 +155,17 @@ async def delfestival(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None
     typed = " ".join(context.args or []).strip().removeprefix("#")
-    if not (typed.isascii() and typed.isdigit() and int(typed) > 0):
+    festival_id = parse_id(typed)
+    if festival_id is None:
         await message.reply_text(
             render_festivals.not_a_festival_id(context.t, typed, DELETE_EXAMPLE)
         )
         return
     store = store_of(context)
     try:
-        festival = await store.festivals.get(int(typed))
+        festival = await store.festivals.get(festival_id)
     except NotFound:
-        await message.reply_text(render_festivals.no_such_festival(context.t, int(typed)))
+        await message.reply_text(render_festivals.no_such_festival(context.t, festival_id))
         return
     mentions = await store.festivals.mention_count(festival.id)
     text, keyboard = render_festivals.delete_confirm(context.t, festival, mentions)
@@ -193,10 +195,10 @@ async def confirm_delete(update: Update, context: Context) -> None:
             )
     except NotFound:
         await query.answer()
-        await query.edit_message_text(render_festivals.no_such_festival(context.t, ids[0]))
+        await replace(query, render_festivals.no_such_festival(context.t, ids[0]))
         return
     await query.answer(render_festivals.deleted_alert(context.t))
-    await query.edit_message_text(render_festivals.deleted(context.t, festival))
+    await replace(query, render_festivals.deleted(context.t, festival))
 
 
 @gate.admin_only("delfestival")
@@ -205,7 +207,7 @@ async def keep(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    await query.edit_message_text(render_festivals.kept(context.t))
+    await replace(query, render_festivals.kept(context.t))
 
 
 def _user_data(context: Context) -> dict[Any, Any]:

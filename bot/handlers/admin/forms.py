@@ -144,6 +144,13 @@ def parse_festival(text: str, known: frozenset[str] = frozenset()) -> FestivalFo
     plain += [""] * (5 - len(plain))
     name, city, country, dates, description = plain
     check_name(name, known)
+    for place in (city, country):
+        if len(place) > NAME_LIMIT:
+            raise Problem(
+                mark("“{place}” is too long for a city or a country; keep it under {limit}."),
+                place=place,
+                limit=NAME_LIMIT,
+            )
     starts_on, ends_on = parse_dates(dates)
     return FestivalForm(
         name=name,
@@ -205,7 +212,8 @@ def parse_edition(text: str) -> int | None:
     """``4``, ``4th`` or ``fourth``; empty or ``-`` for none."""
     if text.strip() in _NONE:
         return None
-    value = ordinal(text.strip()) or (int(text) if text.strip().isdigit() else None)
+    digits = text.strip().isdigit() and len(text.strip()) <= len(str(MAX_EDITION))
+    value = ordinal(text.strip()) or (int(text) if digits else None)
     if value is None or not 0 < value <= MAX_EDITION:
         raise Problem(mark("“{typed}” is not an edition like 4 or 4th."), typed=text.strip())
     return value
