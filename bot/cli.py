@@ -50,6 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
         default=console.DEFAULT_USER_ID,
         help=f"act as this Telegram user id (default {console.DEFAULT_USER_ID})",
     )
+    chat.add_argument(
+        "--lang",
+        default=console.DEFAULT_LANGUAGE,
+        metavar="CODE",
+        help="act as a user whose Telegram app is in this language (ru, kk…; default "
+        f"{console.DEFAULT_LANGUAGE}); /language still overrides it",
+    )
     digest = commands.add_parser("digest", help="send every due digest now, then exit")
     digest.add_argument("--now", action="store_true", required=True, help="send them now")
     commands.add_parser("check", help="open the database and call getMe (container health check)")
@@ -82,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "run":
                 return run_command(settings)
             case "chat":
-                return chat_command(settings, args.user_id)
+                return chat_command(settings, args.user_id, args.lang)
             case "check":
                 return asyncio.run(check_command(settings))
             case "fetch":
@@ -125,7 +132,9 @@ def run_command(settings: Settings) -> int:
     return 0
 
 
-def chat_command(settings: Settings, user_id: int) -> int:
+def chat_command(
+    settings: Settings, user_id: int, language: str = console.DEFAULT_LANGUAGE
+) -> int:
     """``filmnews chat``: the bot in the terminal; its log goes to a file, not the conversation."""
     root = logging.getLogger()
     log_file = settings.database.parent / CHAT_LOG
@@ -138,7 +147,7 @@ def chat_command(settings: Settings, user_id: int) -> int:
     for existing in root.handlers[:]:
         root.removeHandler(existing)
     root.addHandler(handler)
-    return asyncio.run(console.chat(settings, user_id))
+    return asyncio.run(console.chat(settings, user_id, language=language))
 
 
 async def check_command(settings: Settings) -> int:

@@ -36,6 +36,7 @@ QUIT = frozenset({"/quit", "/exit"})
 PROMPT = "you› "
 # The terminal user, unless --user-id says otherwise; never the bot's own id.
 DEFAULT_USER_ID = 1000
+DEFAULT_LANGUAGE = "en"  # the app language the terminal user plays unless --lang says otherwise
 BOT_USER: Params = {
     "id": 1,
     "is_bot": True,
@@ -127,6 +128,7 @@ class ConsoleChat:
     user_id: int
     out: TextIO
     ansi: bool
+    language: str = DEFAULT_LANGUAGE  # the language_code of the user's Telegram app
     messages: dict[int, Params] = field(default_factory=dict)  # message_id → Message JSON
     buttons: list[Button] = field(default_factory=list)  # the keyboard shown last
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -135,7 +137,12 @@ class ConsoleChat:
     @property
     def user(self) -> Params:
         """The terminal user as a Telegram User."""
-        return {"id": self.user_id, "is_bot": False, "first_name": "You", "language_code": "en"}
+        return {
+            "id": self.user_id,
+            "is_bot": False,
+            "first_name": "You",
+            "language_code": self.language,
+        }
 
     @property
     def chat(self) -> Params:
@@ -305,12 +312,14 @@ async def chat(
     stdin: TextIO = sys.stdin,
     stdout: TextIO = sys.stdout,
     source: MessageSource | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> int:
-    """Talk to the bot in the terminal until ``/quit`` or end of input."""
+    """Talk to the bot in the terminal until ``/quit`` or end of input, as a user whose
+    Telegram app is in ``language``."""
     interactive = source is not None or stdin.isatty()
     if source is None:
         source = TerminalInput(PROMPT) if interactive else PipedInput(stdin)
-    console = ConsoleChat(user_id=user_id, out=stdout, ansi=stdout.isatty())
+    console = ConsoleChat(user_id=user_id, out=stdout, ansi=stdout.isatty(), language=language)
     application = build_application(settings, request=ConsoleRequest(console), rate_limiter=False)
     # The application is initialised but never started: no polling, and no jobs (digests must
     # not go out from a terminal session). PTB warns that tasks of non-blocking handlers are then

@@ -171,6 +171,17 @@ def test_log_lines_go_to_a_file_not_into_the_conversation(tmp_path: Path) -> Non
     assert "refused stats to user 5" in log
 
 
+def test_lang_plays_a_user_whose_app_is_in_that_language(tmp_path: Path) -> None:
+    for code in ("ru", "en"):
+        (tmp_path / code).mkdir()
+    russian = chat(tmp_path / "ru", "/language\n", "--lang", "ru")
+    english = chat(tmp_path / "en", "/language\n")
+    assert russian.returncode == 0, russian.stderr
+    assert "✓ Русский" in russian.stdout  # the app's language, until the chat chooses one
+    assert "✓ English" in english.stdout
+    assert "✓ Русский" not in english.stdout
+
+
 def test_the_default_user_is_not_the_bot(tmp_path: Path) -> None:
     result = chat(tmp_path, "/id\n")
     assert f"Your user id: {DEFAULT_USER_ID}" in result.stdout
