@@ -63,7 +63,7 @@ async def test_a_festival_nobody_listed_is_found_with_its_dates_and_city(
     assert found is not None
     assert found.origin is FactSource.NEWS
     [article] = await bot.store.articles.mentioning(found.id, 5)
-    assert card.callback_data == [f"art:{article.id}", f"remind:{found.id}"]
+    assert card.callback_data == [f"art:{article.id}", f"remind:{found.id}", f"follow:{found.id}"]
     # The other article names no festival, and nothing else was invented.
     assert await bot.store.festivals.count() == 10
 
