@@ -44,14 +44,13 @@ def clip(text: str, limit: int) -> str:
 
 
 def excerpt(text: str, budget: int) -> str:
-    """``text`` clipped to at most ``budget`` UTF-16 units as Telegram counts them (what the
-    reader sees, not the HTML), escaped."""
+    """``text`` clipped and escaped so that its HTML takes at most ``budget`` UTF-16 units."""
     limit = budget
     while True:
-        clipped = clip(text, limit)
-        width = utf16_len(clipped)
+        shown = escape(clip(text, limit))
+        width = utf16_len(shown)
         if width <= budget or limit <= 1:
-            return escape(clipped)
+            return shown
         limit = max(1, limit * budget // width - 1)
 
 
