@@ -8,8 +8,8 @@ from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.commands import PUBLIC_COMMANDS
-from bot.context import App, Context, store_of
+from bot.commands import COMMANDS, PUBLIC_COMMANDS
+from bot.context import App, Context, settings_of, store_of
 from bot.handlers.permissions import may_change_chat
 from bot.i18n import LANGUAGES
 from bot.render import language as render
@@ -56,9 +56,11 @@ async def choose(update: Update, context: Context) -> None:
 
 
 async def _chat_menu(context: Context, chat_id: int) -> None:
-    """The chat's command menu in its language (a convenience: failures are only logged)."""
+    """The chat's command menu in its language, an admin's own commands included in their
+    private chat (a convenience: failures are only logged)."""
     t = context.t
-    commands = [BotCommand(command.name, t(command.description)) for command in PUBLIC_COMMANDS]
+    shown = COMMANDS if chat_id in settings_of(context).admin_ids else PUBLIC_COMMANDS
+    commands = [BotCommand(command.name, t(command.description)) for command in shown]
     try:
         await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
     except TelegramError as error:

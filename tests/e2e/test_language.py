@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import LANGUAGES
-from tests.e2e.conftest import RunningBot
+from tests.e2e.conftest import ADMIN_ID, RunningBot
 
 
 async def test_language_offers_every_language_named_in_itself(bot: RunningBot) -> None:
@@ -74,3 +74,14 @@ async def test_the_command_menu_is_set_in_every_language(bot: RunningBot) -> Non
         assert menu.keys() == english.keys(), code
     russian = {c["command"]: c["description"] for c in bot.emulator.commands_for("default", "ru")}
     assert russian["language"] == "язык, на котором я с вами говорю"
+
+
+async def test_an_admin_keeps_the_admin_commands_after_choosing_a_language(bot: RunningBot) -> None:
+    admin = bot.private(ADMIN_ID)
+    choice = await admin.send("/language")
+
+    await admin.press(choice.last, "Русский")
+
+    menu = [c["command"] for c in bot.emulator.commands_for("chat")]
+    assert "post" in menu
+    assert "latest" in menu
