@@ -47,12 +47,14 @@ RUN groupadd --system --gid 10001 filmnews \
 COPY --from=build /opt/filmnews /opt/filmnews
 WORKDIR /app
 COPY --chown=root:root seeds ./seeds
+COPY --chown=root:root sources.toml ./sources.toml
 
 ENV PATH=/opt/filmnews/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     FILMNEWS_DATABASE=/data/filmnews.db \
-    FILMNEWS_SEEDS=/app/seeds
+    FILMNEWS_SEEDS=/app/seeds \
+    FILMNEWS_SOURCES=/app/sources.toml
 
 VOLUME ["/data"]
 USER filmnews:filmnews
