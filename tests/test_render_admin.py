@@ -6,8 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from bot.delivery.fanout import Delivered
 from bot.i18n import Catalogs
 from bot.newsroom.figures import Stats
@@ -83,7 +81,6 @@ def test_counts_are_in_the_admins_number_format() -> None:
     assert "1\xa0234" in reports.stats(RU, stats, ALMATY)
 
 
-@pytest.mark.xfail(reason="until the ru catalog is translated", strict=False)
 def test_the_admin_replies_follow_the_admins_language() -> None:
     text, markup = views.post_preview(RU, draft(), [], 3)
     assert "Draft #" not in text
