@@ -14,6 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
 
+from bot.i18n import mark
+from bot.newsroom.problems import Problem
+
 T = TypeVar("T")
 DEFAULT_API_URL = "https://api.telegram.org"
 # The shipped live sources: sources.toml beside the package, wherever the process starts.
@@ -35,10 +38,10 @@ def parse_time(text: str) -> time:
     """``HH:MM`` (24-hour) → time; ValueError otherwise."""
     match = _TIME.match(text.strip())
     if not match:
-        raise ValueError(f"{text!r} is not a time like 09:00")
+        raise Problem(mark("'{value}' is not a time like 09:00."), value=text)
     hour, minute = int(match.group(1)), int(match.group(2))
     if hour > 23 or minute > 59:
-        raise ValueError(f"{text!r} is not a time of day (00:00 to 23:59)")
+        raise Problem(mark("'{value}' is not a time of day (00:00 to 23:59)."), value=text)
     return time(hour, minute)
 
 

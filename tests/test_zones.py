@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.i18n import Catalogs
 from bot.newsroom.zones import CITIES, find_zone, label, load
+from bot.render.settings_data import CITY_NAMES, city_name
 
 
 @pytest.mark.parametrize(
@@ -60,7 +62,7 @@ def test_a_fixed_offset_is_that_far_from_utc_and_survives_a_reload() -> None:
         ("UTC+5:30", "not a whole number of hours"),
         ("UTC+15", "not an offset from UTC-12 to UTC+14"),
         ("../etc/passwd", "not a time zone I know"),
-        ("", "give a time zone"),
+        ("", "Give a time zone"),
     ],
 )
 def test_what_is_not_a_zone_says_why(typed: str, problem: str) -> None:
@@ -71,3 +73,9 @@ def test_what_is_not_a_zone_says_why(typed: str, problem: str) -> None:
 def test_every_button_city_is_a_zone_this_system_has() -> None:
     assert all(isinstance(load(city.zone), ZoneInfo) for city in CITIES)
     assert len({city.code for city in CITIES}) == len(CITIES)
+
+
+def test_every_button_city_has_a_name_to_translate() -> None:
+    english = Catalogs.load().get("en")
+    assert [city_name(english, city) for city in CITIES] == [city.name for city in CITIES]
+    assert set(CITY_NAMES) == {city.code for city in CITIES}

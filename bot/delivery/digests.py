@@ -22,6 +22,7 @@ from telegram import InlineKeyboardMarkup
 from bot.delivery.filtered import FilteredDigests
 from bot.delivery.kinds import OutboxKind
 from bot.delivery.outbox import markup_json
+from bot.i18n import DEFAULT, Catalogs, Translator
 from bot.newsroom import schedule, zones
 from bot.newsroom.tagging import tag_pending
 from bot.render.digest import DIGEST_ARTICLES, digest_message
@@ -55,8 +56,16 @@ class _Plan:
     next_due: datetime
 
 
-async def compose_due(store: Store, now: datetime, *, batch: int = COMPOSE_BATCH) -> ComposeReport:
-    """Queue the digest of every subscriber due by ``now``; move each one's schedule on."""
+async def compose_due(
+    store: Store,
+    now: datetime,
+    *,
+    batch: int = COMPOSE_BATCH,
+    catalogs: Catalogs | None = None,
+) -> ComposeReport:
+    """Queue the digest of every subscriber due by ``now``, each in its subscriber's language;
+    move each one's schedule on."""
+    catalogs = catalogs or Catalogs.load()
     await tag_pending(store)  # an article edited since: its choosers see it as it is now
     rates = await store.rates.latest()
     festivals = await store.festivals.all()
@@ -66,7 +75,7 @@ async def compose_due(store: Store, now: datetime, *, batch: int = COMPOSE_BATCH
             due = await store.subscribers.due(now, batch)
             if not due:
                 return totals
-            report = await _compose_batch(store, now, due, rates, festivals)
+            report = await _compose_batch(store, now, due, rates, festivals, catalogs)
         totals = ComposeReport(
             totals.due + report.due,
             totals.queued + report.queued,
@@ -81,6 +90,7 @@ async def _compose_batch(
     due: list[Subscriber],
     rates: list[Rate],
     festivals: list[Festival],
+    catalogs: Catalogs,
 ) -> ComposeReport:
     plans: list[_Plan] = []
     for subscriber in due:
@@ -106,9 +116,12 @@ async def _compose_batch(
     newest = await store.articles.last_id()
     # Chats that chose what they receive get digests of their own (shared among equal choices).
     choices = await store.filters.many([p.subscriber.chat_id for p in todo])
+    # Each chat's language: its choice (/language), else its app's when it subscribed.
+    languages = await store.languages.of_subscribers([p.subscriber.chat_id for p in todo])
     filtered = FilteredDigests(store, rates, festivals)
-    # Most chats share their watermark, day and (usually no) pushed articles: one content each.
-    contents: dict[tuple[int, date, frozenset[int]], tuple[int, str, str | None]] = {}
+    # Most chats share their language, watermark, day and (usually no) pushed articles: one
+    # content each.
+    contents: dict[tuple[str, int, date, frozenset[int]], tuple[int, str, str | None]] = {}
     outgoing: dict[date, list[Outgoing]] = defaultdict(list)
     records: list[DigestRecord] = []
     empty = 0
@@ -116,15 +129,16 @@ async def _compose_batch(
         chat_id = plan.subscriber.chat_id
         watermark, archive = await first_digest_bounds(store, plan.subscriber)
         skip = pushed.get(chat_id, frozenset()) | archive
-        key = (watermark, plan.day, skip)
+        t = catalogs.get(languages.get(chat_id, DEFAULT))
+        key = (t.code, watermark, plan.day, skip)
         choice = choices.get(chat_id)
         if choice is not None and choice.narrows:
-            count, text, chosen = await filtered.content(choice, watermark, plan.day, skip)
+            count, text, chosen = await filtered.content(t, choice, watermark, plan.day, skip)
             markup = markup_json(chosen)
         else:
             if key not in contents:
                 count, text, keyboard = await digest_content(
-                    store, watermark, plan.day, rates, festivals, exclude=skip
+                    t, store, watermark, plan.day, rates, festivals, exclude=skip
                 )
                 contents[key] = count, text, markup_json(keyboard)
             count, text, markup = contents[key]
@@ -155,6 +169,7 @@ async def pushed_articles(
 
 
 async def digest_content(
+    t: Translator,
     store: Store,
     watermark: int,
     day: date,
@@ -163,22 +178,24 @@ async def digest_content(
     *,
     exclude: frozenset[int] = frozenset(),
 ) -> tuple[int, str, InlineKeyboardMarkup | None]:
-    """(how many new articles, the digest's HTML, its markup) for one watermark and day,
-    leaving out the ``exclude`` articles (0 and no text when nothing is left)."""
+    """(how many new articles, the digest's HTML in ``t``'s language, its markup) for one
+    watermark and day, leaving out the ``exclude`` articles (0 and no text when nothing is
+    left)."""
     count = await store.articles.count_newer_than(watermark, exclude=exclude)
     if not count:
         return 0, "", None
     articles = await store.articles.newer_than(watermark, DIGEST_ARTICLES, exclude=exclude)
-    text, markup = digest_message(day, articles, count, rates, festivals)
+    text, markup = digest_message(t, day, articles, count, rates, festivals)
     return count, text, markup
 
 
 async def preview(
-    store: Store, chat_id: int, watermark: int, day: date
+    store: Store, chat_id: int, watermark: int, day: date, t: Translator | None = None
 ) -> tuple[int, str, InlineKeyboardMarkup | None]:
-    """The digest a chat with this watermark would get on ``day`` (``/digest``): composed as
-    the minute job composes it (a subscriber's first digest included), sending nothing and
-    moving nothing."""
+    """The digest a chat with this watermark would get on ``day`` (``/digest``), in ``t``'s
+    language (English by default): composed as the minute job composes it (a subscriber's
+    first digest included), sending nothing and moving nothing."""
+    t = t or Catalogs.load().get(DEFAULT)
     subscriber = await store.subscribers.find(chat_id)
     archive: frozenset[int] = frozenset()
     if subscriber is not None and subscriber.active and subscriber.last_article_id == watermark:
@@ -188,8 +205,9 @@ async def preview(
     skip = pushed.get(chat_id, frozenset()) | archive
     choice = await store.filters.get(chat_id)
     if choice.narrows:  # what this chat chose to receive
-        return await FilteredDigests(store, rates, festivals).content(choice, watermark, day, skip)
-    return await digest_content(store, watermark, day, rates, festivals, exclude=skip)
+        filtered = FilteredDigests(store, rates, festivals)
+        return await filtered.content(t, choice, watermark, day, skip)
+    return await digest_content(t, store, watermark, day, rates, festivals, exclude=skip)
 
 
 async def start_watermark(store: Store, first_day: date) -> int:

@@ -13,6 +13,7 @@ from datetime import date
 
 from telegram import InlineKeyboardMarkup
 
+from bot.i18n import Translator
 from bot.newsroom.filters import admits, admits_festival
 from bot.render.digest import DIGEST_ARTICLES, digest_message
 from storage import Store
@@ -36,22 +37,32 @@ class FilteredDigests:
     _candidates: dict[tuple[int, frozenset[int]], list[tuple[Article, Facets]]] = field(
         default_factory=dict
     )
-    _contents: dict[tuple[int, date, frozenset[int], ReaderFilter], Content] = field(
+    _contents: dict[tuple[str, int, date, frozenset[int], ReaderFilter], Content] = field(
         default_factory=dict
     )
 
     async def content(
-        self, choice: ReaderFilter, watermark: int, day: date, exclude: frozenset[int]
+        self,
+        t: Translator,
+        choice: ReaderFilter,
+        watermark: int,
+        day: date,
+        exclude: frozenset[int],
     ) -> Content:
-        """(articles chosen, HTML, markup) of one reader's digest; 0 and no text when the
-        choice leaves nothing new."""
-        key = (watermark, day, exclude, replace(choice, chat_id=0))
+        """(articles chosen, HTML in ``t``'s language, markup) of one reader's digest; 0 and no
+        text when the choice leaves nothing new."""
+        key = (t.code, watermark, day, exclude, replace(choice, chat_id=0))
         if key not in self._contents:
-            self._contents[key] = await self._compose(choice, watermark, day, exclude)
+            self._contents[key] = await self._compose(t, choice, watermark, day, exclude)
         return self._contents[key]
 
     async def _compose(
-        self, choice: ReaderFilter, watermark: int, day: date, exclude: frozenset[int]
+        self,
+        t: Translator,
+        choice: ReaderFilter,
+        watermark: int,
+        day: date,
+        exclude: frozenset[int],
     ) -> Content:
         if (watermark, exclude) not in self._candidates:
             self._candidates[(watermark, exclude)] = await self.store.tags.newer_than(
@@ -62,7 +73,7 @@ class FilteredDigests:
             return 0, "", None
         festivals = [f for f in self.festivals if admits_festival(choice, f)]
         text, markup = digest_message(
-            day, chosen[:DIGEST_ARTICLES], len(chosen), self.rates, festivals
+            t, day, chosen[:DIGEST_ARTICLES], len(chosen), self.rates, festivals
         )
         return len(chosen), text, markup
 

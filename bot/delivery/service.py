@@ -85,7 +85,7 @@ class DeliveryService:
     async def compose(self, application: App) -> ComposeReport:
         """Queue the digests due now and wake the sender (tests call this to skip waiting)."""
         store, now = application.bot_data.store, self.clock()
-        report = await compose_due(store, now)
+        report = await compose_due(store, now, catalogs=application.bot_data.catalogs)
         settings = application.bot_data.settings
         await reminders.compose_due(
             store,

@@ -15,6 +15,7 @@ from bot.context import App, Context, store_of
 from bot.handlers.permissions import may_change_chat
 from bot.handlers.subscriptions import change, panel_of, send_panel
 from bot.newsroom import zones
+from bot.newsroom.problems import Problem
 from bot.render import digest as render
 from bot.render import settings as panels
 from bot.render.settings_data import PREFIX, Action, Do, parse
@@ -50,25 +51,27 @@ async def tap(update: Update, context: Context) -> None:
     query, chat = update.callback_query, update.effective_chat
     if query is None or chat is None:
         return
+    t = context.t
     action = parse(query.data)
     if action is None:
-        await query.answer(panels.refused(), show_alert=True)
+        await query.answer(panels.refused(t), show_alert=True)
         return
     if action.do is Do.OPEN:
         await query.answer()
         await send_panel(update, context)
         return
     if not await may_change_chat(update, context):
-        await query.answer(panels.admins_only(), show_alert=True)
+        await query.answer(panels.admins_only(t), show_alert=True)
         return
     if action.do in (Do.ASK_TIME, Do.ASK_ZONE):
         await query.answer()
-        await _ask(query, action)
+        await _ask(query, context, action)
         return
     await _apply(update, context, action)
-    await query.answer(panels.changed(action))
+    await query.answer(panels.changed(t, action))
     if action.do is Do.STOP:
-        await _reply(query, render.unsubscribed(was_subscribed=True), panels.resume_keyboard())
+        stopped = render.unsubscribed(t, was_subscribed=True)
+        await _reply(query, stopped, panels.resume_keyboard(t))
         return
     await _show(query, context, chat.id)
 
@@ -80,7 +83,7 @@ async def typed(update: Update, context: Context) -> None:
         return
     asked_time = (message.reply_to_message.text or "").startswith(panels.TIME_PROMPT)
     if not await may_change_chat(update, context):
-        await message.reply_text(panels.admins_only())
+        await message.reply_text(panels.admins_only(context.t))
         return
     at: time | None = None
     zone: ZoneInfo | None = None
@@ -89,8 +92,8 @@ async def typed(update: Update, context: Context) -> None:
             at = parse_time((message.text or "").replace(".", ":"))
         else:
             zone = zones.find_zone(message.text or "")
-    except ValueError as error:
-        await message.reply_text(render.subscribe_usage(str(error)))
+    except Problem as error:
+        await message.reply_text(render.subscribe_usage(context.t, error))
         return
     await change(update, context, at, zone)
     await send_panel(update, context)
@@ -117,16 +120,18 @@ async def _show(query: CallbackQuery, context: Context, chat_id: int) -> None:
     panel = await panel_of(context, chat_id)
     try:
         await query.edit_message_text(
-            panels.panel_text(panel), reply_markup=panels.panel_keyboard(panel)
+            panels.panel_text(context.t, panel),
+            reply_markup=panels.panel_keyboard(context.t, panel),
         )
     except BadRequest as error:
         if "not modified" not in error.message:
             raise
 
 
-async def _ask(query: CallbackQuery, action: Action) -> None:
+async def _ask(query: CallbackQuery, context: Context, action: Action) -> None:
     """Ask for a typed time or zone, as a reply the client prompts for."""
-    text = panels.time_prompt() if action.do is Do.ASK_TIME else panels.zone_prompt()
+    t = context.t
+    text = panels.time_prompt(t) if action.do is Do.ASK_TIME else panels.zone_prompt(t)
     await _reply(query, text, ForceReply())
 
 

@@ -59,7 +59,7 @@ async def tap(update: Update, context: Context) -> None:
     if action.do is render.Do.BACK:
         await query.answer()
         panel = await panel_of(context, chat.id)
-        await _edit(query, panels.panel_text(panel), panels.panel_keyboard(panel))
+        await _edit(query, panels.panel_text(t, panel), panels.panel_keyboard(t, panel))
         return
     if action.do is not render.Do.OPEN and not await may_change_chat(update, context):
         await query.answer(render.admins_only(t), show_alert=True)

@@ -16,8 +16,9 @@ from bot.context import App, Context, delivery_of, settings_of, store_of
 from bot.delivery.digests import next_digest, start_watermark
 from bot.handlers.chats import thread_of
 from bot.handlers.permissions import may_change_chat
-from bot.i18n import supported
+from bot.i18n import mark, supported
 from bot.newsroom import zones
+from bot.newsroom.problems import Problem
 from bot.render import digest as render
 from bot.render import settings as panels
 from storage.subscribers import Subscriber
@@ -34,19 +35,19 @@ def register(application: App) -> None:
 
 def parse_subscription(args: Sequence[str]) -> tuple[time | None, ZoneInfo | None]:
     """``[HH:MM] [ZONE]`` in either order → (time, zone), None for the one left out;
-    ValueError says what is wrong."""
+    a ``Problem`` says what is wrong."""
     if len(args) > 2:
-        raise ValueError("that is more than a time and a zone")
+        raise Problem(mark("That is more than a time and a zone."))
     at: time | None = None
     zone: ZoneInfo | None = None
     for arg in args:
         if _TIME_LIKE.match(arg):
             if at is not None:
-                raise ValueError("give one time, not two")
+                raise Problem(mark("Give one time, not two."))
             at = parse_time(arg.replace(".", ":"))
         else:
             if zone is not None:
-                raise ValueError("give one time zone, not two")
+                raise Problem(mark("Give one time zone, not two."))
             zone = zones.find_zone(arg)
     return at, zone
 
@@ -59,11 +60,11 @@ async def subscribe(update: Update, context: Context) -> None:
         return
     try:
         at, zone = parse_subscription(context.args or [])
-    except ValueError as error:
-        await message.reply_text(render.subscribe_usage(str(error)))
+    except Problem as error:
+        await message.reply_text(render.subscribe_usage(context.t, error))
         return
     if not await may_change_chat(update, context):
-        await message.reply_text(render.admins_only("subscribe"))
+        await message.reply_text(render.admins_only(context.t, "subscribe"))
         return
     current = await store_of(context).subscribers.find(chat.id)
     if not context.args and current is not None and current.active:
@@ -72,10 +73,12 @@ async def subscribe(update: Update, context: Context) -> None:
     subscriber, new = await change(update, context, at, zone)
     assert subscriber.next_due_at is not None
     next_local = subscriber.next_due_at.astimezone(zones.load(subscriber.timezone))
-    text = render.subscribed(subscriber.digest_time, subscriber.timezone, next_local, new=new)
+    text = render.subscribed(
+        context.t, subscriber.digest_time, subscriber.timezone, next_local, new=new
+    )
     markup = None
     if not context.args:
-        markup = panels.panel_keyboard(await panel_of(context, chat.id))
+        markup = panels.panel_keyboard(context.t, await panel_of(context, chat.id))
     await message.reply_text(text, reply_markup=markup)
 
 
@@ -85,10 +88,10 @@ async def unsubscribe(update: Update, context: Context) -> None:
     if message is None or chat is None:
         return
     if not await may_change_chat(update, context):
-        await message.reply_text(render.admins_only("unsubscribe"))
+        await message.reply_text(render.admins_only(context.t, "unsubscribe"))
         return
     stopped = await store_of(context).subscribers.deactivate(chat.id, "unsubscribed")
-    await message.reply_text(render.unsubscribed(was_subscribed=stopped))
+    await message.reply_text(render.unsubscribed(context.t, was_subscribed=stopped))
 
 
 async def settings(update: Update, context: Context) -> None:
@@ -102,7 +105,9 @@ async def send_panel(update: Update, context: Context) -> None:
     if message is None or chat is None:
         return
     panel = await panel_of(context, chat.id)
-    await message.reply_text(panels.panel_text(panel), reply_markup=panels.panel_keyboard(panel))
+    await message.reply_text(
+        panels.panel_text(context.t, panel), reply_markup=panels.panel_keyboard(context.t, panel)
+    )
 
 
 async def panel_of(context: Context, chat_id: int) -> panels.Panel:

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.i18n import mark
 from bot.newsroom.amounts import shown_word
+from bot.newsroom.problems import Problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,14 +74,14 @@ _OFFSET = re.compile(
     r"^(?:utc|gmt)?\s*(?P<sign>[+\-−])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?$"
 )
 _IGNORED = re.compile(r"[\s\-_]+")
-ZONE_EXAMPLE = "a city (Bishkek, Ташкент), a zone name (Asia/Almaty) or an offset (UTC+5)"
 
 
 def find_zone(text: str) -> ZoneInfo:
-    """A city, an IANA name (any case) or a whole-hour offset → its zone; ValueError otherwise."""
+    """A city, an IANA name (any case) or a whole-hour offset → its zone; a ``Problem`` (a
+    ValueError) otherwise."""
     cleaned = text.strip()
     if not cleaned:
-        raise ValueError("give a time zone")
+        raise Problem(mark("Give a time zone."))
     city = _CITY_NAMES.get(_IGNORED.sub("", cleaned.casefold()))
     if city is not None:
         return ZoneInfo(city)
@@ -88,7 +90,13 @@ def find_zone(text: str) -> ZoneInfo:
         return _fixed_offset(cleaned, offset)
     key = _iana_keys().get(cleaned.casefold())
     if key is None:
-        raise ValueError(f"{shown_word(cleaned)!r} is not a time zone I know: send {ZONE_EXAMPLE}")
+        raise Problem(
+            mark(
+                "'{value}' is not a time zone I know: send a city (Bishkek, Ташкент), a zone "
+                "name (Asia/Almaty) or an offset (UTC+5)."
+            ),
+            value=shown_word(cleaned),
+        )
     return load(key)
 
 
@@ -120,15 +128,20 @@ def city_of(code: str) -> City | None:
 def _fixed_offset(text: str, match: re.Match[str]) -> ZoneInfo:
     hours, minutes = int(match["hours"]), int(match["minutes"] or 0)
     if minutes:
-        raise ValueError(
-            f"{shown_word(text)!r} is not a whole number of hours: "
-            "send the city instead (e.g. Asia/Kolkata)"
+        raise Problem(
+            mark(
+                "'{value}' is not a whole number of hours: send the city instead "
+                "(e.g. Asia/Kolkata)."
+            ),
+            value=shown_word(text),
         )
     east = match["sign"] == "+"
     if hours == 0:
         return ZoneInfo("Etc/UTC")
     if hours > (14 if east else 12):
-        raise ValueError(f"{shown_word(text)!r} is not an offset from UTC-12 to UTC+14")
+        raise Problem(
+            mark("'{value}' is not an offset from UTC-12 to UTC+14."), value=shown_word(text)
+        )
     return ZoneInfo(f"Etc/GMT{'-' if east else '+'}{hours}")  # Etc/GMT-5 is UTC+5
 
 

@@ -12,11 +12,23 @@ from enum import StrEnum
 
 from telegram import InlineKeyboardButton
 
+from bot.i18n import Translator, mark
 from bot.newsroom.zones import City, city_of
 from bot.render.common import callback_button
 
 PREFIX = "ds"
 TIMES: tuple[time, ...] = tuple(time(hour) for hour in (7, 8, 9, 12, 18, 21))
+# Each button city as the reader's language writes it (Babel has no city names), by its code.
+CITY_NAMES: dict[str, str] = {
+    "ala": mark("Almaty"),
+    "ast": mark("Astana"),
+    "fru": mark("Bishkek"),
+    "tas": mark("Tashkent"),
+    "skd": mark("Samarkand"),
+    "dyu": mark("Dushanbe"),
+    "asb": mark("Ashgabat"),
+    "mow": mark("Moscow"),
+}
 
 
 class Do(StrEnum):
@@ -65,9 +77,14 @@ def parse(raw: str | None) -> Action | None:
     return None if value else Action(do)
 
 
-def digest_buttons() -> list[InlineKeyboardButton]:
+def city_name(t: Translator, city: City) -> str:
+    """A button city's name in the reader's language."""
+    return t(CITY_NAMES[city.code]) if city.code in CITY_NAMES else city.name
+
+
+def digest_buttons(t: Translator) -> list[InlineKeyboardButton]:
     """The row every digest ends with."""
     return [
-        callback_button("⚙️ Settings", data(Do.OPEN)),
-        callback_button("🔕 Unsubscribe", data(Do.STOP)),
+        callback_button(t("⚙️ Settings"), data(Do.OPEN)),
+        callback_button(t("🔕 Unsubscribe"), data(Do.STOP)),
     ]

@@ -39,7 +39,7 @@ async def digest(update: Update, context: Context) -> None:
         ZoneInfo(subscriber.timezone) if subscriber is not None else settings_of(context).timezone
     )
     day = datetime.now(zone).date()
-    count, text, markup = await preview(store, message.chat_id, watermark, day)
+    count, text, markup = await preview(store, message.chat_id, watermark, day, context.t)
     first = subscribed and subscriber is not None and subscriber.first_day is not None
     await message.reply_text(
         render.digest_note(context.t, subscribed=subscribed, new=count, first=first)
