@@ -20,8 +20,12 @@ from catalogs import extract  # noqa: E402  (the maintainers' tool, beside the c
 TRANSLATED = [code for code in LANGUAGES if code != DEFAULT]
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 TAG = re.compile(r"</?[a-z]+[^>]*>")
-# Messages that may read the same in a language as in English: no words to translate.
+# Messages that may read the same in a language as in English: no words to translate, or a
+# place name that the language writes as English does (Bishkek, Dushanbe in Uzbek Latin).
 _NO_WORDS = re.compile(r"^[\W\d_]*$|^(\{\w+\}[\W_]*)+$")
+PLACE_NAMES = frozenset(
+    {"Almaty", "Astana", "Bishkek", "Tashkent", "Samarkand", "Dushanbe", "Ashgabat", "Moscow"}
+)
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +61,10 @@ def test_no_message_is_left_in_english(code: str) -> None:
     same = [
         m.id
         for m in _catalog(code)
-        if m.id and not _NO_WORDS.match(_ids(m)[0]) and _forms(m)[0] == _ids(m)[0]
+        if m.id
+        and not _NO_WORDS.match(_ids(m)[0])
+        and _ids(m)[0] not in PLACE_NAMES
+        and _forms(m)[0] == _ids(m)[0]
     ]
     assert not same, f"{code}: still English: {same[:5]}"
 
