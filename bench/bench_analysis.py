@@ -85,7 +85,7 @@ def articles(label: str, bodies: tuple[str, ...], rounds: int) -> None:
 
     def cold() -> None:
         for body in bodies:
-            analysis._analysed.cache_clear()
+            analysis.clear_cache()
             analysis.index_terms(body)
 
     warm()
@@ -112,7 +112,7 @@ def stem_all(stemmer: Stemmer.Stemmer | EnglishStemmer | RussianStemmer, words: 
 
 def analyse_all(words: list[str]) -> None:
     """Analyse every word once, the cache emptied first."""
-    analysis._analysed.cache_clear()
+    analysis.clear_cache()
     for word in words:
         analysis._analysed(word)
 
@@ -150,7 +150,7 @@ def stream(count: int) -> None:
         for _ in range(count):
             words = shuffle.choices(forms, weights, k=200)
             texts.append(" ".join(words)[:600])
-        analysis._analysed.cache_clear()
+        analysis.clear_cache()
         start = time.perf_counter()
         for text in texts:
             analysis.index_terms(text)

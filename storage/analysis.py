@@ -66,6 +66,8 @@ _APOSTROPHES = "'`\u00b4\u2018\u2019\u02b9\u02bb\u02bc\u02bd"
 _LETTERS = r"[\w\u0300-\u036f]+"
 _WORD_PATTERN = rf"{_LETTERS}(?:[{_APOSTROPHES}]{_LETTERS})*"
 _WORD = re.compile(_WORD_PATTERN)
+_PLAIN_WORD = re.compile(r"\w+")
+_SPECIAL = re.compile(f"[{_APOSTROPHES}\u0300-\u036f]")
 _QUERY_WORD = re.compile(rf"({_WORD_PATTERN})(\*?)")
 _NOT_ASCII_ALNUM = re.compile(r"[^a-z0-9]+")
 _CYRILLIC = re.compile("[\u0400-\u052f\u1c80-\u1c8f\u2de0-\u2dff\ua640-\ua69f]")
@@ -120,9 +122,32 @@ def _fold(stem: str) -> str:
     return folded if len(folded) >= _MIN_FOLDED else stem
 
 
-@lru_cache(maxsize=WORD_CACHE_SIZE)
+class _WordTerms(dict[str, str]):
+    """Lower-case word form → its index terms, filled in as words are met and emptied when
+    full. A dict rather than an LRU cache: a hit is a plain lookup, the cost of most words."""
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= WORD_CACHE_SIZE:
+            self.clear()
+        terms = self[word] = _analysis(word)
+        return terms
+
+
+_WORD_TERMS = _WordTerms()
+
+
 def _analysed(word: str) -> str:
     """The index terms of one lower-case word, space-separated ('' when it has none)."""
+    return _WORD_TERMS[word]
+
+
+def clear_cache() -> None:
+    """Forget every word's analysis (for benchmarks of words never seen)."""
+    _WORD_TERMS.clear()
+
+
+def _analysis(word: str) -> str:
+    """``_analysed`` without the cache."""
     word = word[:MAX_WORD_LENGTH]
     if not word.isalnum():  # apostrophes (or combining marks)
         word = word.translate(_DROP_APOSTROPHES)
@@ -162,7 +187,14 @@ def analysed(word: str) -> list[str]:
 
 def index_terms(text: str) -> str:
     """The text for the ``terms`` column: each word's terms, in order, space-separated."""
-    return " ".join(filter(None, map(_analysed, _WORD.findall(_prepared(text).lower()))))
+    text = _prepared(text).lower()
+    # Without apostrophes and combining marks, a word is a plain run of \w: a faster pattern.
+    words = (_WORD if _SPECIAL.search(text) else _PLAIN_WORD).findall(text)
+    terms = " ".join(map(_WORD_TERMS.__getitem__, words))
+    # A word without terms left two spaces (or one at an end): rarer than filtering each word.
+    if "  " in terms or terms[:1] == " " or terms[-1:] == " ":
+        return " ".join(terms.split())
+    return terms
 
 
 def words_of(text: str) -> list[re.Match[str]]:

@@ -110,7 +110,7 @@ def _plan(news: Sequence[NewArticle], keys: list[str], stored: dict[str, _Stored
             if key in plan.inserts:  # added earlier in this batch: insert the fuller body
                 first = plan.inserts[key]
                 plan.inserts[key] = replace(
-                    first, body=new.body, truncated=new.truncated, tags=new.tags
+                    first, body=new.body, truncated=new.truncated, tags=new.tags, terms=None
                 )
             else:
                 plan.updates[key] = new
@@ -163,7 +163,7 @@ class Articles:
                     [
                         (
                             new.body,
-                            index_terms(new.body),
+                            new.terms[1] if new.terms else index_terms(new.body),
                             new.truncated,
                             new.url,
                             new.tags,
@@ -173,6 +173,24 @@ class Articles:
                     ],
                 )
         return [(ids[key], outcome) for key, outcome in zip(keys, plan.outcomes, strict=True)]
+
+    async def settled(self, news: Sequence[NewArticle]) -> list[bool]:
+        """Which of ``news`` ``add_many`` will skip, whatever is added before: those stored
+        whole, or cut but no shorter (a stored body only grows); never one with a URL not
+        stored yet (another article may take it meanwhile)."""
+        keys = await self._keys(self._db.connection, news)
+        rows = await self._db.fetch_all(
+            "SELECT fingerprint, truncated, length(body) FROM articles "
+            "WHERE fingerprint IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(set(keys))),),
+        )
+        stored = {row[0]: (bool(row[1]), int(row[2])) for row in rows}
+        return [
+            key in stored
+            and not (new.url and key == fingerprint(new.title))
+            and (not stored[key][0] or (new.truncated and len(new.body) <= stored[key][1]))
+            for key, new in zip(keys, news, strict=True)
+        ]
 
     @staticmethod
     async def _keys(connection: aiosqlite.Connection, news: Sequence[NewArticle]) -> list[str]:
@@ -204,7 +222,8 @@ class Articles:
         params: list[object] = []
         for key, new in items:
             params += (new.title, new.body, new.truncated, new.url, new.source)
-            params += (from_date(new.seen_on), key, *terms_of(new.title, new.body), new.tags)
+            terms = new.terms or terms_of(new.title, new.body)
+            params += (from_date(new.seen_on), key, *terms, new.tags)
         try:
             rows = await connection.execute_fetchall(
                 "INSERT INTO articles (title, body, truncated, url, source, seen_on, fingerprint, "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import aiosqlite
 
 from storage.convert import to_datetime
@@ -80,6 +82,16 @@ class IngestRuns:
             "VALUES (?, ?, ?, ?)",
             (source, articles_added, articles_skipped, rates_added),
         )
+
+    async def record_many(self, runs: Sequence[tuple[str, int, int, int]]) -> None:
+        """Log several ingests, each ``(source, articles added, skipped, rates added)``, in one
+        round trip."""
+        async with self._db.transaction() as connection:
+            await connection.executemany(
+                "INSERT INTO ingest_runs (source, articles_added, articles_skipped, rates_added) "
+                "VALUES (?, ?, ?, ?)",
+                runs,
+            )
 
     async def last(self) -> IngestRun | None:
         """The most recent ingest, if any."""

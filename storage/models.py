@@ -69,6 +69,9 @@ class NewArticle:
     seen_on: date | None = None
     # Its countries and topics as stored (bot/newsroom/tags.py); None: tagged later, at start.
     tags: int | None = None
+    # Its search terms (storage/search_index.terms_of) when worked out beforehand (ingest does
+    # it in worker processes); None: worked out as it is stored.
+    terms: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)

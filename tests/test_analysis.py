@@ -18,6 +18,7 @@ from storage.analysis import (
     index_terms,
     query_terms,
     word_terms,
+    words_of,
 )
 
 
@@ -381,3 +382,23 @@ def test_a_query_word_always_finds_its_own_text() -> None:
             assert set(term.stems) <= indexed, word
         for term in query_terms(f"{word}*"):  # as a prefix too (but one-letter words)
             assert any(have.startswith(stem) for have in indexed for stem in term.stems), word
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bishkek hosts the festival",
+        "O'zbekiston and Oʻzbekiston, Kazakhstan's cinema",
+        "ь Фильм ь",  # a word without terms, at both ends and inside
+        "ь",
+        "",
+        "école cafe\u0301 naïve",  # a combining accent: the full word pattern
+        "snake_case words_here",
+        "фестивали в Бишкеке 2026",
+    ],
+)
+def test_index_terms_are_each_words_terms_in_order(text: str) -> None:
+    words = words_of(text.replace("_", " "))
+    expected = [term for match in words for term in word_terms(match[0])]
+    assert index_terms(text).split(" ") == (expected or [""])
+    assert "  " not in index_terms(text)

@@ -33,6 +33,7 @@ RUN_REACH = 300  # characters before a keyword searched for its name
 CITY_REACH = 100  # characters between a name and the "in Samarkand" that belongs to it
 COUNTRY_REACH = 12  # characters between a name and the "in Kyrgyzstan" that belongs to it
 GUARD_REACH = 40  # characters before a date searched for "deadline", "released"...
+WORD_REACH = 40  # characters before a sentence's end searched for its last word (Dr., Sept.)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,20 +201,28 @@ class _Sentence:
 
 
 def _sentences(title: str, body: str) -> list[_Sentence]:
-    """The title, then every sentence of every paragraph of the body."""
-    paragraphs = [title, *body.split("\n")]
-    return [
-        _Sentence(text, number)
-        for number, paragraph in enumerate(paragraphs)
-        for text in _split(" ".join(paragraph.split()))
-    ]
+    """The title, then every sentence of every paragraph of the body that may name an event.
+
+    The others are left out unsplit: they hold no name, and no fact is read past the
+    paragraph of a name, so what ``discover`` finds is the same.
+    """
+    sentences = []
+    for number, paragraph in enumerate([title, *body.split("\n")]):
+        if (_has_english_keyword(paragraph) and _may_name_english(paragraph)) or (
+            _has_russian_keyword(paragraph) and _may_name_russian(" ".join(paragraph.split()))
+        ):
+            sentences += [
+                _Sentence(sentence, number) for sentence in _split(" ".join(paragraph.split()))
+            ]
+    return sentences
 
 
 def _split(paragraph: str) -> Iterator[str]:
     """The sentences of one paragraph; "Dr. Smith" and "Sept. 12" do not end one."""
     start = 0
     for end in _SENTENCE_END.finditer(paragraph):
-        word = _LAST_WORD.search(paragraph, start, end.start() + 1)
+        # Only the end of the sentence is searched: from its start, the search is quadratic.
+        word = _LAST_WORD.search(paragraph, max(start, end.start() - WORD_REACH), end.start() + 1)
         if word and (word[1].casefold() in _ABBREVIATIONS or len(word[1]) == 1):
             continue
         yield paragraph[start : end.end()].strip()
@@ -270,8 +279,24 @@ _RU_NAME = re.compile(
     """,
     re.VERBOSE,
 )
-# Every Russian keyword holds one of these ("Кинофестиваль", "премии").
-_RU_KEYWORD_HINT = re.compile("естивал|реми")
+# Every English keyword holds one of these ("Film Festival", "Awards", "Camp", "film lab")...
+_EN_HINTS = ("estival", "wards", "amp", "Lab", "lab")
+# ... and every Russian keyword one of these ("Кинофестиваль", "премии").
+_RU_HINTS = ("естивал", "реми")
+# The first letter of a match of ``_RU_NAME``: an adjective's capital, or м, к, ф, п.
+_RU_NAME_START = re.compile("[А-ЯЁмкфп]")
+
+
+def _has_english_keyword(text: str) -> bool:
+    """Whether ``_EN_KEYWORD`` may match in ``text`` (substring tests are far faster)."""
+    return any(hint in text for hint in _EN_HINTS)
+
+
+def _has_russian_keyword(text: str) -> bool:
+    """Whether ``_RU_NAME`` may match in ``text``."""
+    return any(hint in text for hint in _RU_HINTS)
+
+
 _RU_GENERIC_GENRE = frozenset(
     _words(
         """
@@ -391,6 +416,75 @@ def _run_after(text: str, start: int) -> _Run:
     return _Run(tuple(word for _, word in words), start, words[-1][0] if words else start)
 
 
+def _may_name_english(text: str) -> bool:
+    """Whether a paragraph may hold an English name, strong or weak: a quick test that never
+    says no where ``_english_mentions`` would find one in its sentences.
+
+    Scanning a paragraph with ``_EN_KEYWORD`` (or ``_RU_NAME``) costs far more than this: only
+    the places where a keyword's letters occur are looked at.
+    """
+    return any(_may_end_name(text, at, hint) for hint, at in _places(text, _EN_HINTS))
+
+
+def _may_name_russian(text: str) -> bool:
+    """Whether a paragraph (its spaces as in its sentences) may hold a Russian name: never no
+    where ``_russian_mentions`` would find one."""
+    return any(_may_be_russian_name(text, at) for _, at in _places(text, _RU_HINTS))
+
+
+def _places(text: str, hints: Iterable[str]) -> Iterator[tuple[str, int]]:
+    """Every hint and each place it occurs at in ``text``."""
+    for hint in hints:
+        at = text.find(hint)
+        while at >= 0:
+            yield hint, at
+            at = text.find(hint, at + 1)
+
+
+def _may_end_name(text: str, at: int, hint: str) -> bool:
+    """Whether the English keyword whose letters ``hint`` are at ``at`` (if it is one) may end
+    a name: "of" and more after "festival", or a capitalised word before it past connectors,
+    acronyms and "film" (as ``_run_before`` reads it, but looser)."""
+    if hint == "estival" and _OF.match(text, at + len(hint)):
+        return True
+    # Whatever the window, the run ends at the first word that stops it: it is looked for in
+    # the words before the keyword's own (or its "film"), as the paragraph spaces them.
+    window = max(0, at - RUN_REACH)
+    tokens = text[window:at].split()
+    if tokens and at and not text[at - 1].isspace():
+        tokens.pop()  # the keyword's own word
+    if window and tokens:
+        tokens.pop(0)  # it may be cut
+    for raw in reversed(tokens):
+        if _PAREN_ACRONYM.fullmatch(raw):
+            continue
+        if raw[-1] in _CLAUSE_END:
+            return False
+        word = raw.lstrip("([").strip(_QUOTES)
+        if word[:1].isupper():
+            return True
+        if word.casefold() not in _CONNECTORS and word.casefold() not in _FILM_WORDS:
+            return False
+    return bool(window)  # the window may end inside the run
+
+
+def _may_be_russian_name(text: str, at: int) -> bool:
+    """Whether the Russian keyword whose letters are at ``at`` may be part of a name: each
+    match of ``_RU_NAME`` from three words before it (an adjective and "международный" come
+    first) up to it is tried."""
+    start = at
+    for _ in range(3):
+        start = text.rfind(" ", 0, max(start - 1, 0)) + 1
+        if not start:
+            break
+    # Every place a match may start at is tried (more than ``finditer`` would: looser).
+    for place in _RU_NAME_START.finditer(text, start, at + 1):
+        match = _RU_NAME.match(text, place.start())
+        if match and _russian_name(match) is not None:
+            return True
+    return False
+
+
 def _english_mentions(text: str, sentence: int) -> Iterator[_Mention]:
     """The English names in one sentence."""
     for keyword in _EN_KEYWORD.finditer(text):
@@ -419,11 +513,10 @@ def _english_mentions(text: str, sentence: int) -> Iterator[_Mention]:
 def _russian_mentions(text: str, sentence: int) -> Iterator[_Mention]:
     """The Russian names in one sentence."""
     for match in _RU_NAME.finditer(text):
-        adjective, quoted, genre = match["adjective"], match["quoted"], match["genre"]
-        if genre and not quoted and not set(genre.split()[:-1]) - _RU_GENERIC_GENRE:
-            genre = None
-        if not (adjective or quoted or genre):
+        genre = _russian_name(match)
+        if genre is None:
             continue
+        adjective, quoted = match["adjective"], match["quoted"]
         parts = [
             _nominative(adjective) if adjective else "",
             "международный" if match["international"] else "",
@@ -437,6 +530,15 @@ def _russian_mentions(text: str, sentence: int) -> Iterator[_Mention]:
         edition = _ordinal(tokens[-1], roman_one=True) if tokens else None
         kind = "award" if match["award"] else "festival"
         yield _Mention(name, kind, sentence, match.start(), match.end(), edition)
+
+
+def _russian_name(match: re.Match[str]) -> str | None:
+    """None when a match of ``_RU_NAME`` names nothing (no adjective, quotes nor genre); else
+    its genre ('' when there is none or it is a generic one)."""
+    adjective, quoted, genre = match["adjective"], match["quoted"], match["genre"]
+    if genre and not quoted and not set(genre.split()[:-1]) - _RU_GENERIC_GENRE:
+        genre = None
+    return (genre or "") if adjective or quoted or genre else None
 
 
 def _nominative(adjective: str) -> str:
@@ -751,6 +853,8 @@ def _read_facts(
         if number and sentence.paragraph != sentences[number - 1].paragraph:
             earlier, loose = [], set()
         here = by_sentence.get(number, [])
+        if not (here or earlier):
+            continue  # nothing named yet in this paragraph: no fact has an owner
         refers = _ANAPHOR.search(sentence.text) is not None
         context = _Context(sentence.text, here, earlier, refers, len(loose) == 1)
         _read_aliases(sentence.text, here, facts)
@@ -880,10 +984,12 @@ def discover(title: str, body: str, published: date | None) -> list[Discovered]:
     mentions: list[_Mention] = []
     for number, sentence in enumerate(sentences):
         text = sentence.text
-        found = list(_english_mentions(text, number))
-        if _RU_KEYWORD_HINT.search(text):  # the Russian pattern is slow to try everywhere
+        found = list(_english_mentions(text, number)) if _has_english_keyword(text) else []
+        if _has_russian_keyword(text):  # the Russian pattern is slow to try everywhere
             found += _russian_mentions(text, number)
         mentions += sorted(found, key=lambda mention: mention.start)
+    if not any(not mention.weak for mention in mentions):
+        return []  # only strong mentions make an event: no facts to read
     facts = _read_facts(sentences, mentions, published)
     found_events = (_discovered(g, mentions, facts, sentences) for g in _groups(mentions, facts))
     return [event for event in found_events if event is not None]

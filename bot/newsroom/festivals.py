@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from rapidfuzz import fuzz
@@ -181,13 +182,50 @@ async def discover_and_link_many(
 ) -> dict[int, list[Festival]]:
     """``discover_and_link`` for several ``(article id, title, body, date)`` at once, in one
     transaction; article id → the festivals it names."""
+    known = await store.festivals.all()
+    finder = MentionFinder(known)
+    readings = [read_article(title, body, dated, finder) for _, title, body, dated in articles]
+    return await link_readings(
+        store,
+        [(article_id, title, body) for article_id, title, body, _ in articles],
+        readings,
+        known,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What one article names, read without the store (ingest reads in worker processes): the
+    events ``discover`` finds in it, and the festivals a finder of known ones finds by name."""
+
+    events: tuple[Discovered, ...]
+    named: tuple[int, ...]
+
+
+def read_article(title: str, body: str, dated: date | None, finder: MentionFinder) -> Reading:
+    """The events an article names and the known festivals ``finder`` finds in it."""
+    # Most news names no festival: the quick test skips the slower reading.
+    named = _NAMES_EVENTS.search(title) or _NAMES_EVENTS.search(body)
+    events = tuple(discover(title, body, dated)) if named else ()
+    return Reading(events, tuple(finder.find(title, body)))
+
+
+async def link_readings(
+    store: Store,
+    articles: Sequence[tuple[int, str, str]],
+    readings: Sequence[Reading],
+    known: Sequence[Festival],
+) -> dict[int, list[Festival]]:
+    """Store the events of ``(article id, title, body)`` as found in the news (filling in what
+    the newsroom did not give; a festival an admin deleted is not found again in the same
+    article) and link each article to every festival it names, in one transaction; article id
+    → those festivals. ``readings`` were read with a finder of the festivals ``known`` then:
+    the festivals added or renamed since are looked for here."""
     discovered: dict[int, set[int]] = {article_id: set() for article_id, *_ in articles}
     added: list[Festival] = []
     async with store.transaction():
-        for article_id, title, body, dated in articles:
-            if not (_NAMES_EVENTS.search(title) or _NAMES_EVENTS.search(body)):
-                continue  # most news names no festival: skip the slower reading
-            for event in discover(title, body, dated):
+        for (article_id, *_), reading in zip(articles, readings, strict=True):
+            for event in reading.events:
                 merged = await store.festivals.merge(
                     found_festival(event), FactSource.NEWS, article_id=article_id
                 )
@@ -204,11 +242,21 @@ async def discover_and_link_many(
         for festival in added:
             await link_festival(store, festival)
         festivals = await store.festivals.all()
-        named = await link_mentions(
-            store, MentionFinder(festivals), ((a_id, t, b) for a_id, t, b, _ in articles)
+        read_with = {festival.id: festival.names for festival in known}
+        changed = [f for f in festivals if read_with.get(f.id) != f.names]
+        unchanged = {f.id for f in festivals} - {f.id for f in changed}
+        named = await link_mentions(store, MentionFinder(changed), articles) if changed else {}
+        await store.articles.link_many(
+            (article_id, festival_id)
+            for (article_id, *_), reading in zip(articles, readings, strict=True)
+            for festival_id in reading.named
+            if festival_id in unchanged
         )
     by_id = {festival.id: festival for festival in festivals}
+    for (article_id, *_), reading in zip(articles, readings, strict=True):
+        discovered[article_id].update(i for i in reading.named if i in unchanged)
+        discovered[article_id].update(named.get(article_id, ()))
     return {
-        article_id: [by_id[i] for i in sorted(ids | set(named[article_id])) if i in by_id]
+        article_id: [by_id[i] for i in sorted(ids) if i in by_id]
         for article_id, ids in discovered.items()
     }

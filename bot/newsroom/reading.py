@@ -1,0 +1,116 @@
+"""The CPU-heavy part of ingest, away from the store: pages parsed and articles analysed (search
+terms, tags, festivals), in worker processes for a large ingest so that the event loop stays free
+for readers and the writes of one batch overlap the reading of the next."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from types import TracebackType
+from typing import TypeVar
+
+from bot.newsroom.festivals import Reading, read_article
+from bot.newsroom.mentions import MentionFinder
+from bot.newsroom.sources.pages import Page, PageError, check_page_size, read_page
+from bot.newsroom.tags import tag_bits
+from storage.models import Festival, NewArticle
+from storage.search_index import terms_of
+
+T = TypeVar("T")
+
+# From this many pages (about 6 articles each) the work goes to worker processes: below it,
+# starting them (a fresh interpreter each) would cost more than it saves.
+PROCESSES_FROM_PAGES = 300
+PAGES_PER_TASK = 50  # pages parsed per task of a worker
+
+
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """One article made ready for the store: its search terms, tags and what it names."""
+
+    terms: tuple[str, str]
+    tags: int
+    reading: Reading
+
+    def applied_to(self, new: NewArticle) -> NewArticle:
+        """The article with its terms and tags."""
+        return replace(new, tags=self.tags, terms=self.terms)
+
+
+def read_pages(paths: Sequence[Path]) -> list[tuple[Path, Page | str]]:
+    """Each page parsed, or the error that it could not be (naming the file)."""
+    parsed: list[tuple[Path, Page | str]] = []
+    for path in paths:
+        try:
+            check_page_size(path)
+            parsed.append((path, read_page(path)))
+        except PageError as error:
+            parsed.append((path, str(error)))
+        except OSError as error:
+            parsed.append((path, f"{path.name}: {error.strerror or error}"))
+    return parsed
+
+
+def analyse(
+    articles: Sequence[tuple[str, str, date | None]], festivals: Sequence[Festival]
+) -> list[Analysed]:
+    """Each ``(title, body, date)`` analysed; ``festivals`` are those its names are looked for."""
+    finder = MentionFinder(festivals)
+    return [
+        Analysed(
+            terms_of(title, body), tag_bits(title, body), read_article(title, body, day, finder)
+        )
+        for title, body, day in articles
+    ]
+
+
+class Workers:
+    """Where the reading runs: worker processes (one per CPU, at most ``processes``) or a thread
+    of this one; ``async with`` starts and stops them."""
+
+    def __init__(self, pages: int, processes: int | None = None) -> None:
+        count = min(processes or 2, os.cpu_count() or 1)
+        self._processes = count if pages >= PROCESSES_FROM_PAGES and count > 1 else 0
+        self._executor: Executor | None = None
+
+    @property
+    def processes(self) -> int:
+        """How many worker processes run (0: a thread of this process)."""
+        return self._processes
+
+    async def __aenter__(self) -> Workers:
+        if self._processes:
+            # spawn: this process has threads (aiosqlite's), which fork would copy unsafely.
+            context = multiprocessing.get_context("spawn")
+            self._executor = ProcessPoolExecutor(self._processes, mp_context=context)
+        return self
+
+    async def __aexit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._executor is not None:
+            executor, self._executor = self._executor, None
+            await asyncio.to_thread(executor.shutdown, cancel_futures=True)
+
+    def run(self, function: Callable[..., T], *args: object) -> asyncio.Future[T]:
+        """``function(*args)`` in a worker (or a thread): a future of its result."""
+        return asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+
+    async def read_pages(self, paths: Sequence[Path]) -> list[tuple[Path, Page | str]]:
+        """``read_pages`` of every path, split among the workers."""
+        if not self._processes:
+            return await self.run(read_pages, paths)
+        tasks = [
+            self.run(read_pages, paths[start : start + PAGES_PER_TASK])
+            for start in range(0, len(paths), PAGES_PER_TASK)
+        ]
+        return [item for chunk in await asyncio.gather(*tasks) for item in chunk]

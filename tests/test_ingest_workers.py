@@ -1,0 +1,158 @@
+"""Ingest read in worker processes and written batch by batch (issue 16): the same store as one
+process would write, festivals found in a batch linked in those read before it was stored, and a
+repeated ingest that analyses nothing it will skip."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bench import pages as generated
+from bot.newsroom import page_writer, reading
+from bot.newsroom.ingest import ingest
+from bot.newsroom.reading import Analysed
+from storage import Store
+from storage.articles import AddOutcome
+from tests.test_ingest import page
+
+FESTIVAL = "Zhetisu Steppe International Film Festival"
+ALIAS = "ZSIFF"
+
+
+def write_pages(folder: Path, count: int) -> None:
+    """Generated pages, then one that names a new festival with its acronym, then pages that
+    name it by the acronym only (which only the festival's names find, not discovery)."""
+    generated.write_pages(folder, iter(generated.Corpus(count, words=(40, 80))))
+    (folder / "z1.txt").write_text(
+        page(
+            "01 March 2030",
+            [
+                (
+                    "Steppe cinema returns",
+                    f"The {FESTIVAL} ({ALIAS}) takes place in Almaty on June 3-8, 2030.",
+                )
+            ],
+        ),
+        encoding="utf-8",
+    )
+    for day in range(2, 6):
+        (folder / f"z{day}.txt").write_text(
+            page(f"0{day} March 2030", [(f"Programme news {day}", f"At {ALIAS} this year.")]),
+            encoding="utf-8",
+        )
+
+
+async def contents(store: Store) -> tuple[list[tuple[object, ...]], ...]:
+    """Every article with its terms, tags and date; every festival; every link by name."""
+    articles = await store.db.fetch_all(
+        "SELECT id, title, body, truncated, seen_on, title_terms, body_terms, tags "
+        "FROM articles ORDER BY id"
+    )
+    festivals = await store.db.fetch_all(
+        "SELECT id, name, city, starts_on, ends_on FROM festivals ORDER BY id"
+    )
+    links = await store.db.fetch_all(
+        "SELECT article_id, festival_id FROM festival_mentions ORDER BY 1, 2"
+    )
+    runs = await store.db.fetch_all(
+        "SELECT source, articles_added, articles_skipped, rates_added FROM ingest_runs "
+        "ORDER BY source"
+    )
+    return tuple([tuple(row) for row in rows] for rows in (articles, festivals, links, runs))
+
+
+async def test_worker_processes_store_what_one_process_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "pages"
+    write_pages(folder, 240)
+    monkeypatch.setattr(page_writer, "ARTICLES_PER_TRANSACTION", 30)
+    alone = await Store.open(tmp_path / "alone.db")
+    try:
+        await ingest(alone, [folder], processes=1)
+        expected = await contents(alone)
+    finally:
+        await alone.close()
+
+    monkeypatch.setattr(reading, "PROCESSES_FROM_PAGES", 1)
+    workers = await Store.open(tmp_path / "workers.db")
+    try:
+        report = await ingest(workers, [folder], processes=2)
+        assert report.errors == []
+        assert report.count(AddOutcome.ADDED) == 245
+        assert await contents(workers) == expected
+    finally:
+        await workers.close()
+    articles, festivals, links, _ = expected
+    assert all(row[5] and row[6] and row[7] is not None for row in articles)  # terms and tags
+    [(festival_id, *_)] = [row for row in festivals if row[1] == FESTIVAL]
+    titles = {row[0]: row[1] for row in articles}
+    linked = {titles[a] for a, f in links if f == festival_id}
+    assert linked == {"Steppe cinema returns", *(f"Programme news {d}" for d in range(2, 6))}
+
+
+async def test_a_festival_found_in_a_batch_is_linked_in_the_next_ones_read_before_it(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "pages"
+    write_pages(folder, 0)
+    monkeypatch.setattr(page_writer, "ARTICLES_PER_TRANSACTION", 1)  # a page a batch
+    known_when_read: list[set[str]] = []
+
+    def spying(
+        articles: list[tuple[str, str, date | None]], festivals: list[object]
+    ) -> list[Analysed]:
+        known_when_read.append({getattr(festival, "name", "") for festival in festivals})
+        return reading.analyse(articles, festivals)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(page_writer, "analyse", spying)
+    report = await ingest(store, [folder])
+    assert FESTIVAL not in known_when_read[1]  # the next page was read before it was found
+    for day in range(2, 6):
+        [result] = [a for f in report.files for a in f.articles if a.title.endswith(str(day))]
+        assert result.festivals == (FESTIVAL,)
+        assert [
+            (await store.festivals.get(i)).name
+            for i in await store.articles.festival_ids(result.article_id)
+        ] == [FESTIVAL]
+
+
+async def test_a_repeated_ingest_analyses_only_what_it_may_store(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "pages"
+    write_pages(folder, 60)
+    analysed: list[str] = []
+
+    def counting(
+        articles: list[tuple[str, str, date | None]], festivals: list[object]
+    ) -> list[Analysed]:
+        analysed.extend(title for title, _, _ in articles)
+        return reading.analyse(articles, festivals)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(page_writer, "analyse", counting)
+    first = await ingest(store, [folder])
+    assert len(analysed) == first.count(AddOutcome.ADDED) == 65
+    analysed.clear()
+    again = await ingest(store, [folder])
+    assert again.count(AddOutcome.SKIPPED) == 65
+    assert analysed == []
+    # A page with the whole body of an article stored cut: it alone is analysed, and completed.
+    cut = next(a for a in generated.Corpus(60, words=(40, 80)) if a.truncated)
+    whole = cut.body.removesuffix("...") + " Qwertyuiop closes it."
+    (folder / "zz.txt").write_text(page("09 March 2030", [(cut.title, whole)]), encoding="utf-8")
+    completed = await ingest(store, [folder])
+    assert analysed == [cut.title]
+    assert completed.count(AddOutcome.UPDATED) == 1
+    [article_id] = [
+        a.article_id
+        for f in completed.files
+        for a in f.articles
+        if a.outcome is AddOutcome.UPDATED
+    ]
+    stored = await store.articles.get(article_id)
+    assert (stored.body, stored.truncated) == (whole, False)
+    found = await store.search.find("qwertyuiop")
+    assert [hit.article.id for hit in found.hits] == [article_id]  # its new terms are indexed
