@@ -89,10 +89,9 @@ def parse(raw: str | None) -> Tap | None:
     return None if value else Tap(do)
 
 
-def entry_button(t: Translator | None = None) -> InlineKeyboardButton:
+def entry_button(t: Translator) -> InlineKeyboardButton:
     """The settings panel's way in."""
-    label = "🎯 What I receive"
-    return callback_button(t(label) if t else label, data(Do.OPEN))
+    return callback_button("🎯 " + t("What I receive"), data(Do.OPEN))
 
 
 def _ticked(bits: int, table: dict[Country, int] | dict[Topic, int]) -> list[str]:

@@ -18,7 +18,7 @@ from storage import Store
 from storage.filters import Words
 from storage.models import NewArticle
 from tests.e2e.conftest import RunningBot
-from tests.e2e.test_language_areas import UNTIL_TRANSLATED, catalogs_with, english_words
+from tests.e2e.test_language_areas import catalogs_with, english_words
 from tests.emulator import SentMessage
 
 # 1 December 2026, 05:00 in Bishkek: the shipped seeds (February 2026) are the archive.
@@ -135,7 +135,6 @@ async def test_the_settings_panel_and_its_prompt_in_the_readers_language(
     assert (await bot.store.subscribers.get(APP_RU)).timezone == "Asia/Almaty"
 
 
-@UNTIL_TRANSLATED
 async def test_subscribe_and_settings_in_russian(bot: RunningBot, clock: FakeClock) -> None:
     bot.app.bot_data.catalogs = Catalogs.load()
     bot.emulator.set_user_language(APP_RU, "ru")
@@ -151,7 +150,6 @@ async def test_subscribe_and_settings_in_russian(bot: RunningBot, clock: FakeClo
     assert english_words(labels, *NAMES) == []
 
 
-@UNTIL_TRANSLATED
 async def test_the_digest_in_russian(bot: RunningBot, clock: FakeClock) -> None:
     bot.app.bot_data.catalogs = Catalogs.load()
     bot.emulator.set_user_language(APP_RU, "ru")
