@@ -12,7 +12,7 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from bot.console import BOT_USER, DEFAULT_USER_ID, ConsoleChat, render_html
-from bot.console_input import PipedInput, TerminalInput
+from bot.console.input import PipedInput, TerminalInput
 from storage import Store
 from tests.conftest import SEEDS
 

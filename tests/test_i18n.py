@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -12,10 +11,9 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
 
 from bot.i18n import BABEL_LOCALES, DEFAULT, LANGUAGES, Catalogs
+from bot.i18n.catalogs import extract
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "bot" / "locale"))
-from catalogs import extract  # noqa: E402  (the maintainers' tool, beside the catalogs)
 
 TRANSLATED = [code for code in LANGUAGES if code != DEFAULT]
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
@@ -34,7 +32,7 @@ def source() -> Catalog:
 
 
 def _catalog(code: str) -> Catalog:
-    path = ROOT / "bot" / "locale" / code / "LC_MESSAGES" / "messages.po"
+    path = ROOT / "bot" / "i18n" / "locale" / code / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as po:
         return read_po(po, locale=BABEL_LOCALES.get(code, code))
 
@@ -52,7 +50,7 @@ def test_every_message_is_translated(code: str, source: Catalog) -> None:
     catalog = _catalog(code)
     missing = [m.id for m in source if m.id and catalog.get(m.id) is None]
     empty = [m.id for m in catalog if m.id and not all(_forms(m))]
-    assert not missing, f"{code}: not in the catalog (run python bot/locale/catalogs.py)"
+    assert not missing, f"{code}: not in the catalog (run python -m bot.i18n.catalogs)"
     assert not empty, f"{code}: untranslated: {empty[:5]}"
 
 

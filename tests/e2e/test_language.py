@@ -76,7 +76,9 @@ async def test_the_command_menu_is_set_in_every_language(bot: RunningBot) -> Non
     assert russian["language"] == "язык, на котором я с вами говорю"
 
 
-async def test_an_admin_keeps_the_admin_commands_after_choosing_a_language(bot: RunningBot) -> None:
+async def test_an_admin_keeps_the_admin_commands_after_choosing_a_language(
+    bot: RunningBot,
+) -> None:
     admin = bot.private(ADMIN_ID)
     choice = await admin.send("/language")
 

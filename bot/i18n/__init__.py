@@ -1,8 +1,9 @@
 """The interface languages: gettext catalogs compiled once at start, and Babel's locale formats.
 
-The catalogs are the ``.po`` files in ``bot/locale`` (shipped as package data): they are compiled
-in memory when the bot starts, so a fresh ``pip install`` needs no build step and no binary file
-is committed. English is the source language: its messages are the message ids themselves.
+The catalogs are the ``.po`` files in ``locale/`` beside this module (shipped as package data):
+they are compiled in memory when the bot starts, so a fresh ``pip install`` needs no build step
+and no binary file is committed. English is the source language: its messages are the message
+ids themselves.
 Placeholders are ``str.format`` names (``{count}``); plurals follow each language's own rules.
 """
 
@@ -91,7 +92,7 @@ class Catalogs:
     def load(cls) -> Catalogs:
         """Compile the shipped ``.po`` files (English needs none)."""
         translators = {DEFAULT: Translator(DEFAULT, gettext.NullTranslations())}
-        folder = resources.files("bot") / "locale"
+        folder = resources.files("bot.i18n") / "locale"
         for code in LANGUAGES:
             if code == DEFAULT:
                 continue

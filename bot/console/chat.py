@@ -25,7 +25,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.console_input import MessageSource, PipedInput, TerminalInput
+from bot.console.input import MessageSource, PipedInput, TerminalInput
 from bot.context import App
 
 logger = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Keep the translation catalogs in step with the code: ``python bot/locale/catalogs.py``.
+"""Keep the translation catalogs in step with the code: ``python -m bot.i18n.catalogs``.
 
 Extracts every message the bot says (calls of ``t("…")`` and ``t.plural("…", "…", n)``) and
 merges them into each language's ``<code>/LC_MESSAGES/messages.po``: new messages arrive
@@ -8,14 +8,16 @@ any catalog misses a message (tests/test_i18n.py).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
+from bot.i18n import BABEL_LOCALES, DEFAULT, LANGUAGES
+
 BOT = Path(__file__).resolve().parent.parent
+LOCALE = Path(__file__).resolve().parent / "locale"
 KEYWORDS = {"t": None, "plural": (1, 2), "mark": None}
 HEADER = "filmnews: the bot's messages. Correct a translation here (see README, Translations)."
 
@@ -32,9 +34,7 @@ def extract() -> Catalog:
 
 def update(code: str, template: Catalog) -> Path:
     """Merge the template into one language's catalog (created if missing)."""
-    from bot.i18n import BABEL_LOCALES  # the tool runs from a checkout, beside the package
-
-    path = BOT / "locale" / code / "LC_MESSAGES" / "messages.po"
+    path = LOCALE / code / "LC_MESSAGES" / "messages.po"
     locale = BABEL_LOCALES.get(code, code)
     if path.exists():
         with path.open("rb") as source:
@@ -53,9 +53,6 @@ def update(code: str, template: Catalog) -> Path:
 
 def main() -> int:
     """Update every catalog."""
-    sys.path.insert(0, str(BOT.parent))
-    from bot.i18n import DEFAULT, LANGUAGES
-
     template = extract()
     for code in LANGUAGES:
         if code != DEFAULT:
