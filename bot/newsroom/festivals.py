@@ -3,7 +3,6 @@ names), their order in lists, and finding them in the news (``discover_and_link`
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -143,8 +142,6 @@ def _by_start(festival: Festival) -> tuple[date, str]:
     return festival.starts_on or festival.ends_on or date.min, festival.name.casefold()
 
 
-# A word every name ``discover`` finds contains: festival, awards, camp, lab, фестиваль, премия.
-_NAMES_EVENTS = re.compile(r"festival|award|camp|lab|фестивал|преми", re.IGNORECASE)
 # Discovery's kinds → the kinds the newsroom stores (as seeds/festivals.toml names them).
 STORED_KINDS = {"festival": "festival", "award": "award", "camp": "film camp", "lab": "film lab"}
 
@@ -204,10 +201,8 @@ class Reading:
 
 def read_article(title: str, body: str, dated: date | None, finder: MentionFinder) -> Reading:
     """The events an article names and the known festivals ``finder`` finds in it."""
-    # Most news names no festival: the quick test skips the slower reading.
-    named = _NAMES_EVENTS.search(title) or _NAMES_EVENTS.search(body)
-    events = tuple(discover(title, body, dated)) if named else ()
-    return Reading(events, tuple(finder.find(title, body)))
+    # ``discover`` has quick tests of its own: most news names no festival.
+    return Reading(tuple(discover(title, body, dated)), tuple(finder.find(title, body)))
 
 
 async def link_readings(

@@ -28,9 +28,10 @@ ARTICLES_PER_TRANSACTION = 1000
 # A pause between two transactions, so that another process (the serving bot) can take the write
 # lock: SQLite's busy handler retries every 100 ms, and back-to-back transactions starve it past
 # its 5 s timeout ("database is locked" for a reader's /subscribe during a big ingest). It comes
-# after HOLD_LIMIT seconds of writing, so another writer waits at most about that long.
+# once the lock was held HOLD_LIMIT seconds without such a gap (waiting for the workers counts),
+# so another writer waits at most about that long.
 BATCH_PAUSE = 0.15
-HOLD_LIMIT = 0.5
+HOLD_LIMIT = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,7 @@ class PageWriter:
     def __init__(self, store: Store, workers: Workers) -> None:
         self._store = store
         self._workers = workers
-        self._since_pause = time.monotonic()
+        self._since_pause = self._written = time.monotonic()
         # Batches analysed beyond the one written: one per worker process (one for a thread).
         self._read_ahead = max(workers.processes, 1)
 
@@ -85,6 +86,7 @@ class PageWriter:
             analysed = [None if done else next(found) for done in analysis.settled]
             await self._pause()
             reports += await self._write_batch(batch, _per_page(batch, analysed), analysis.known)
+            self._written = time.monotonic()
         return reports
 
     async def _analyse(self, batch: list[tuple[Path, Page]]) -> _Analysis:
@@ -99,8 +101,11 @@ class PageWriter:
 
     async def _pause(self) -> None:
         """Let another process take the write lock (see ``BATCH_PAUSE``) when it was held long."""
-        if time.monotonic() - self._since_pause >= HOLD_LIMIT:
-            await asyncio.sleep(BATCH_PAUSE)
+        now = time.monotonic()
+        if now - self._written >= BATCH_PAUSE:  # free long enough already
+            self._since_pause = now
+        elif now - self._since_pause >= HOLD_LIMIT:
+            await asyncio.sleep(BATCH_PAUSE - (now - self._written))
             self._since_pause = time.monotonic()
 
     async def _write_batch(
