@@ -352,17 +352,27 @@ class Articles:
     async def count_newer_than(self, article_id: int, *, exclude: Iterable[int] = ()) -> int:
         """How many articles were stored after ``article_id`` (not counting ``exclude``)."""
         skip = sorted(set(exclude))
+        marks = ", ".join("?" * len(skip))
+        if await self.last_id() - article_id <= article_id:
+            return int(
+                await self._db.fetch_value(
+                    f"SELECT count(*) FROM articles WHERE id > ? AND id NOT IN ({marks})",
+                    (article_id, *skip),
+                )
+            )
+        # Far back (a preview from the start): the kept total less the fewer rows before it.
         return int(
             await self._db.fetch_value(
-                "SELECT count(*) FROM articles WHERE id > ? "
-                f"AND id NOT IN ({', '.join('?' * len(skip))})",
-                (article_id, *skip),
+                "SELECT (SELECT value FROM counts WHERE name = 'articles') "
+                "- (SELECT count(*) FROM articles WHERE id <= ?) "
+                f"- (SELECT count(*) FROM articles WHERE id > ? AND id IN ({marks}))",
+                (article_id, article_id, *skip),
             )
         )
 
     async def count(self) -> int:
-        """How many articles there are."""
-        return int(await self._db.fetch_value("SELECT count(*) FROM articles"))
+        """How many articles there are, as kept by the schema's triggers."""
+        return int(await self._db.fetch_value("SELECT value FROM counts WHERE name = 'articles'"))
 
     async def last_id(self) -> int:
         """The id of the newest article, 0 when there is none."""

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 import aiosqlite
 
+from storage import checkpoints
 from storage.convert import from_datetime, to_datetime
 from storage.database import Database
 
@@ -77,6 +78,8 @@ class OutboxReport:
 
 # Chat ids per query: SQLite allows 32,766 parameters; a compose batch is 500 chats.
 _MAX_PARAMS = 1000
+# Rows the tidy forgets per statement: each batch holds the shared connection a few ms.
+PRUNE_BATCH = 200
 _COLUMNS = (
     "id, kind, ref, chat_id, text, reply_markup, state, attempts, not_before, thread_id"
 )
@@ -227,21 +230,34 @@ class Outbox:
         return OutboxReport(**{row[0]: row[1] for row in rows})
 
     async def sent_since(self, kind: str, since: datetime) -> int:
-        """How many messages of one kind Telegram accepted at or after ``since``."""
+        """How many messages of one kind Telegram accepted from ``since``'s minute on (kept
+        counts by the minute: a day of digests is not read row by row)."""
         return int(
             await self._db.fetch_value(
-                "SELECT count(*) FROM outbox WHERE kind = ? AND state = 'sent' AND sent_at >= ?",
-                (kind, from_datetime(since)),
+                "SELECT coalesce(sum(sent), 0) FROM sent_counts WHERE kind = ? AND minute >= ?",
+                (kind, from_datetime(since)[:16]),
             )
         )
 
-    async def prune(self, before: datetime) -> int:
-        """Forget settled messages queued before ``before`` (their texts add up); returns how
+    async def prune(self, before: datetime, *, batch: int = PRUNE_BATCH) -> int:
+        """Forget settled messages queued before ``before`` (their texts add up), and their
+        counts, ``batch`` at a time so readers get the connection in between; returns how
         many. Pending and in-flight ones stay, however old."""
-        return await self._db.execute(
-            "DELETE FROM outbox WHERE not_before < ? AND state NOT IN ('pending', 'sending')",
-            (from_datetime(before),),
-        )
+        cutoff = from_datetime(before)
+        forgotten = 0
+        async with checkpoints.elsewhere(self._db) as checkpoint:
+            while True:
+                deleted = await self._db.execute(
+                    "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox "
+                    "WHERE not_before < ? AND state NOT IN ('pending', 'sending') LIMIT ?)",
+                    (cutoff, batch),
+                )
+                forgotten += deleted
+                await checkpoint()
+                if deleted < batch:
+                    break
+        await self._db.execute("DELETE FROM sent_counts WHERE minute < ?", (cutoff[:16],))
+        return forgotten
 
     async def reached(self, kind: str, chat_ids: Sequence[int]) -> dict[int, set[str]]:
         """The refs of one kind's messages that reached, or may have reached, each of these

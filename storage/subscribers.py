@@ -8,11 +8,14 @@ from datetime import date, datetime, time
 
 import aiosqlite
 
+from storage import checkpoints
 from storage.convert import from_date, from_datetime, to_date, to_datetime
 from storage.database import Database
 from storage.errors import NotFound
 
 PAUSED = "paused"
+# Digest records the tidy forgets per statement: each batch holds the shared connection briefly.
+PRUNE_BATCH = 200
 
 _COLUMNS = (
     "chat_id, user_id, digest_time, timezone, active, last_article_id, next_due_at, "
@@ -173,12 +176,9 @@ class Subscribers:
         return [_subscriber(row) for row in rows]
 
     async def count(self, *, active: bool = True) -> int:
-        """How many subscribers are active (or inactive)."""
-        return int(
-            await self._db.fetch_value(
-                "SELECT count(*) FROM subscribers WHERE active = ?", (int(active),)
-            )
-        )
+        """How many subscribers are active (or inactive), as kept by the schema's triggers."""
+        name = "subscribers active" if active else "subscribers inactive"
+        return int(await self._db.fetch_value("SELECT value FROM counts WHERE name = ?", (name,)))
 
     async def active_chat_ids(self, *, missing_article: int | None = None) -> list[int]:
         """The chats of every active subscriber (for a broadcast).
@@ -242,9 +242,21 @@ class Subscribers:
             row["chat_id"], date.fromisoformat(row["day"]), row["last_article_id"], row["articles"]
         )
 
-    async def forget_digests(self, before: date) -> int:
-        """Forget the digest records of days before ``before``; returns how many."""
-        return await self._db.execute("DELETE FROM digests WHERE day < ?", (from_date(before),))
+    async def forget_digests(self, before: date, *, batch: int = PRUNE_BATCH) -> int:
+        """Forget the digest records of days before ``before``, ``batch`` at a time so readers
+        get the connection in between; returns how many."""
+        forgotten = 0
+        async with checkpoints.elsewhere(self._db) as checkpoint:
+            while True:
+                deleted = await self._db.execute(
+                    "DELETE FROM digests WHERE (chat_id, day) IN (SELECT chat_id, day "
+                    "FROM digests WHERE day < ? LIMIT ?)",
+                    (from_date(before), batch),
+                )
+                forgotten += deleted
+                await checkpoint()
+                if deleted < batch:
+                    return forgotten
 
     async def digests_on(self, day: date) -> int:
         """How many digests were recorded for one local day (sent or empty)."""
