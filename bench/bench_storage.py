@@ -50,8 +50,11 @@ FESTIVALS = ROOT / "seeds" / "festivals.toml"
 BUILD_CHUNK = 20_000
 
 
-async def ingest_rate(count: int, words: tuple[int, int]) -> dict[str, float]:
-    """Articles per second (wall clock and CPU) of a first ingest and of a repeated one."""
+async def ingest_rate(
+    count: int, words: tuple[int, int], processes: int | None = None
+) -> dict[str, float]:
+    """Articles per second (wall clock and CPU) of a first ingest and of a repeated one, read in
+    ``processes`` worker processes (1: in this one)."""
     pages = OUT / f"pages-{count}-{words[0]}-{words[1]}"
     if not (pages / "done").exists():
         shutil.rmtree(pages, ignore_errors=True)
@@ -65,7 +68,7 @@ async def ingest_rate(count: int, words: tuple[int, int]) -> dict[str, float]:
     try:
         for run in ("first run", "repeated run"):
             wall, cpu = time.perf_counter(), time.process_time()
-            report = await ingest(store, [FESTIVALS, pages])
+            report = await ingest(store, [FESTIVALS, pages], processes=processes)
             wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
             assert not report.errors, report.errors[:3]
             total = sum(len(file.articles) for file in report.files)
@@ -254,15 +257,22 @@ def main() -> None:
     print(f"SQLite {sqlite3.sqlite_version}, Python {python}, {os.cpu_count()} CPUs")
 
     if args.ingest:
+        alone = asyncio.run(ingest_rate(args.ingest, tuple(args.words), processes=1))
         rates = asyncio.run(ingest_rate(args.ingest, tuple(args.words)))
         print(
             f"\nIngest through bot.newsroom.ingest ({rates.pop('stored'):,.0f} articles stored, "
             f"{PER_PAGE} per page, bodies of {args.words[0]}-{args.words[1]} words), "
             "articles/s (target >= 5,000):"
         )
+        alone.pop("stored")
+        print(f"  {'':20} {'workers':>8} {'1 process':>10} {'ratio':>6}")
         for label, rate in rates.items():
-            print(f"  {label:20} {rate:8,.0f}")
-        print("  (CPU: per second of this process's CPU time, whatever else the machine runs)")
+            print(f"  {label:20} {rate:8,.0f} {alone[label]:10,.0f} {rate / alone[label]:6.2f}")
+        print(
+            "  (workers: read in worker processes, one per CPU, at most 2, from 300 pages;\n"
+            "   CPU: per second of this process's CPU time, without the workers', whatever else\n"
+            "   the machine runs)"
+        )
 
     if not args.sizes:
         return

@@ -97,6 +97,10 @@ class PageWriter:
         texts = [(n.title, n.body, n.seen_on) for n, done in zip(news, settled, strict=True)]
         known = await self._store.festivals.all()
         todo = [text for text, done in zip(texts, settled, strict=True) if not done]
+        if not todo:  # a repeated ingest: nothing to send to the workers
+            task: asyncio.Future[list[Analysed]] = asyncio.get_running_loop().create_future()
+            task.set_result([])
+            return _Analysis(task, settled, known)
         return _Analysis(self._workers.run(analyse, todo, known), settled, known)
 
     async def _pause(self) -> None:

@@ -27,7 +27,6 @@ T = TypeVar("T")
 # From this many pages (about 6 articles each) the work goes to worker processes: below it,
 # starting them (a fresh interpreter each) would cost more than it saves.
 PROCESSES_FROM_PAGES = 300
-PAGES_PER_TASK = 50  # pages parsed per task of a worker
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +84,6 @@ class Workers:
         return self._processes
 
     async def __aenter__(self) -> Workers:
-        if self._processes:
-            # spawn: this process has threads (aiosqlite's), which fork would copy unsafely.
-            context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPoolExecutor(self._processes, mp_context=context)
         return self
 
     async def __aexit__(
@@ -102,15 +97,14 @@ class Workers:
             await asyncio.to_thread(executor.shutdown, cancel_futures=True)
 
     def run(self, function: Callable[..., T], *args: object) -> asyncio.Future[T]:
-        """``function(*args)`` in a worker (or a thread): a future of its result."""
+        """``function(*args)`` in a worker (or a thread): a future of its result. The workers
+        start at the first call (a repeated ingest, with nothing to analyse, starts none)."""
+        if self._processes and self._executor is None:
+            # spawn: this process has threads (aiosqlite's), which fork would copy unsafely.
+            context = multiprocessing.get_context("spawn")
+            self._executor = ProcessPoolExecutor(self._processes, mp_context=context)
         return asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
 
     async def read_pages(self, paths: Sequence[Path]) -> list[tuple[Path, Page | str]]:
-        """``read_pages`` of every path, split among the workers."""
-        if not self._processes:
-            return await self.run(read_pages, paths)
-        tasks = [
-            self.run(read_pages, paths[start : start + PAGES_PER_TASK])
-            for start in range(0, len(paths), PAGES_PER_TASK)
-        ]
-        return [item for chunk in await asyncio.gather(*tasks) for item in chunk]
+        """``read_pages`` in a thread of this process (the parsed pages stay here)."""
+        return await asyncio.to_thread(read_pages, paths)
