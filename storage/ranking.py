@@ -86,11 +86,25 @@ def spaced(terms: str) -> str:
     return "  " + terms.replace(" ", "  ") + "  "
 
 
+def whole(terms: str, stem: str) -> int:
+    """How often ``stem`` is one of the space-separated ``terms``, without copying them: a
+    search for " stem " skips a repeat right after a match, so only then are they spaced."""
+    if f"{stem} {stem}" in terms:
+        return spaced(terms).count(f" {stem} ")
+    return (
+        terms.count(f" {stem} ")
+        + terms.startswith(f"{stem} ")
+        + terms.endswith(f" {stem}")
+        + (terms == stem)
+    )
+
+
 def occurrences(terms: str, term: QueryTerm) -> int:
-    """How often ``term`` is in ``spaced`` terms (the count of its likeliest stem)."""
+    """How often ``term`` is among the space-separated ``terms`` (the count of its likeliest
+    stem)."""
     if term.prefix:
-        return max(terms.count(" " + stem) for stem in term.stems)
-    return max(terms.count(f" {stem} ") for stem in term.stems)
+        return max(terms.count(" " + stem) + terms.startswith(stem) for stem in term.stems)
+    return max(whole(terms, stem) for stem in term.stems)
 
 
 def exact_occurrences(lower: str, term: QueryTerm) -> int:
@@ -104,10 +118,7 @@ def rank(
     """(score, id) of every candidate, best first (a lower score is better, as FTS5's)."""
     if not candidates:
         return []
-    texts = [
-        (spaced(c.title_terms), spaced(c.body_terms), c.title.lower(), c.body.lower())
-        for c in candidates
-    ]
+    texts = [(c.title_terms, c.body_terms, c.title.lower(), c.body.lower()) for c in candidates]
     lengths = [c.title_terms.count(" ") + c.body_terms.count(" ") + 2 for c in candidates]
     average = sum(lengths) / len(lengths) or 1.0
     scored = []

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 
 from storage import ranking
 from storage.analysis import QueryTerm, fts_match, query_terms
-from storage.articles import _COLUMNS, _article
+from storage.articles import _COLUMNS, DATED, _article
 from storage.database import Database
 from storage.errors import NotFound
 from storage.models import Article, SearchHit, SearchPage
@@ -46,8 +47,8 @@ class Search:
             return _EMPTY
         rows = list(
             await self._db.fetch_all(
-                f"SELECT {_COLUMNS}, title_terms, body_terms FROM articles WHERE id IN "
-                "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
+                f"SELECT {_COLUMNS}, title_terms, body_terms, {DATED} AS dated FROM articles "
+                "WHERE id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
                 "ORDER BY rowid DESC LIMIT ?)",
                 (match, SEARCH_CANDIDATES),
             )
@@ -55,11 +56,11 @@ class Search:
         if not rows:
             return _EMPTY
         total, more = await self._count(match, len(rows))
-        articles = {row["id"]: _article(row) for row in rows}
+        found = {row["id"]: row for row in rows}
         candidates = [
             ranking.Candidate(
                 row["id"],
-                articles[row["id"]].dated,
+                date.fromisoformat(row["dated"]),
                 row["title"],
                 row["body"],
                 row["title_terms"],
@@ -68,8 +69,8 @@ class Search:
             for row in rows
         ]
         ranked = ranking.rank(candidates, terms, await self._idfs(terms))
-        hits = tuple(
-            _hit(articles[article_id], terms, score)
+        hits = tuple(  # only the page's articles are made: a search ranks 200
+            _hit(_article(found[article_id]), terms, score)
             for score, article_id in ranked[offset : offset + limit]
         )
         return SearchPage(hits=hits, offset=offset, total=total, more=more, ranked=len(ranked))

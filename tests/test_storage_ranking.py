@@ -16,6 +16,24 @@ DAY = date(2026, 2, 7)
 
 
 @pytest.mark.parametrize(
+    ("terms", "stem", "expected"),
+    [
+        ("festiv bishkek festiv", "festiv", 2),
+        ("festiv festiv festiv", "festiv", 3),  # repeats side by side
+        ("a festiv festiv festiv festiv b", "festiv", 4),
+        ("festiv", "festiv", 1),
+        ("festiva festiv afestiv", "festiv", 1),
+        ("bishkek", "festiv", 0),
+        ("", "festiv", 0),
+    ],
+)
+def test_whole_terms_are_counted_without_copying_and_repeats_too(
+    terms: str, stem: str, expected: int
+) -> None:
+    assert ranking.whole(terms, stem) == expected == ranking.spaced(terms).count(f" {stem} ")
+
+
+@pytest.mark.parametrize(
     ("text", "word", "expected"),
     [
         ("the film, the end", "the", 2),
