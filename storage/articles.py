@@ -417,14 +417,16 @@ class Articles:
         query = any_phrase_match(list(phrases))
         if query is None:
             return
-        below = None
+        below = 2**63 - 1
         while True:
+            # The LIMIT inside: FTS5 then walks back from ``below`` and stops at a batch, where
+            # a LIMIT outside had it list every older match for each batch (quadratic).
             rows = list(
                 await self._db.fetch_all(
                     f"SELECT {_COLUMNS} FROM articles WHERE id IN "
                     "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
-                    "AND (? IS NULL OR rowid < ?)) ORDER BY id DESC LIMIT ?",
-                    (query, below, below, batch),
+                    "AND rowid < ? ORDER BY rowid DESC LIMIT ?) ORDER BY id DESC",
+                    (query, below, batch),
                 )
             )
             if not rows:
