@@ -30,6 +30,8 @@ _COLUMNS = "id, title, body, truncated, url, source, seen_on, created_at"
 _A_COLUMNS = ", ".join(f"a.{column}" for column in _COLUMNS.split(", "))
 # An article's own date as SQL: the expression of the index articles_by_date (migration 0009).
 DATED = "coalesce(seen_on, substr(created_at, 1, 10))"
+# Newer articles than a digest's watermark read by id and sorted, rather than by the date index.
+_FEW_NEWER = 2_000
 _NEWEST_FIRST = f"{DATED} DESC, id DESC"
 _A_DATED = "coalesce(a.seen_on, substr(a.created_at, 1, 10))"
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -342,8 +344,12 @@ class Articles:
         """Articles stored after ``article_id`` (but those in ``exclude``), newest first by
         their own date, as /latest lists them."""
         skip = sorted(set(exclude))
+        # A few newer ids (a day's, for a digest) are read and sorted; past that, the date
+        # index finds the newest first. The index alone walked every article dated after new
+        # ones of old dates (an archive ingested): 70 ms at 1M.
+        few = await self.last_id() - article_id <= _FEW_NEWER
         rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM articles WHERE id > ? "
+            f"SELECT {_COLUMNS} FROM articles {'NOT INDEXED' if few else ''} WHERE id > ? "
             f"AND id NOT IN ({', '.join('?' * len(skip))}) ORDER BY {_NEWEST_FIRST} LIMIT ?",
             (article_id, *skip, limit),
         )
