@@ -45,6 +45,7 @@ def environment(tmp_path: Path, **variables: str) -> dict[str, str]:
     }
     env["FILMNEWS_DATABASE"] = str(tmp_path / "data" / "filmnews.db")
     env["FILMNEWS_SEEDS"] = str(tmp_path / "no-seeds")
+    env["FILMNEWS_SOURCES"] = "none"  # never poll the real feeds and banks from a test
     env.update(variables)
     return env
 
