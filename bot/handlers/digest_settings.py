@@ -13,6 +13,7 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 from bot.config import parse_time
 from bot.context import App, Context, store_of
 from bot.handlers.permissions import may_change_chat
+from bot.handlers.prompts import ReplyToPrompt
 from bot.handlers.subscriptions import change, panel_of, send_panel
 from bot.newsroom import zones
 from bot.newsroom.problems import Problem
@@ -22,25 +23,15 @@ from bot.render.settings_data import PREFIX, Action, Do, parse
 from storage.subscribers import PAUSED
 
 
-class _PromptReply(filters.MessageFilter):
-    """A text message that answers one of our "other…" prompts."""
-
-    def filter(self, message: Message) -> bool:
-        replied = message.reply_to_message
-        return (
-            replied is not None
-            and replied.from_user is not None
-            and replied.from_user.is_bot
-            and (replied.text or "").startswith((panels.TIME_PROMPT, panels.ZONE_PROMPT))
-        )
-
-
 def register(application: App) -> None:
     """Add the settings buttons and the answers to their prompts."""
     application.add_handler(CallbackQueryHandler(tap, pattern=rf"^{PREFIX}:"))
     application.add_handler(
         MessageHandler(
-            filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & _PromptReply(),
+            filters.UpdateType.MESSAGE
+            & filters.TEXT
+            & ~filters.COMMAND
+            & ReplyToPrompt(panels.TIME_PROMPT, panels.ZONE_PROMPT),
             typed,
         )
     )

@@ -9,6 +9,7 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import App, Context, store_of
 from bot.handlers.permissions import may_change_chat
+from bot.handlers.prompts import ReplyToPrompt
 from bot.handlers.subscriptions import panel_of
 from bot.newsroom.filters import parse_words
 from bot.newsroom.tags import COUNTRY_BITS, TOPIC_BITS
@@ -19,19 +20,6 @@ from storage.errors import NotFound
 from storage.filters import Facet, Words
 
 
-class _WordsReply(filters.MessageFilter):
-    """A text message that answers the panel's question for words."""
-
-    def filter(self, message: Message) -> bool:
-        replied = message.reply_to_message
-        return (
-            replied is not None
-            and replied.from_user is not None
-            and replied.from_user.is_bot
-            and (replied.text or "").startswith((render.INCLUDE_MARK, render.EXCLUDE_MARK))
-        )
-
-
 def register(application: App) -> None:
     """Add the panel's buttons, the answers to its questions and the cards' Follow button."""
     application.add_handler(CallbackQueryHandler(tap, pattern=rf"^{render.PREFIX}:"))
@@ -40,7 +28,10 @@ def register(application: App) -> None:
     )
     application.add_handler(
         MessageHandler(
-            filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & _WordsReply(),
+            filters.UpdateType.MESSAGE
+            & filters.TEXT
+            & ~filters.COMMAND
+            & ReplyToPrompt(render.INCLUDE_MARK, render.EXCLUDE_MARK),
             typed,
         )
     )
