@@ -405,9 +405,7 @@ async def add_festival(app: Application, update: Params, request: RecordingReque
     await probe
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    festival = next(
-        (f for f in await store.festivals.all() if f.name == "Premiere Cinema"), None
-    )
+    festival = next((f for f in await store.festivals.all() if f.name == "Premiere Cinema"), None)
     linked = len(await store.articles.mentioning(festival.id, 10**7)) if festival else 0
     replies = [c for c, _ in request.calls[before:] if c == "sendMessage"]
     print(
