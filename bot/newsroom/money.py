@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, Inexact
 from bot.i18n import mark
 from bot.newsroom.amounts import UnknownCurrency, shown_word
 from bot.newsroom.problems import Problem
-from bot.newsroom.sources.banks.quotes import SANE_PER_USD
+from bot.newsroom.sources.banks.normalise import SANE_PER_USD
 from storage.models import Rate
 
 BASE = "USD"

@@ -12,18 +12,8 @@ from types import MappingProxyType
 
 from . import cbt, cbu, nbk, nbkr, nbt
 from .cbt import MANAT_PEG, USER_AGENT
-from .quotes import (
-    SANE_PER_USD,
-    USD,
-    WANTED,
-    BankPayload,
-    BankPayloadError,
-    Provider,
-    Quote,
-    UsdRate,
-    merge,
-    normalise,
-)
+from .normalise import SANE_PER_USD, merge, normalise
+from .quotes import USD, WANTED, BankPayload, BankPayloadError, Provider, Quote, UsdRate
 
 PROVIDERS: Mapping[str, Provider] = MappingProxyType(
     {p.name: p for p in (nbk.PROVIDER, nbkr.PROVIDER, cbu.PROVIDER, nbt.PROVIDER, cbt.PROVIDER)}

@@ -9,18 +9,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from .quotes import (
-    USD,
-    BankPayload,
-    Line,
-    Provider,
-    Quote,
-    assemble,
-    child_text,
-    parse_day,
-    read_xml,
-    with_path,
-)
+from .normalise import assemble
+from .quotes import USD, BankPayload, Line, Provider, Quote
+from .reading import child_text, parse_day, read_xml, with_path
 
 NAME = "cbt"
 BANK = "Central Bank of Turkmenistan"

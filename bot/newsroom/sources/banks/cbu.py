@@ -5,17 +5,9 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from .quotes import (
-    USD,
-    BankPayload,
-    BankPayloadError,
-    Line,
-    Provider,
-    assemble,
-    parse_day,
-    refuse_non_document,
-    with_path,
-)
+from .normalise import assemble
+from .quotes import USD, BankPayload, BankPayloadError, Line, Provider
+from .reading import parse_day, refuse_non_document, with_path
 
 NAME = "cbu"
 BANK = "Central Bank of Uzbekistan"

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from .quotes import (
-    BankPayload,
-    Line,
-    Provider,
-    assemble,
-    child_text,
-    parse_day,
-    read_xml,
-    with_query,
-)
+from .normalise import assemble
+from .quotes import BankPayload, Line, Provider
+from .reading import child_text, parse_day, read_xml, with_query
 
 NAME = "nbk"
 BANK = "National Bank of Kazakhstan"

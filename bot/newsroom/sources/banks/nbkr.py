@@ -10,7 +10,9 @@ from __future__ import annotations
 from datetime import date
 from xml.etree.ElementTree import Element
 
-from .quotes import BankPayload, Line, Provider, assemble, child_text, parse_day, read_xml
+from .normalise import assemble
+from .quotes import BankPayload, Line, Provider
+from .reading import child_text, parse_day, read_xml
 
 NAME = "nbkr"
 BANK = "National Bank of the Kyrgyz Republic"
@@ -35,7 +37,7 @@ def parse(payload: bytes, asked: date) -> BankPayload:
 
 
 def parse_weekly(payload: bytes, asked: date) -> BankPayload:
-    """``weekly.xml``: no USD line; ``quotes.merge(daily, weekly)`` before normalising."""
+    """``weekly.xml``: no USD line; ``normalise.merge(daily, weekly)`` before normalising."""
     return _parse(payload, asked, require_usd=False)
 
 

@@ -1,23 +1,16 @@
 """National Bank of Tajikistan: TJS per ``Nominal`` units (1, 10 or 100).
 
 A date outside its archive silently gets today's file: compare ``as_of`` with ``asked``. It has
-also sent UTF-8 bytes under a windows-1251 declaration (``quotes.xml_encoding`` reads those).
+also sent UTF-8 bytes under a windows-1251 declaration (``reading.xml_encoding`` reads those).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from .quotes import (
-    BankPayload,
-    Line,
-    Provider,
-    assemble,
-    child_text,
-    parse_day,
-    read_xml,
-    with_query,
-)
+from .normalise import assemble
+from .quotes import BankPayload, Line, Provider
+from .reading import child_text, parse_day, read_xml, with_query
 
 NAME = "nbt"
 BANK = "National Bank of Tajikistan"
