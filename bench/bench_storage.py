@@ -21,16 +21,16 @@ import sqlite3
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from datetime import timedelta
-from itertools import islice
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
+from articles_db import OLD, composition, database_for, size_of, vocabulary  # noqa: E402
 from pages import (  # noqa: E402
     BODY_WORDS,
-    FIRST_DAY,
+    CORPUS_VERSION,
     HALF,
     PER_PAGE,
     RUSSIAN_HALF,
@@ -41,13 +41,10 @@ from pages import (  # noqa: E402
 
 from bot.newsroom.ingest import ingest  # noqa: E402
 from storage import Store  # noqa: E402
-from storage.articles import fingerprint  # noqa: E402
 from storage.search import SEARCH_CANDIDATES  # noqa: E402
-from storage.search_index import terms_of  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 FESTIVALS = ROOT / "seeds" / "festivals.toml"
-BUILD_CHUNK = 20_000
 
 
 async def ingest_rate(
@@ -55,13 +52,13 @@ async def ingest_rate(
 ) -> dict[str, float]:
     """Articles per second (wall clock and CPU) of a first ingest and of a repeated one, read in
     ``processes`` worker processes (1: in this one)."""
-    pages = OUT / f"pages-{count}-{words[0]}-{words[1]}"
+    pages = OUT / f"pages-v{CORPUS_VERSION}-{count}-{words[0]}-{words[1]}"
     if not (pages / "done").exists():
         shutil.rmtree(pages, ignore_errors=True)
         write_pages(pages, iter(Corpus(count, words=words)))
         (pages / "done").touch()
-    database = OUT / "ingest.db"
-    for leftover in OUT.glob("ingest.db*"):
+    database = OUT / f"ingest-{os.getpid()}.db"  # one per run: others may bench meanwhile
+    for leftover in OUT.glob(database.name + "*"):
         leftover.unlink()
     store = await Store.open(database)
     rates = {}
@@ -77,59 +74,9 @@ async def ingest_rate(
         rates["stored"] = await store.articles.count()
     finally:
         await store.close()
+        for leftover in OUT.glob(database.name + "*"):
+            leftover.unlink()
     return rates
-
-
-def build(size: int, path: Path) -> None:
-    """A database of ``size`` generated articles, inserted in bulk through the real schema."""
-    for leftover in path.parent.glob(path.name + "*"):
-        leftover.unlink()
-    asyncio.run(_migrate(path))
-    connection = sqlite3.connect(path, isolation_level=None)
-    connection.execute("PRAGMA synchronous = OFF")
-    connection.execute("PRAGMA cache_size = -400000")
-    rows = (
-        (
-            article.title,
-            article.body,
-            article.truncated,
-            "bench",
-            (FIRST_DAY + timedelta(days=index // PER_PAGE)).isoformat(),
-            fingerprint(article.title),
-            *terms_of(article.title, article.body),
-        )
-        for index, article in enumerate(Corpus(size))
-    )
-    started = time.perf_counter()
-    while chunk := list(islice(rows, BUILD_CHUNK)):
-        connection.execute("BEGIN")
-        connection.executemany(
-            "INSERT OR IGNORE INTO articles (title, body, truncated, source, seen_on, fingerprint,"
-            " title_terms, body_terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            chunk,
-        )
-        connection.execute("COMMIT")
-        done = connection.execute("SELECT max(id) FROM articles").fetchone()[0]
-        print(f"\r  building {path.name}: {done:,} articles", end="", file=sys.stderr)
-    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    connection.close()
-    print(f" in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-
-
-async def _migrate(path: Path) -> None:
-    store = await Store.open(path)
-    await store.close()
-
-
-def database_for(size: int, rebuild: bool) -> Path:
-    """The cached database of ``size`` articles, built if need be."""
-    path = OUT / f"articles-{size}.db"
-    marker = path.with_suffix(".done")
-    if rebuild or not marker.exists():
-        marker.unlink(missing_ok=True)
-        build(size, path)
-        marker.touch()
-    return path
 
 
 def search_kinds(size: int) -> dict[str, Callable[[random.Random], str]]:
@@ -219,11 +166,6 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def size_of(path: Path) -> int:
-    """Bytes of the database and its WAL."""
-    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*") if p.is_file())
-
-
 def table(rows: list[list[str]]) -> Iterator[str]:
     """Rows as an aligned text table, the first row a header."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -251,6 +193,12 @@ def main() -> None:
     )
     parser.add_argument("--runs", type=int, default=200, help="calls per latency figure")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached databases")
+    parser.add_argument(
+        "--no-baseline",
+        dest="baseline",
+        action="store_false",
+        help="skip the databases in the schema before issue 13 (migration 0007), for sizes",
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     python = sys.version.split()[0]
@@ -277,30 +225,88 @@ def main() -> None:
     if not args.sizes:
         return
     figures: dict[int, dict[str, Samples]] = {}
-    bytes_per_article: dict[int, float] = {}
-    megabytes: dict[int, float] = {}
+    sizes: dict[int, dict[str, float]] = {}
     for size in args.sizes:
-        path = database_for(size, args.rebuild)
+        path, built = database_for(size, args.rebuild)
+        print(f"\n{path.name}: {built}", file=sys.stderr)
         figures[size], count = asyncio.run(latencies(path, size, args.runs))
-        bytes_per_article[size] = size_of(path) / count
-        megabytes[size] = size_of(path) / 2**20
+        sizes[size] = {"articles": count, "bytes": size_of(path), **composition(path)}
+        sizes[size]["vocabulary"] = vocabulary(path)
+        if args.baseline:
+            old, built = database_for(size, args.rebuild, OLD)
+            print(f"{old.name}: {built}", file=sys.stderr)
+            sizes[size]["old bytes"] = size_of(old)
+    report(args.sizes, args.runs, figures, sizes)
 
+
+def worst_search(figures: dict[str, Samples], clock: str) -> str:
+    """The search kind with the highest p99 on ``clock``."""
+    searches = {kind: percentile(samples[clock], 0.99) for kind, samples in figures.items()}
+    return max((kind for kind in searches if kind.startswith("search")), key=searches.__getitem__)
+
+
+def growth(values: list[float]) -> list[str]:
+    """Each value against the one before: ``×3.2``."""
+    return [f"x{after / before:.1f}" if before else "" for before, after in pairwise(values)]
+
+
+def report(
+    sizes: list[int],
+    runs: int,
+    figures: dict[int, dict[str, Samples]],
+    db: dict[int, dict[str, float]],
+) -> None:
+    """Print the latency and size tables, with the targets at 1M and growth between sizes."""
+    header = [f"{size:,} articles" for size in sizes]
+    steps = [f"{a // 1000:,}k->{b // 1000:,}k" for a, b in pairwise(sizes)]
     print(
-        f"\nLatency in ms, p50 / p99 of {args.runs} calls; search ranks the newest "
+        f"\nLatency in ms, p50 / p99 of {runs} calls (growth: of p99); search ranks the newest "
         f"{SEARCH_CANDIDATES} matches.\nTargets at 1M: latest 5 p99 <= 5, worst search p99 <= 50."
+        " (!) marks each size's worst search."
     )
     for clock, title in (("wall", "wall clock"), ("cpu", "CPU time of this process")):
-        rows = [[title, *(f"{size:,} articles" for size in args.sizes)]]
-        for kind in next(iter(figures.values())):
-            cells = []
-            for size in args.sizes:
+        worst = {size: worst_search(figures[size], clock) for size in sizes}
+        rows = [[title, *header, *steps]]
+        for kind in figures[sizes[0]]:
+            cells, p99s = [], []
+            for size in sizes:
                 samples = figures[size][kind][clock]
-                cells.append(f"{percentile(samples, 0.5):.2f} / {percentile(samples, 0.99):.2f}")
-            rows.append([kind, *cells])
+                p99s.append(percentile(samples, 0.99))
+                mark = " (!)" if worst[size] == kind else ""
+                cells.append(f"{percentile(samples, 0.5):.2f} / {p99s[-1]:.2f}{mark}")
+            rows.append([kind, *cells, *growth(p99s)])
         print("\n" + "\n".join(table(rows)))
-    rows = [["database", *(f"{size:,} articles" for size in args.sizes)]]
-    rows.append(["bytes per article", *(f"{bytes_per_article[s]:,.0f}" for s in args.sizes)])
-    rows.append(["size", *(f"{megabytes[s]:,.0f} MiB" for s in args.sizes)])
+    rows = [["database", *header, *steps]]
+    lines: dict[str, Callable[[dict[str, float]], tuple[float, str]]] = {
+        "articles stored": lambda d: (d["articles"], f"{d['articles']:,.0f}"),
+        "bytes per article": lambda d: (
+            d["bytes"] / d["articles"],
+            f"{d['bytes'] / d['articles']:,.0f}",
+        ),
+        "  articles table": lambda d: (
+            d["table"] / d["articles"],
+            f"{d['table'] / d['articles']:,.0f}",
+        ),
+        "  search index": lambda d: (
+            d["search index"] / d["articles"],
+            f"{d['search index'] / d['articles']:,.0f}",
+        ),
+        "  the rest": lambda d: (d["other"] / d["articles"], f"{d['other'] / d['articles']:,.0f}"),
+        "size": lambda d: (d["bytes"], f"{d['bytes'] / 2**20:,.0f} MiB"),
+        "index vocabulary (terms)": lambda d: (d["vocabulary"], f"{d['vocabulary']:,.0f}"),
+    }
+    if all("old bytes" in db[size] for size in sizes):
+        lines["size, schema 0007 (before issue 13)"] = lambda d: (
+            d["old bytes"],
+            f"{d['old bytes'] / 2**20:,.0f} MiB",
+        )
+        lines["growth against 0007 (target <= +40%)"] = lambda d: (
+            d["bytes"] / d["old bytes"],
+            f"{(d['bytes'] / d['old bytes'] - 1) * 100:+.0f}%",
+        )
+    for label, cell in lines.items():
+        values = [cell(db[size]) for size in sizes]
+        rows.append([label, *(text for _, text in values), *growth([v for v, _ in values])])
     print("\n" + "\n".join(table(rows)))
 
 

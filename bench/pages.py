@@ -6,7 +6,10 @@ of each language's articles carry a sentence of the other. Some words have a fix
 articles so that the benchmark can ask for them: ``premiere`` and ``cinema`` are each in half of
 the articles (both in a quarter), ``фестиваль`` in half of the Russian ones. Every article also
 names two people from a large pool (``names_of``), each name in about ten articles: the rare
-words. Everything is deterministic.
+words. The vocabulary grows with the corpus as in real text (Heaps' law: new words keep
+appearing, later articles reach words the earlier ones never used), so a 1M corpus has several
+times the words of a 100k one. Everything is deterministic; chunks of articles can be made apart
+(``Corpus.chunk``), in parallel.
 
     python bench/pages.py OUT_FOLDER --articles 10000     # write the pages
 """
@@ -30,6 +33,16 @@ TRUNCATED_SHARE = 0.7
 PER_PAGE = 6
 BODY_WORDS = (150, 500)  # the seed pages' excerpts: 200 to 500 words, about 2.5 KB
 FIRST_DAY = date(2000, 1, 1)
+CHUNK = 1_000  # articles made from one seed
+# Vocabulary growth (Heaps' law): sentence j of a pool draws its words from the first
+# len(head) + K * (j + 1) ** BETA words. A pool holds a fifth as many sentences as the corpus has
+# articles, so the 10k, 100k and 1M corpora reach ~14k, ~57k and ~230k English tail words.
+HEAPS_K = 150
+HEAPS_BETA = 0.6
+MIN_SENTENCES = 2_000
+MIN_REACH = 500  # sentences the first articles already draw from
+# Changes whenever the generator makes other articles: cached databases and pages carry it.
+CORPUS_VERSION = 3
 FESTIVALS = (
     "Bishkek International Film Festival",
     "Golden Panda Awards",
@@ -110,66 +123,95 @@ def names_of(index: int, size: int) -> tuple[str, str]:
 
 
 class Corpus:
-    """A deterministic stream of ``size`` articles."""
+    """A deterministic stream of ``size`` articles, made in chunks of ``CHUNK`` that can be made
+    apart (each from its own seed: ``chunk``), in worker processes for a large corpus."""
 
     def __init__(self, size: int, seed: int = 2026, words: tuple[int, int] = BODY_WORDS) -> None:
         self.size = size
+        self._seed = seed
         self._words = words
-        self._rng = random.Random(seed)
-        sentences = max(20_000, size // 5)
+        rng = random.Random(seed)
+        sentences = max(MIN_SENTENCES, size // 5)
         english, russian = _ENGLISH.split(), _RUSSIAN.split()
-        self._english = self._sentences(english, _LATIN_SYLLABLES.split(), sentences)
-        self._russian = self._sentences(russian, _CYRILLIC_SYLLABLES.split(), sentences // 4)
+        self._english = _sentences(rng, english, _LATIN_SYLLABLES.split(), sentences)
+        self._russian = _sentences(rng, russian, _CYRILLIC_SYLLABLES.split(), sentences // 4)
 
-    def _sentences(self, head: list[str], syllables: list[str], count: int) -> list[str]:
-        """A pool of sentences whose words follow a Zipf law over head words then a long tail."""
-        rng = self._rng
-        tail = {
-            "".join(rng.choice(syllables) for _ in range(rng.randint(3, 5))) for _ in range(40_000)
-        }
-        rare = sorted(tail - set(head) - set(HALF))
-        rng.shuffle(rare)
-        vocabulary = list(dict.fromkeys(head)) + rare
-        weights = list(itertools.accumulate(1 / (rank + 2.7) for rank in range(len(vocabulary))))
-        total = weights[-1]
-        pool = []
-        for _ in range(count):
-            words = [
-                vocabulary[bisect.bisect(weights, rng.random() * total)]
-                for _ in range(rng.randint(6, 18))
-            ]
-            pool.append(" ".join(words).capitalize() + ".")
-        return pool
+    @property
+    def chunks(self) -> int:
+        """How many chunks the corpus has."""
+        return -(-self.size // CHUNK)
+
+    def chunk(self, number: int) -> list[GenArticle]:
+        """The articles of chunk ``number`` (0-based): those from ``number * CHUNK`` on."""
+        rng = random.Random(f"{self._seed}/{number}")
+        start = number * CHUNK
+        return [self._article(index, rng) for index in range(start, min(start + CHUNK, self.size))]
 
     def __iter__(self) -> Iterator[GenArticle]:
-        rng = self._rng
-        for index in range(self.size):
-            russian = rng.random() < RUSSIAN_SHARE
-            pool = self._russian if russian else self._english
-            first, second = names_of(index, self.size)
-            sentences = []
-            words = 0
-            target = rng.randint(*self._words)
-            while words < target:
-                sentence = pool[rng.randrange(len(pool))]
-                sentences.append(sentence)
-                words += sentence.count(" ") + 1
-            extra = [f"{first} and {second} spoke."]
-            if rng.random() < MIXED_SHARE:
-                other = self._english if russian else self._russian
-                extra.append(other[rng.randrange(len(other))])
-            extra += [word.capitalize() + "." for word in HALF if rng.random() < 0.5]
-            if russian and rng.random() < 0.5:
-                extra.append(RUSSIAN_HALF.capitalize() + ".")
-            if rng.random() < 0.03:
-                extra.append(f"At the {rng.choice(FESTIVALS)} this year.")
-            for sentence in extra:
-                sentences.insert(rng.randrange(len(sentences) + 1), sentence)
-            title_words = pool[rng.randrange(len(pool))].rstrip(".").split()[:8]
-            title = f"{first}: {' '.join(title_words)}"
-            truncated = rng.random() < TRUNCATED_SHARE
-            body = " ".join(sentences)
-            yield GenArticle(title, body + "..." if truncated else body, truncated)
+        for number in range(self.chunks):
+            yield from self.chunk(number)
+
+    def _draw(self, pool: list[str], index: int, rng: random.Random) -> str:
+        """A sentence for article ``index``: the later the article, the more of the pool it
+        reaches, so its newest sentences (and their newest words) appear late in the corpus."""
+        reach = max(min(len(pool), MIN_REACH), len(pool) * (index + 1) // self.size)
+        return pool[rng.randrange(reach)]
+
+    def _article(self, index: int, rng: random.Random) -> GenArticle:
+        russian = rng.random() < RUSSIAN_SHARE
+        pool = self._russian if russian else self._english
+        first, second = names_of(index, self.size)
+        sentences = []
+        words = 0
+        target = rng.randint(*self._words)
+        while words < target:
+            sentence = self._draw(pool, index, rng)
+            sentences.append(sentence)
+            words += sentence.count(" ") + 1
+        extra = [f"{first} and {second} spoke."]
+        if rng.random() < MIXED_SHARE:
+            extra.append(self._draw(self._english if russian else self._russian, index, rng))
+        extra += [word.capitalize() + "." for word in HALF if rng.random() < 0.5]
+        if russian and rng.random() < 0.5:
+            extra.append(RUSSIAN_HALF.capitalize() + ".")
+        if rng.random() < 0.03:
+            extra.append(f"At the {rng.choice(FESTIVALS)} this year.")
+        for sentence in extra:
+            sentences.insert(rng.randrange(len(sentences) + 1), sentence)
+        # Two sentences' starts: the same name with the same title would be one article twice.
+        title_words = [
+            word for _ in range(2) for word in self._draw(pool, index, rng).rstrip(".").split()[:4]
+        ]
+        title = f"{first}: {' '.join(title_words)}"
+        truncated = rng.random() < TRUNCATED_SHARE
+        body = " ".join(sentences)
+        return GenArticle(title, body + "..." if truncated else body, truncated)
+
+
+def _sentences(rng: random.Random, head: list[str], syllables: list[str], count: int) -> list[str]:
+    """A pool of sentences whose words follow a Zipf law over head words then a long tail; the
+    ``j``-th sentence draws from the first ``len(head) + HEAPS_K * (j + 1) ** HEAPS_BETA`` words
+    only, so the vocabulary grows with the corpus as Heaps' law has it for real text."""
+    head = list(dict.fromkeys(head))
+    size = len(head) + int(HEAPS_K * count**HEAPS_BETA)
+    taken = set(head) | set(HALF)
+    tail: dict[str, None] = {}
+    while len(head) + len(tail) < size:
+        word = "".join(rng.choice(syllables) for _ in range(rng.randint(3, 5)))
+        if word not in taken:
+            tail[word] = None
+    vocabulary = head + list(tail)
+    weights = list(itertools.accumulate(1 / (rank + 2.7) for rank in range(len(vocabulary))))
+    pool = []
+    for number in range(count):
+        reach = min(len(vocabulary), len(head) + int(HEAPS_K * (number + 1) ** HEAPS_BETA))
+        top = weights[reach - 1]
+        words = [
+            vocabulary[bisect.bisect(weights, rng.random() * top, 0, reach - 1)]
+            for _ in range(rng.randint(6, 18))
+        ]
+        pool.append(" ".join(words).capitalize() + ".")
+    return pool
 
 
 def page_text(day: date, articles: list[GenArticle], total: int) -> str:
