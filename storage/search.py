@@ -4,23 +4,28 @@ A query is analysed as the index is (storage/analysis.py), so ``Бишкек`` f
 ``festivals`` finds ``festival``; FTS5 finds the newest ``SEARCH_CANDIDATES`` articles holding
 every word, and storage/ranking.py orders them (title above body, exact form above stem, newer
 among equals). A search costs about the same whether a word is in ten articles or in half a
-million; the count of matches stops at ``COUNT_CAP``.
+million; the count of matches stops at ``COUNT_CAP``. Only the page's hits get snippets, and a
+search repeated while no article changed is answered from memory (storage/search_cache.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import TypeVar
+
+import aiosqlite
 
 from storage import ranking
 from storage.analysis import QueryTerm, fts_match, query_terms
 from storage.articles import _COLUMNS, DATED, _article
 from storage.database import Database
 from storage.errors import NotFound
-from storage.models import Article, SearchHit, SearchPage
-from storage.snippets import SNIPPET_WORDS, marked
-from storage.suggestions import suggest
+from storage.models import SearchHit, SearchPage
+from storage.search_cache import Generation, ResultCache, generation
+from storage.snippets import SNIPPET_WORDS, Marker
+from storage.suggestions import suggest, vocabulary
 
 # A reader pages through the best of the newest matches; ranking costs about 30 µs a candidate.
 SEARCH_CANDIDATES = 200
@@ -29,6 +34,12 @@ MAX_EXPANSION = 64  # a longer prefix is searched as the words it starts, when a
 COUNT_CAP = 1_000  # "1,000+ matches": counting every match of a common word costs too much
 COLUMNS = None  # every column: the index keeps no column details (migration 0008)
 SAVED_DAYS = 30  # saved searches (for buttons) unused this long are forgotten
+CACHED_PAGES = 128  # pages of results kept while no article changes
+CACHED_SUGGESTIONS = 128
+SAVED_KEPT = 1_000  # saved searches' numbers remembered (the day they were saved on)
+CACHED_VOCABULARIES = 64  # the index's terms by their first two letters, for suggestions
+
+Value = TypeVar("Value")
 
 _EMPTY = SearchPage(hits=(), offset=0, total=0, more=False, ranked=0)
 
@@ -38,12 +49,25 @@ class Search:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._pages: ResultCache[SearchPage] = ResultCache(CACHED_PAGES)
+        self._suggestions: ResultCache[tuple[str | None]] = ResultCache(CACHED_SUGGESTIONS)
+        self._vocabularies: ResultCache[tuple[str, ...]] = ResultCache(CACHED_VOCABULARIES)
+        self._saved: dict[str, tuple[date, int]] = {}  # words → (UTC day saved, number)
 
     async def find(self, words: str, *, offset: int = 0, limit: int = 5) -> SearchPage:
         """The ``limit`` best articles after the ``offset`` better ones, and the match count."""
-        terms = [await self._expanded(term) for term in query_terms(words)]
-        match = fts_match(terms, COLUMNS) if terms else None
-        if match is None or limit < 1 or offset < 0:
+        terms = query_terms(words)
+        if not terms or limit < 1 or offset < 0:
+            return _EMPTY
+        words_key = tuple((term.word.lower(), term.stems, term.prefix) for term in terms)
+        key = (words_key, offset, limit)
+        return await self._cached(self._pages, key, lambda: self._find(terms, offset, limit))
+
+    async def _find(self, typed: list[QueryTerm], offset: int, limit: int) -> SearchPage:
+        """``find`` without the cache."""
+        terms = [await self._expanded(term) for term in typed]
+        match = fts_match(terms, COLUMNS)
+        if match is None:
             return _EMPTY
         rows = list(
             await self._db.fetch_all(
@@ -69,8 +93,9 @@ class Search:
             for row in rows
         ]
         ranked = ranking.rank(candidates, terms, await self._idfs(terms))
-        hits = tuple(  # only the page's articles are made: a search ranks 200
-            _hit(_article(found[article_id]), terms, score)
+        marker = Marker(terms)
+        hits = tuple(  # only the page's articles are made and marked: a search ranks 200
+            _hit(marker, found[article_id], score)
             for score, article_id in ranked[offset : offset + limit]
         )
         return SearchPage(hits=hits, offset=offset, total=total, more=more, ranked=len(ranked))
@@ -81,13 +106,64 @@ class Search:
 
     async def suggest(self, words: str) -> str | None:
         """A spelling of ``words`` that finds articles, from the index's own words; or None."""
-        suggestion = await suggest(self._db, words, COLUMNS)
-        if suggestion is None or not (await self.find(suggestion, limit=1)).hits:
-            return None
-        return suggestion
+        key = " ".join(words.split())
+        found = await self._cached(self._suggestions, key, lambda: self._suggest(words))
+        return found[0]
+
+    async def _suggest(self, words: str) -> tuple[str | None]:
+        """``suggest`` without the cache (as a tuple: a cached None is a result too)."""
+        suggestion = await suggest(self._db, words, COLUMNS, self._terms_from)
+        if suggestion is None or not await self._finds_any(suggestion):
+            return (None,)
+        return (suggestion,)
+
+    async def _terms_from(self, start: str) -> tuple[str, ...]:
+        """The index's terms that begin with ``start`` (kept while no article changes)."""
+        return await self._cached(self._vocabularies, start, lambda: vocabulary(self._db, start))
+
+    async def _finds_any(self, words: str) -> bool:
+        """Whether ``words`` find an article (without ranking them)."""
+        terms = [await self._expanded(term) for term in query_terms(words)]
+        match = fts_match(terms, COLUMNS) if terms else None
+        if match is None:
+            return False
+        return (
+            await self._db.fetch_one(
+                "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1", (match,)
+            )
+            is not None
+        )
+
+    async def _cached(
+        self,
+        cache: ResultCache[Value],
+        key: Hashable,
+        make: Callable[[], Awaitable[Value]],
+    ) -> Value:
+        """The result kept for ``key`` while no article changed; else made, and kept when
+        nothing was written on this connection meanwhile (it may have read another task's
+        transaction, which could still be rolled back)."""
+        connection = self._db.connection
+        before = connection.total_changes
+        clean = not connection.in_transaction
+        now: Generation = await generation(self._db)
+        found = cache.get(now, key)
+        if found is not None:
+            return found
+        made = await make()
+        if clean and not connection.in_transaction and connection.total_changes == before:
+            cache.put(now, key, made)
+        return made
 
     async def save(self, words: str) -> int:
-        """A number for ``words`` that a button can carry; unused ones are forgotten later."""
+        """A number for ``words`` that a button can carry; unused ones are forgotten later.
+
+        Saved once a day (UTC, as SQLite's date('now')) per process: a number saved today
+        is not forgotten for ``SAVED_DAYS``, so a repeated search writes nothing."""
+        today = datetime.now(UTC).date()
+        known = self._saved.get(words)
+        if known is not None and known[0] == today:
+            return known[1]
         async with self._db.transaction() as connection:
             await connection.execute(
                 "DELETE FROM saved_searches WHERE used_on < date('now', ?)",
@@ -98,7 +174,11 @@ class Search:
                 "DO UPDATE SET used_on = date('now') RETURNING id",
                 (words,),
             )
-        return int(next(iter(rows))[0])
+        search_id = int(next(iter(rows))[0])
+        if len(self._saved) >= SAVED_KEPT:
+            self._saved.clear()
+        self._saved[words] = (today, search_id)
+        return search_id
 
     async def saved(self, search_id: int) -> str:
         """The words saved as ``search_id``; ``NotFound`` once forgotten."""
@@ -160,7 +240,9 @@ class Search:
         ]
 
 
-def _hit(article: Article, terms: Sequence[QueryTerm], score: float) -> SearchHit:
+def _hit(marker: Marker, row: aiosqlite.Row, score: float) -> SearchHit:
     """A search hit: the title and the best window of the body, their matches marked."""
-    title = marked(article.title, terms) or article.title
-    return SearchHit(article, title, marked(article.body, terms, SNIPPET_WORDS) or "", score)
+    article = _article(row)
+    title = marker.marked(article.title) or article.title
+    snippet = marker.marked(article.body, SNIPPET_WORDS, row["body_terms"]) or ""
+    return SearchHit(article, title, snippet, score)

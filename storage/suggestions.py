@@ -5,13 +5,19 @@ of FTS5's vocabulary (the ``articles_vocab`` table) closest to the typed word's 
 rapidfuzz's ratio among the terms with the same first two letters; then the word of the newest
 articles holding that term closest to what was typed (so ``fesival`` → ``festival`` and
 ``фестевали`` → ``фестивали``, each in its own alphabet).
+
+Reading the terms of two first letters costs as much as their postings (fts5vocab counts them:
+24 ms for ``ka`` at 100k generated articles), so the caller hands in ``Vocabulary``, which keeps
+what it read while no article changes (storage/search.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from rapidfuzz import fuzz, process
 
-from storage.analysis import QueryTerm, fts_match, query_terms, word_terms, words_of
+from storage.analysis import QueryTerm, analysed, fts_match, query_terms, words_of
 from storage.database import Database
 
 MIN_SCORE = 75.0  # rapidfuzz ratio (0-100) of a term close enough to suggest
@@ -19,16 +25,30 @@ MIN_LENGTH = 3  # shorter words are not corrected
 SAMPLE_ARTICLES = 20  # newest articles holding the term, where its written forms are taken
 VOCABULARY_PREFIX = 2  # first letters a close term shares with the typed one (typos come later)
 
+Vocabulary = Callable[[str], Awaitable[tuple[str, ...]]]  # the index's terms with a given start
 
-async def suggest(db: Database, words: str, columns: tuple[str, ...] | None) -> str | None:
-    """``words`` with each word that finds nothing replaced by a close one; None if none is."""
+
+async def vocabulary(db: Database, start: str) -> tuple[str, ...]:
+    """The terms of the index that begin with ``start``, in order."""
+    rows = await db.fetch_all(
+        "SELECT term FROM articles_vocab WHERE term >= ? AND term < ?",
+        (start, start[:-1] + chr(ord(start[-1]) + 1)),
+    )
+    return tuple(row[0] for row in rows)
+
+
+async def suggest(
+    db: Database, words: str, columns: tuple[str, ...] | None, terms_from: Vocabulary
+) -> str | None:
+    """``words`` with each word that finds nothing replaced by a close one (from the terms
+    ``terms_from`` gives); None if none is."""
     changed = False
     out = []
     for term in query_terms(words):
         if term.prefix or await _found(db, term, columns):
             out.append(term.word + ("*" if term.prefix else ""))
             continue
-        replacement = await _closest_word(db, term, columns)
+        replacement = await _closest_word(db, term, columns, terms_from)
         if replacement is None:
             return None
         out.append(replacement)
@@ -46,20 +66,16 @@ async def _found(db: Database, term: QueryTerm, columns: tuple[str, ...] | None)
 
 
 async def _closest_word(
-    db: Database, term: QueryTerm, columns: tuple[str, ...] | None
+    db: Database, term: QueryTerm, columns: tuple[str, ...] | None, terms_from: Vocabulary
 ) -> str | None:
     """The written word of the index closest to ``term``, or None."""
     typed = term.stems[0]
     if len(term.word) < MIN_LENGTH or not typed.isascii():
         return None
     # Terms starting with the same two letters: reading the whole vocabulary costs too much.
-    start = typed[:VOCABULARY_PREFIX]
-    rows = await db.fetch_all(
-        "SELECT term FROM articles_vocab WHERE term >= ? AND term < ?",
-        (start, start[:-1] + chr(ord(start[-1]) + 1)),
-    )
-    vocabulary = [row[0] for row in rows if abs(len(row[0]) - len(typed)) <= 2]
-    best = process.extractOne(typed, vocabulary, scorer=fuzz.ratio, score_cutoff=MIN_SCORE)
+    terms = await terms_from(typed[:VOCABULARY_PREFIX])
+    close = [known for known in terms if abs(len(known) - len(typed)) <= 2]
+    best = process.extractOne(typed, close, scorer=fuzz.ratio, score_cutoff=MIN_SCORE)
     if best is None:
         return None
     stem = best[0]
@@ -68,14 +84,14 @@ async def _closest_word(
         "WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?)",
         (fts_match([QueryTerm(stem, stem, (stem,), False)], columns), SAMPLE_ARTICLES),
     )
-    forms = {
-        word.group().lower()
-        for row in rows
-        for text in (row["title"], row["body"])
-        for word in words_of(text)
-        if stem in word_terms(word.group())
-    }
-    written = process.extractOne(term.word.lower(), sorted(forms), scorer=fuzz.ratio)
-    if written is None:
-        return None
-    return str(written[0]).capitalize() if term.word[:1].isupper() else str(written[0])
+    seen = sorted(
+        {word.group().lower() for row in rows for word in words_of(f"{row[0]}\n{row[1]}")}
+    )
+    # The closest written word that holds the term: words by closeness (rapidfuzz, in C), then
+    # analysed in that order until one holds it, rather than analysing every word first.
+    typed_word = term.word.lower()
+    by_closeness = process.extract(typed_word, seen, scorer=fuzz.ratio, limit=None)
+    for word, _, _ in sorted(by_closeness, key=lambda found: (-found[1], found[2])):
+        if stem in analysed(word):
+            return word.capitalize() if term.word[:1].isupper() else word
+    return None

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from storage import Store
-from storage.analysis import query_terms
+from storage.analysis import index_terms, query_terms
 from storage.errors import NotFound
 from storage.models import MATCH_END, MATCH_START, NewArticle
-from storage.snippets import marked
+from storage.snippets import Marker, marked
 
 
 def marks(snippet: str | None) -> list[str]:
@@ -43,6 +43,22 @@ def test_a_long_text_gives_the_window_with_the_most_matches() -> None:
     assert snippet.endswith("…")
     assert marks(snippet) == ["panda", "panda"]
     assert len(snippet.split()) <= 12
+
+
+@pytest.mark.parametrize("at", [0, 150, 296])
+def test_a_long_text_is_read_only_around_where_its_terms_match(at: int) -> None:
+    words = [f"Кино{n} filler{n}" for n in range(300)]
+    words[at : at + 2] = ["в Бишкеке", "the Bishkek festival"]
+    text = " ".join(words)
+    terms = query_terms("Bishkek festival")
+    whole = marked(text, terms, size=24)
+    assert Marker(terms).marked(text, 24, index_terms(text)) == whole
+    assert marks(whole) == ["Бишкеке", "Bishkek", "festival"]
+    # Terms that point nowhere (or elsewhere) cost a full reading, never a snippet without
+    # the matches.
+    assert Marker(terms).marked(text, 24, index_terms("nothing " * 300)) == whole
+    misled = Marker(terms).marked(text, 24, index_terms(" ".join(reversed(words))))
+    assert marks(misled) == marks(whole)
 
 
 async def test_hits_carry_the_marked_title_and_body(store: Store) -> None:

@@ -10,7 +10,7 @@ import pytest
 from storage import Store, ranking, search
 from storage.analysis import index_terms, query_terms
 from storage.models import NewArticle
-from storage.ranking import Candidate, count, estimated_matches, fold, idf, rank
+from storage.ranking import Candidate, estimated_matches, fold, idf, rank, term_pattern, whole_word
 
 DAY = date(2026, 2, 7)
 
@@ -27,10 +27,17 @@ DAY = date(2026, 2, 7)
         ("", "festiv", 0),
     ],
 )
-def test_whole_terms_are_counted_without_copying_and_repeats_too(
-    terms: str, stem: str, expected: int
-) -> None:
-    assert ranking.whole(terms, stem) == expected == ranking.spaced(terms).count(f" {stem} ")
+def test_whole_terms_are_counted_and_repeats_too(terms: str, stem: str, expected: int) -> None:
+    spaced = "  " + terms.replace(" ", "  ") + "  "  # every whole term between two spaces
+    assert len(term_pattern(stem, False).findall(terms)) == expected == spaced.count(f" {stem} ")
+
+
+@pytest.mark.parametrize(
+    ("terms", "stem", "expected"),
+    [("pand pandem apand pand", "pand", 3), ("pandem", "pand", 1), ("apand", "pand", 0)],
+)
+def test_prefixes_are_counted_at_the_start_of_terms(terms: str, stem: str, expected: int) -> None:
+    assert len(term_pattern(stem, True).findall(terms)) == expected
 
 
 @pytest.mark.parametrize(
@@ -46,7 +53,7 @@ def test_whole_terms_are_counted_without_copying_and_repeats_too(
     ],
 )
 def test_count_finds_whole_words_only(text: str, word: str, expected: int) -> None:
-    assert count(text, word) == expected
+    assert len(whole_word(word).findall(text)) == expected
 
 
 def test_fold_removes_case_and_accents() -> None:
