@@ -66,7 +66,7 @@ from bot.commands import COMMANDS  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.context import App  # noqa: E402
 from bot.delivery.pacer import Pacer  # noqa: E402
-from storage import Store  # noqa: E402
+from storage import Store, search  # noqa: E402
 from storage.models import NewArticle  # noqa: E402
 from tests.emulator import BotApiEmulator, polling  # noqa: E402
 
@@ -318,6 +318,9 @@ async def latency(
         (f"/search {corpus.common} (half of all)", text(f"/search {corpus.common}")),
         ("/search two common words", text(f"/search {corpus.two_common}")),
         ("/search no match", text("/search zzzzqqq")),
+        ("/search prefix", text(f"/search {corpus.common[:4]}*")),
+        ("/search Cyrillic for Latin", text("/search Бишкек")),
+        ("/search typo", text(lambda: f"/search {corpus.rare(distinct, rng)[:-3]}qx")),
         ("/festival bishkek", text("/festival bishkek")),
         ("/festival eurasian (choice)", text("/festival eurasian")),
         ("/festival typo", text("/festival golden pnda")),
@@ -638,9 +641,14 @@ async def main() -> int:
     parser.add_argument("--chats", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-throughput", action="store_true", help="latency and tidy only")
+    parser.add_argument(
+        "--no-search-cache", action="store_true", help="every search made afresh (no memory)"
+    )
     parser.add_argument("--fresh", action="store_true", help="rebuild the cached databases")
     parser.add_argument("--serve-emulator", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.no_search_cache:
+        search.CACHED_PAGES = search.CACHED_SUGGESTIONS = search.CACHED_VOCABULARIES = 0
     if args.serve_emulator:
         await serve_emulator()
         return 0
