@@ -37,7 +37,7 @@ SAVED_DAYS = 30  # saved searches (for buttons) unused this long are forgotten
 CACHED_PAGES = 128  # pages of results kept while no article changes
 CACHED_SUGGESTIONS = 128
 SAVED_KEPT = 1_000  # saved searches' numbers remembered (the day they were saved on)
-CACHED_VOCABULARIES = 64  # the index's terms by their first two letters, for suggestions
+CACHED_VOCABULARIES = 64  # the index's terms by their start, for suggestions and prefixes
 
 Value = TypeVar("Value")
 
@@ -117,9 +117,12 @@ class Search:
             return (None,)
         return (suggestion,)
 
-    async def _terms_from(self, start: str) -> tuple[str, ...]:
-        """The index's terms that begin with ``start`` (kept while no article changes)."""
-        return await self._cached(self._vocabularies, start, lambda: vocabulary(self._db, start))
+    async def _terms_from(self, start: str, limit: int = -1) -> tuple[str, ...]:
+        """The first ``limit`` (-1: all) of the index's terms that begin with ``start``, kept
+        while no article changes: fts5vocab reads the postings of every term it lists."""
+        return await self._cached(
+            self._vocabularies, (start, limit), lambda: vocabulary(self._db, start, limit)
+        )
 
     async def _finds_any(self, words: str) -> bool:
         """Whether ``words`` find an article (without ranking them)."""
@@ -196,11 +199,7 @@ class Search:
             return term
         found: list[str] = []
         for stem in term.stems:
-            rows = await self._db.fetch_all(
-                "SELECT term FROM articles_vocab WHERE term >= ? AND term < ? LIMIT ?",
-                (stem, stem[:-1] + chr(ord(stem[-1]) + 1), MAX_EXPANSION + 1),
-            )
-            found += (row[0] for row in rows)
+            found += await self._terms_from(stem, MAX_EXPANSION + 1)
         unique = tuple(dict.fromkeys(found))
         if not unique or len(unique) > MAX_EXPANSION:
             return term

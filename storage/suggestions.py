@@ -28,11 +28,11 @@ VOCABULARY_PREFIXES = (3, 2)  # first letters a close term shares with the typed
 Vocabulary = Callable[[str], Awaitable[tuple[str, ...]]]  # the index's terms with a given start
 
 
-async def vocabulary(db: Database, start: str) -> tuple[str, ...]:
-    """The terms of the index that begin with ``start``, in order."""
+async def vocabulary(db: Database, start: str, limit: int = -1) -> tuple[str, ...]:
+    """The first ``limit`` terms of the index (all: -1) that begin with ``start``, in order."""
     rows = await db.fetch_all(
-        "SELECT term FROM articles_vocab WHERE term >= ? AND term < ?",
-        (start, start[:-1] + chr(ord(start[-1]) + 1)),
+        "SELECT term FROM articles_vocab WHERE term >= ? AND term < ? LIMIT ?",
+        (start, start[:-1] + chr(ord(start[-1]) + 1), limit),
     )
     return tuple(row[0] for row in rows)
 

@@ -40,6 +40,7 @@ async def test_an_added_edited_or_deleted_article_shows_in_the_next_search(
 ) -> None:
     admin = bot.private(ADMIN_ID)
     before, _ = await fts_queries(bot, "festival")
+    no_leopards, _ = await fts_queries(bot, "leopar*")  # the index's words so far, kept
     added = await bot.store.articles.create(
         NewArticle("Snow leopard festival in Naryn", "A festival of the mountains.", "t")
     )
@@ -48,6 +49,8 @@ async def test_an_added_edited_or_deleted_article_shows_in_the_next_search(
     assert queries > 0
     assert count_of(after_add) == count_of(before) + 1
     assert "Snow leopard festival in Naryn" in after_add
+    assert "Snow leopard" not in no_leopards
+    assert "Snow leopard festival in Naryn" in (await fts_queries(bot, "leopar*"))[0]
 
     await admin.send(f"/edit {added.id} Snow leopard festival in Karakol")
     after_edit, _ = await fts_queries(bot, "festival")
