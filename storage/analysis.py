@@ -142,8 +142,9 @@ def _analysed(word: str) -> str:
 
 
 def clear_cache() -> None:
-    """Forget every word's analysis (for benchmarks of words never seen)."""
+    """Forget every word's and token's analysis (for benchmarks of words never seen)."""
     _WORD_TERMS.clear()
+    _TOKEN_TERMS.clear()
 
 
 def _analysis(word: str) -> str:
@@ -185,8 +186,33 @@ def analysed(word: str) -> list[str]:
     return _analysed(word.lower()).split()
 
 
+class _TokenTerms(dict[str, str]):
+    """A whitespace-separated token as a text has it (``Film,``) → its index terms, filled in
+    and emptied like ``_WordTerms``. A word never spans whitespace, so a text's terms are its
+    tokens' terms in order; looking a token up skips lower-casing and the word pattern, most
+    of the cost of a text whose tokens were seen (news repeats them, punctuation included)."""
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= WORD_CACHE_SIZE:
+            self.clear()
+        terms = self[token] = _text_terms(token)
+        return terms
+
+
+_TOKEN_TERMS = _TokenTerms()
+
+
 def index_terms(text: str) -> str:
     """The text for the ``terms`` column: each word's terms, in order, space-separated."""
+    terms = " ".join(map(_TOKEN_TERMS.__getitem__, text.split()))
+    # A token without terms left two spaces (or one at an end): rarer than filtering each one.
+    if "  " in terms or terms[:1] == " " or terms[-1:] == " ":
+        return " ".join(terms.split())
+    return terms
+
+
+def _text_terms(text: str) -> str:
+    """``index_terms`` without the token cache."""
     text = _prepared(text).lower()
     # Without apostrophes and combining marks, a word is a plain run of \w: a faster pattern.
     words = (_WORD if _SPECIAL.search(text) else _PLAIN_WORD).findall(text)

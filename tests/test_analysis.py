@@ -13,6 +13,7 @@ from anyascii import anyascii
 from storage.analysis import (
     MAX_QUERY_TERMS,
     QueryTerm,
+    clear_cache,
     exact_form,
     fts_match,
     index_terms,
@@ -395,6 +396,12 @@ def test_a_query_word_always_finds_its_own_text() -> None:
         "école cafe\u0301 naïve",  # a combining accent: the full word pattern
         "snake_case words_here",
         "фестивали в Бишкеке 2026",
+        # Whitespace of every kind between words, a combining mark after a space, a Greek
+        # final sigma: the terms of a text are those of its whitespace-separated tokens.
+        "Film,\tfilm.\nFILM\u00a0festival\u2028Festivals",
+        "a \u0301b cafe\u0301",
+        "ΟΔΟΣ ΟΔΟΣ. οδος",
+        "Kazakh-Film_Festival (Бишкек)—Almaty",
     ],
 )
 def test_index_terms_are_each_words_terms_in_order(text: str) -> None:
@@ -402,3 +409,20 @@ def test_index_terms_are_each_words_terms_in_order(text: str) -> None:
     expected = [term for match in words for term in word_terms(match[0])]
     assert index_terms(text).split(" ") == (expected or [""])
     assert "  " not in index_terms(text)
+
+
+def test_tokens_seen_before_give_the_same_terms() -> None:
+    """The token cache (``Film,`` once analysed) changes nothing: a text's terms are the same
+    whatever texts came before it."""
+    texts = [
+        "Film, festival. Фестиваль в Бишкеке; O'zbekiston’s cinema",
+        "film festival фестиваль Бишкек Oʻzbekiston cinema",
+        "Film,\nfestival. Фестиваль\tв Бишкеке; O'zbekiston’s cinema ь",
+    ]
+    clear_cache()
+    fresh = []
+    for text in texts:
+        fresh.append(index_terms(text))
+        clear_cache()
+    warm = [index_terms(text) for text in texts]
+    assert warm == [index_terms(text) for text in reversed(texts)][::-1] == fresh
