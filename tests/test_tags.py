@@ -219,3 +219,23 @@ def test_no_rule_term_belongs_to_two_tags() -> None:
     folded = [canonical(t).removesuffix("*") for t in (*terms, *IGNORED)]
     assert len(folded) == len(set(folded))
     assert set(terms) >= STRONG_KEYWORDS
+
+
+def test_terms_are_found_at_word_starts_only() -> None:
+    """The pattern that takes the character before a word finds what a look-behind for a
+    word start finds, on the table and on texts packed with terms, separators and endings."""
+    import random
+    import re
+
+    from bot.newsroom import tags
+
+    reference = re.compile(rf"(?<!\w)(?P<t>{tags._trie_regex(tags._RULES)})\w*")
+    pieces = [term.removesuffix("*") for term in tags._RULES]
+    pieces += ["s", "ы", "x", "_", "1", " ", "-", "–", "'", "ʻ", ".", "\n", "é", "премьер-министр"]
+    rng = random.Random(16)
+    texts = [text for case in TABLE for text in (case.title, case.body)]
+    texts += ["".join(rng.choices(pieces, k=rng.randint(1, 12))) for _ in range(3000)]
+    for text in texts:
+        folded = tags.fold(text)
+        expected = [match["t"] for match in reference.finditer(folded)]
+        assert tags._PATTERN.findall(" " + folded) == expected, text

@@ -239,8 +239,10 @@ _RULES: Final[Mapping[str, tuple[_Label, bool]]] = MappingProxyType(_rules())
 _LOOKUP: Final[Mapping[str, tuple[_Label, bool]]] = MappingProxyType(
     {term.removesuffix(_STEM_END): rule for term, rule in _RULES.items()}
 )
-# At a word start: the longest term (group "t"), then the rest of the word for stems.
-_PATTERN: Final = re.compile(rf"(?<!\w)(?P<t>{_trie_regex(_RULES)})\w*")
+# At a word start (after a non-word character: the text is given a leading space), the longest
+# term, then the rest of the word for stems. Matching that character rather than looking behind
+# lets the regex engine skip through words in C: ~20% less time than ``(?<!\w)``.
+_PATTERN: Final = re.compile(rf"\W({_trie_regex(_RULES)})\w*")
 _NOWHERE: Final = frozenset({Country.OTHER})
 
 
@@ -250,8 +252,7 @@ _NOWHERE: Final = frozenset({Country.OTHER})
 def _score(text: str, in_title: bool, countries: set[Country], scores: dict[Topic, int]) -> None:
     """Add the countries named in ``text`` and the points of its topic keywords."""
     lookup = _LOOKUP
-    for match in _PATTERN.finditer(fold(text)):
-        term = match.group("t")
+    for term in _PATTERN.findall(" " + fold(text)):
         label, strong = lookup.get(term) or lookup[canonical(term)]
         if isinstance(label, Country):
             countries.add(label)
