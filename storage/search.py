@@ -27,7 +27,7 @@ from storage.search_cache import Generation, ResultCache, generation
 from storage.snippets import SNIPPET_WORDS, Marker
 from storage.suggestions import suggest, vocabulary
 
-# A reader pages through the best of the newest matches; ranking costs about 30 µs a candidate.
+# A reader pages through the best of the newest matches; ranking costs ~13 µs a candidate.
 SEARCH_CANDIDATES = 200
 INDEXED_PREFIX = 3  # prefixes of up to 3 letters are indexed (migration 0008)
 MAX_EXPANSION = 64  # a longer prefix is searched as the words it starts, when at most these
