@@ -210,9 +210,11 @@ def size_of(path: Path) -> int:
 
 
 def composition(path: Path) -> dict[str, float]:
-    """Bytes of the articles table, of the search index and of the rest (SQLite's dbstat)."""
+    """The articles, and the bytes of their table, of the search index and of the rest (SQLite's
+    dbstat)."""
     parts = {"table": 0.0, "search index": 0.0, "other": 0.0}
     with closing(sqlite3.connect(path)) as connection:
+        parts["articles"] = connection.execute("SELECT count(*) FROM articles").fetchone()[0]
         for name, size in connection.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name"):
             part = "table" if name == "articles" else "other"
             parts["search index" if name.startswith("articles_fts") else part] += size
