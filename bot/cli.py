@@ -12,9 +12,10 @@ from pathlib import Path
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot import console, health, live
+from bot import console, health, live, webhook, webhook_admin
 from bot.app import build_application
 from bot.config import ConfigError, Settings
+from bot.context import App
 from bot.delivery.service import send_due
 from bot.newsroom.ingest import IngestReport, ingest
 from bot.newsroom.sources.registry import SourcesFileError
@@ -38,7 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="filmnews", description="A Telegram bot that delivers Central Asian film news."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser("run", help="run the bot (long polling; needs TELEGRAM_BOT_TOKEN)")
+    commands.add_parser(
+        "run", help="run the bot (long polling, or a webhook server; needs TELEGRAM_BOT_TOKEN)"
+    )
     ingest_parser = commands.add_parser(
         "ingest", help="ingest seed pages and festivals files (files or folders); idempotent"
     )
@@ -64,7 +67,38 @@ def build_parser() -> argparse.ArgumentParser:
         "fetch", help="poll the live sources once (all, or those named); print what each added"
     )
     fetch.add_argument("names", nargs="*", metavar="NAME", help="sources to poll (default: all)")
+    add_webhook_parser(commands)
     return parser
+
+
+def add_webhook_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``filmnews webhook set|delete|info``."""
+    hook = commands.add_parser(
+        "webhook", help="set, delete or show Telegram's webhook (once per deployment)"
+    )
+    actions = hook.add_subparsers(dest="action", required=True, metavar="ACTION")
+    setting = actions.add_parser(
+        "set", help="register FILMNEWS_WEBHOOK_URL with the secret and the updates the bot uses"
+    )
+    setting.add_argument(
+        "--max-connections",
+        type=_connections,
+        default=webhook_admin.DEFAULT_MAX_CONNECTIONS,
+        metavar="N",
+        help=f"connections Telegram opens at once, 1-100 (default "
+        f"{webhook_admin.DEFAULT_MAX_CONNECTIONS})",
+    )
+    deleting = actions.add_parser("delete", help="remove the webhook (to long-poll again)")
+    deleting.add_argument(
+        "--drop-pending-updates", action="store_true", help="also drop the updates not delivered"
+    )
+    actions.add_parser("info", help="show the webhook: URL, pending updates, last error")
+
+
+def _connections(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 100:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number from 1 to 100")
+    return int(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -96,6 +130,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return asyncio.run(fetch_command(settings, args.names))
             case "digest":
                 return asyncio.run(digest_command(settings))
+            case "webhook":
+                return asyncio.run(
+                    webhook_admin.command(
+                        settings,
+                        args.action,
+                        max_connections=getattr(
+                            args, "max_connections", webhook_admin.DEFAULT_MAX_CONNECTIONS
+                        ),
+                        drop_pending_updates=getattr(args, "drop_pending_updates", False),
+                    )
+                )
             case _:
                 print(f"filmnews {args.command}: not built yet", file=sys.stderr)
                 return 1
@@ -113,12 +158,36 @@ To try the bot without Telegram first, run:  filmnews chat"""
 
 
 def run_command(settings: Settings) -> int:
-    """``filmnews run``: long-poll Telegram until stopped (Ctrl-C or SIGTERM)."""
+    """``filmnews run``: long-poll Telegram, or serve its webhook, until Ctrl-C or SIGTERM."""
     if not settings.token:
         print(NO_TOKEN, file=sys.stderr)
         return 2
+    if (settings.webhook_url is None) != (settings.listen is None):
+        given, missing = ("FILMNEWS_WEBHOOK_URL", "FILMNEWS_LISTEN")
+        if settings.webhook_url is None:
+            given, missing = missing, given
+        print(
+            f"filmnews run: {missing} is not set ({given} is): set both to serve a webhook, "
+            "or neither to long-poll",
+            file=sys.stderr,
+        )
+        return 2
     try:
-        asyncio.run(run(settings, build_application))
+        if settings.listen is not None:
+            asyncio.run(webhook.run(settings, build_application))
+        else:
+            asyncio.run(run(settings, _polling_application))
+    except webhook_admin.WebhookRegistered as error:
+        print(
+            f"filmnews run: a webhook is registered ({error.url}), so Telegram refuses long "
+            "polling: run `filmnews webhook delete` first, or set FILMNEWS_WEBHOOK_URL and "
+            "FILMNEWS_LISTEN to serve it",
+            file=sys.stderr,
+        )
+        return 2
+    except webhook.CannotListen as error:
+        print(f"filmnews run: FILMNEWS_LISTEN: {error}", file=sys.stderr)
+        return 2
     except InvalidToken as error:
         print(
             f"filmnews run: Telegram refused TELEGRAM_BOT_TOKEN ({error}); "
@@ -130,6 +199,11 @@ def run_command(settings: Settings) -> int:
         print(f"filmnews run: cannot reach {settings.api_url}: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def _polling_application(settings: Settings) -> App:
+    """The bot for long polling: it first checks that no webhook takes the updates."""
+    return webhook_admin.refuse_if_registered(build_application(settings))
 
 
 def chat_command(

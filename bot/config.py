@@ -74,6 +74,11 @@ class Settings:
     private_sources: bool = False
     # FILMNEWS_CHANNEL: where "publish now" also posts (an @username or a chat id), or None.
     channel: str | int | None = None
+    # Webhook mode (bot/webhook.py): FILMNEWS_WEBHOOK_URL, FILMNEWS_LISTEN as (host, port) and
+    # FILMNEWS_WEBHOOK_SECRET (None: derived from the token); without URL and listen, polling.
+    webhook_url: str | None = None
+    listen: tuple[str, int] | None = None
+    webhook_secret: str | None = None
 
     @classmethod
     def from_env(
@@ -103,6 +108,9 @@ class Settings:
             sources=_sources(get("FILMNEWS_SOURCES")),
             private_sources=_private_sources(get("FILMNEWS_PRIVATE_SOURCES")),
             channel=_channel(get("FILMNEWS_CHANNEL")),
+            webhook_url=_webhook_url(get("FILMNEWS_WEBHOOK_URL")),
+            listen=_listen(get("FILMNEWS_LISTEN")),
+            webhook_secret=_webhook_secret(get("FILMNEWS_WEBHOOK_SECRET")),
         )
 
 
@@ -168,3 +176,27 @@ def _private_sources(raw: str | None) -> bool:
     if raw.lower() in ("allow", "yes", "1", "true"):
         return True
     raise ConfigError("FILMNEWS_PRIVATE_SOURCES", f"{raw!r} is not allow or refuse")
+
+
+def _webhook_url(raw: str | None) -> str | None:
+    if raw is not None and not re.fullmatch(r"https?://[^\s/?#]+(?:/[^\s#]*)?", raw):
+        raise ConfigError("FILMNEWS_WEBHOOK_URL", f"{raw!r} is not an https:// URL")
+    return raw
+
+
+def _listen(raw: str | None) -> tuple[str, int] | None:
+    """``host:port`` (``[::]:8443`` for IPv6; ``:8443`` for every interface)."""
+    if raw is None:
+        return None
+    match = re.fullmatch(r"(?:\[([0-9A-Fa-f:.]+)\]|([^\s:\[\]]*)):([0-9]{1,5})", raw)
+    if not match or not 0 < int(match.group(3)) < 65536:
+        raise ConfigError("FILMNEWS_LISTEN", f"{raw!r} is not host:port (like 0.0.0.0:8080)")
+    return match.group(1) or match.group(2) or "0.0.0.0", int(match.group(3))
+
+
+def _webhook_secret(raw: str | None) -> str | None:
+    if raw is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", raw):
+        raise ConfigError(
+            "FILMNEWS_WEBHOOK_SECRET", "use 1 to 256 characters of A-Z, a-z, 0-9, _ and -"
+        )
+    return raw

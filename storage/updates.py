@@ -1,7 +1,8 @@
-"""The update journal: updates kept before Telegram is told they arrived, marked when handled.
+"""The update journal (updates kept until handled) and the webhook's update ids already taken.
 
-It is a small SQLite file of its own beside the database (``<database>.updates``): the bot is
-its only user, so keeping and marking updates never waits for another process's long write.
+It is a small SQLite file of its own beside the database (``<database>.updates``): only the
+bot's processes use it, so keeping, marking and taking updates never waits for another
+process's long write.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ CREATE TABLE IF NOT EXISTS updates (
     handled_at TEXT
 );
 CREATE INDEX IF NOT EXISTS updates_unhandled ON updates (update_id) WHERE handled_at IS NULL;
+CREATE TABLE IF NOT EXISTS seen_updates (
+    update_id INTEGER PRIMARY KEY,
+    seen_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS seen_updates_by_time ON seen_updates (seen_at);
 """
 
 
@@ -110,3 +116,47 @@ class Updates:
             "DELETE FROM updates WHERE handled_at IS NOT NULL AND handled_at < ?",
             (from_datetime(before),),
         )
+
+
+class SeenUpdates:
+    """Webhook mode: the update ids taken, so that one delivered twice is handled once.
+
+    In the journal's file, so that every process on the same database sees the same ids, and a
+    long write to the database (a big ingest) never holds up taking an update.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    @classmethod
+    async def open(cls, path: Path) -> SeenUpdates:
+        """Open (creating if need be) the journal file at ``path``."""
+        connection = await connect(path)
+        try:
+            await connection.executescript(_SCHEMA)
+        except BaseException:
+            await connection.close()
+            raise
+        return cls(Database(connection))
+
+    async def close(self) -> None:
+        """Close the file."""
+        await self._db.close()
+
+    async def take(self, update_id: int, now: datetime | None = None) -> bool:
+        """Record ``update_id``; True if no process had taken it before (so: handle it)."""
+        # One statement, committed on its own (atomic across processes): no BEGIN … COMMIT
+        # round trips on every update. Only such single statements run on this connection.
+        rows = await self._db.connection.execute_fetchall(
+            "INSERT INTO seen_updates (update_id, seen_at) VALUES (?, ?) "
+            "ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
+            (update_id, from_datetime(now or datetime.now(UTC))),
+        )
+        return bool(rows)
+
+    async def prune(self, before: datetime) -> int:
+        """Forget the ids taken before ``before``; how many."""
+        async with self._db.connection.execute(
+            "DELETE FROM seen_updates WHERE seen_at < ?", (from_datetime(before),)
+        ) as cursor:
+            return cursor.rowcount

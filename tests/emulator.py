@@ -320,6 +320,11 @@ class BotApiEmulator:
         self._changed = asyncio.Event()
         self._poll_generation = 0
         self._closing = False
+        self._webhook: Params | None = None  # setWebhook's parameters while one is set
+        self._webhook_task: asyncio.Task[None] | None = None
+        self._webhook_error: tuple[int, str] | None = None
+        self.webhook_retry = 0.05  # seconds between two attempts (Telegram waits longer)
+        self.webhook_deliveries: list[tuple[int, int]] = []  # (update_id, HTTP status; 0: none)
         self._application: Application | None = None
         self._runner: web.AppRunner | None = None
         self._port = 0
@@ -329,6 +334,8 @@ class BotApiEmulator:
                 "getMe": self._get_me,
                 "getUpdates": self._get_updates,
                 "deleteWebhook": self._delete_webhook,
+                "setWebhook": self._set_webhook,
+                "getWebhookInfo": self._get_webhook_info,
                 "setMyCommands": self._set_my_commands,
                 "getMyCommands": self._get_my_commands,
                 "deleteMyCommands": self._delete_my_commands,
@@ -367,6 +374,7 @@ class BotApiEmulator:
         """Answer pending long polls and close the server."""
         self._closing = True
         self._wake_pollers()
+        await self._stop_webhook()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -1070,6 +1078,12 @@ class BotApiEmulator:
         return True
 
     async def _get_updates(self, params: Params) -> list[Params]:
+        if self._webhook is not None:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = int(params.get("offset") or 0)
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         timeout = float(params.get("timeout") or 0)
@@ -1105,10 +1119,102 @@ class BotApiEmulator:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._update_event.wait(), remaining)
 
-    def _delete_webhook(self, params: Params) -> bool:
+    async def _delete_webhook(self, params: Params) -> bool:
         if params.get("drop_pending_updates"):
             self._updates.clear()
+        self._webhook, self._webhook_error = None, None
+        await self._stop_webhook()
         return True
+
+    # ---- webhooks --------------------------------------------------------------------------
+
+    @property
+    def webhook(self) -> Params | None:
+        """setWebhook's parameters (url, secret_token, allowed_updates…) while one is set."""
+        return self._webhook
+
+    async def _set_webhook(self, params: Params) -> bool:
+        """setWebhook: from now on updates are POSTed to the URL, retried until a 2xx."""
+        url = str(params.get("url") or "")
+        if not url:
+            return await self._delete_webhook(params)
+        if not re.fullmatch(r"https?://[^\s/?#]+(?:/\S*)?", url):
+            raise ApiError(400, "Bad Request: bad webhook: invalid webhook URL specified")
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        connections = params.get("max_connections", 40)
+        if not isinstance(connections, int) or not 1 <= connections <= 100:
+            raise ApiError(400, "Bad Request: bad webhook: invalid max_connections specified")
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        self._webhook = {**params, "url": url, "max_connections": connections}
+        self._webhook_error = None
+        if self._webhook_task is None:
+            self._webhook_task = asyncio.create_task(self._deliver_webhook())
+        self._wake_pollers()
+        return True
+
+    def _get_webhook_info(self, params: Params) -> Params:
+        info: Params = {
+            "url": "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
+        hook = self._webhook
+        if hook is None:
+            return info
+        info |= {"url": hook["url"], "max_connections": hook["max_connections"]}
+        if hook.get("allowed_updates") is not None:
+            info["allowed_updates"] = hook["allowed_updates"]
+        if self._webhook_error is not None:
+            info["last_error_date"], info["last_error_message"] = self._webhook_error
+        return info
+
+    async def _stop_webhook(self) -> None:
+        task, self._webhook_task = self._webhook_task, None
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _deliver_webhook(self) -> None:
+        """POST pending updates one by one, oldest first, as Telegram does; retry on non-2xx."""
+        from aiohttp import ClientError, ClientSession, ClientTimeout
+
+        async with ClientSession(timeout=ClientTimeout(total=10)) as session:
+            while self._webhook is not None and not self._closing:
+                hook, arrived = self._webhook, self._update_event
+                allowed = hook.get("allowed_updates") or None
+                self._updates = [
+                    u for u in self._updates if allowed is None or _update_kind(u) in allowed
+                ]
+                if not self._updates:
+                    await arrived.wait()
+                    continue
+                update = self._updates[0]
+                headers = {}
+                if hook.get("secret_token"):
+                    headers["X-Telegram-Bot-Api-Secret-Token"] = str(hook["secret_token"])
+                try:
+                    async with session.post(hook["url"], json=update, headers=headers) as answer:
+                        status, reason = answer.status, answer.reason or ""
+                except (ClientError, OSError, TimeoutError) as error:
+                    status, reason = 0, type(error).__name__
+                self.webhook_deliveries.append((update["update_id"], status))
+                if 200 <= status < 300:
+                    if self._updates and self._updates[0] is update:
+                        self._updates.pop(0)
+                else:
+                    message = (
+                        f"Wrong response from the webhook: {status} {reason}"
+                        if status
+                        else f"Connection failed: {reason}"
+                    )
+                    self._webhook_error = (int(time.time()), message)
+                self._pulse()
+                if not 200 <= status < 300:
+                    await asyncio.sleep(self.webhook_retry)
 
     @staticmethod
     def _scope_key(params: Params) -> tuple[str, str]:

@@ -144,6 +144,7 @@ class DeliveryService:
             if not lock.acquire():
                 logger.info("another process sends the outbox of %s", settings.database)
             while not lock.acquire():
+                self._wake.clear()  # set, _idle returns at once: this loop would never yield
                 await self._idle(LOCK_RETRY, stopping)
                 if stopping():
                     return
