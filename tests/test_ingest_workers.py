@@ -4,18 +4,23 @@ repeated ingest that analyses nothing it will skip."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from bench import pages as generated
 from bot.newsroom import page_writer, reading
-from bot.newsroom.ingest import ingest
+from bot.newsroom.ingest import collect, ingest
 from bot.newsroom.reading import Analysed
 from storage import Store
 from storage.articles import AddOutcome
 from tests.test_ingest import page
+
+T = TypeVar("T")
 
 FESTIVAL = "Zhetisu Steppe International Film Festival"
 ALIAS = "ZSIFF"
@@ -156,3 +161,44 @@ async def test_a_repeated_ingest_analyses_only_what_it_may_store(
     assert (stored.body, stored.truncated) == (whole, False)
     found = await store.search.find("qwertyuiop")
     assert [hit.article.id for hit in found.hits] == [article_id]  # its new terms are indexed
+
+
+class _InProcess:
+    """Workers as the writer sees them, two of them, running each call here and recording it."""
+
+    processes = 2
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def run(self, function: Callable[..., list[Analysed]], *args: object) -> asyncio.Future[T]:
+        articles = args[0]
+        assert isinstance(articles, list)
+        self.calls.append([title for title, _, _ in articles])
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        future.set_result(function(*args))
+        return future
+
+
+async def test_each_batch_is_shared_by_the_workers_and_the_first_is_small(
+    store: Store, tmp_path: Path
+) -> None:
+    """The writer waits for a batch's analysis: each is split between the worker processes,
+    and the first batch, which nothing overlaps, holds FIRST_TRANSACTION articles only."""
+    folder = tmp_path / "pages"
+    generated.write_pages(folder, iter(generated.Corpus(1500, words=(20, 40))))
+    _, paths = collect([folder])
+    parsed = [
+        (path, page) for path, page in reading.read_pages(paths) if not isinstance(page, str)
+    ]
+    workers = _InProcess()
+    reports = await page_writer.PageWriter(store, workers).write(parsed)  # type: ignore[arg-type]
+    assert sum(report.count(AddOutcome.ADDED) for report in reports) == 1500
+    sizes = [len(call) for call in workers.calls]
+    assert sum(sizes) == 1500
+    # Pages hold 6 articles: the first batch takes pages up to 250 articles, then up to 1,000.
+    assert sizes[:2] == [126, 126]
+    assert sizes[2:4] == [501, 501]
+    titles = [title for call in workers.calls for title in call]
+    stored = await store.db.fetch_all("SELECT title FROM articles")
+    assert sorted(titles) == sorted(row[0] for row in stored)
