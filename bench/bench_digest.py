@@ -14,8 +14,9 @@ latency during a fan-out, memory with 100k subscribers.
 4. latency: the Bot API answering in 50, 100 and 150 ms, Telegram's limits enforced: digests a
    second with readers idle (``filmnews digest --now``, ``--latency-digests`` of them) and with
    readers sending 15 commands a second to ``filmnews run`` (``--latency-seconds`` each); the
-   hours 100,000 subscribers take. Targets: ≥ 29/s at 50 ms and ≥ 28/s at 150 ms with no 429;
-   with readers, digests ≥ 0.7 of what the replies leave of 30/s.
+   hours 100,000 subscribers take; CPU (process time) of the sender per digest, and of the bot
+   per second with readers. Targets: ≥ 29/s at 50 ms and ≥ 28/s at 150 ms with no 429; with
+   readers, digests ≥ 0.9 of what the replies leave of 30/s, no 429.
 5. readers: ``filmnews run`` itself, started on a database with 10,000 digests due, the emulator
    enforcing the limits; 60 readers send commands for 30 s while the digests go out.
    Target: reply p99 ≤ 1 s.
@@ -207,6 +208,7 @@ async def worker_send(rate: float) -> None:
                 "queued": composed.queued,
                 "sent": sent.sent if sent else 0,
                 "in_flight": sent.most_in_flight if sent else 0,
+                "cpu": time.process_time(),
             }
         )
     )
@@ -262,25 +264,32 @@ async def bench_latency(folder: Path, count: int, seconds: float) -> bool:
         busy = await readers_at(folder, seconds, latency)
         rows.append((latency, idle, busy))
     print(
-        "   answer | readers idle: digests/s  ×28/s  429  h/100k  in flight | readers: replies/s"
-        "  digests/s  of what replies leave  429  reply p99"
+        "   answer | readers idle: digests/s  ×28/s  429  h/100k  in flight  CPU ms/digest"
+        " | readers: replies/s  digests/s  of what replies leave  429  reply p99  bot CPU"
     )
-    ok = True
-    for latency, (rate, refused, flying), (replies, digests, busy_refused, p99) in rows:
+    ok = busy_ok = True
+    for latency, (rate, refused, flying, cpu), (replies, digests, busy_refused, p99, load) in rows:
         left = 30 - replies
         print(
             f"   {latency * 1000:4.0f} ms | {rate:22.2f}  {rate / 28:5.2f}  {refused:3d}  "
-            f"{SUBSCRIBERS / rate / 3600:6.2f}  {flying:9d} | {replies:17.1f}  {digests:9.2f}  "
-            f"{digests / left:20.2f}  {busy_refused:3d}  {p99 * 1000:6.0f} ms"
+            f"{SUBSCRIBERS / rate / 3600:6.2f}  {flying:9d}  {cpu * 1000:13.2f} | "
+            f"{replies:17.1f}  {digests:9.2f}  {digests / left:20.2f}  {busy_refused:3d}  "
+            f"{p99 * 1000:6.0f} ms  {load:6.0%}"
         )
         ok &= refused == 0 and rate >= (29 if latency <= 0.05 else 28)
+        busy_ok &= busy_refused == 0 and digests >= 0.9 * left
     print(f"   target ≥ 29/s at 50 ms, ≥ 28/s at 150 ms, no 429: {'met' if ok else 'MISSED'}")
+    print(
+        "   with readers, ≥ 0.9 of what replies leave, no 429: "
+        f"{'met' if busy_ok else 'MISSED'} (noisy on a shared machine: not counted in 'targets')"
+    )
     return ok
 
 
-async def paced_at(folder: Path, count: int, latency: float) -> tuple[float, int, int]:
-    """``count`` digests by ``filmnews digest --now``'s sender; digests a second, 429s and the
-    most messages marked in flight at once (what a crash would have repeated)."""
+async def paced_at(folder: Path, count: int, latency: float) -> tuple[float, int, int, float]:
+    """``count`` digests by ``filmnews digest --now``'s sender; digests a second, 429s, the
+    most messages marked in flight at once (what a crash would have repeated) and the sender's
+    CPU seconds per digest (composing included)."""
     db = await database(count, all_due=True, folder=folder)
     async with running_emulator() as emulator:
         emulator.enable_rate_limit()
@@ -289,14 +298,16 @@ async def paced_at(folder: Path, count: int, latency: float) -> tuple[float, int
         sent = emulator.sent()
         refused = emulator.rate_limited
     assert len(sent) == count, f"{len(sent)} of {count} digests sent"
-    return (len(sent) - 1) / (sent[-1].at - sent[0].at), refused, result["in_flight"]
+    rate = (len(sent) - 1) / (sent[-1].at - sent[0].at)
+    return rate, refused, result["in_flight"], result["cpu"] / count
 
 
 async def readers_at(
     folder: Path, seconds: float, latency: float
-) -> tuple[float, float, int, float]:
+) -> tuple[float, float, int, float, float]:
     """``filmnews run`` sending 10,000 digests while readers write 15 commands a second:
-    replies a second, digests a second, 429s and the replies' p99 latency."""
+    replies a second, digests a second, 429s, the replies' p99 latency and the bot's CPU (a
+    share of one core)."""
     db = await database(10_000, all_due=True, folder=folder)
     async with running_emulator() as emulator:
         emulator.enable_rate_limit()
@@ -305,9 +316,12 @@ async def readers_at(
         try:
             await emulator.wait_for(lambda: len(emulator.sent()) >= 30, 60, "digests to flow")
             refused_before = emulator.rate_limited
+            watched = psutil.Process(process.pid)
+            cpu_before = sum(watched.cpu_times()[:2])
             started = time.monotonic()
             latencies = await readers(emulator, seconds)
             ended = time.monotonic()
+            cpu = sum(watched.cpu_times()[:2]) - cpu_before
             refused = emulator.rate_limited - refused_before
         finally:
             await stop_bot(process)
@@ -315,7 +329,7 @@ async def readers_at(
     replies = sum(1 for m in window if m.chat_id >= READER_CHATS)
     digests = len(window) - replies
     span = ended - started
-    return replies / span, digests / span, refused, percentile(latencies, 99)
+    return replies / span, digests / span, refused, percentile(latencies, 99), cpu / span
 
 
 # ---- 5./6. filmnews run ---------------------------------------------------------------------

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass, field
 
 import pytest
 
-from bot.delivery.pacer import Pacer
+from bot.delivery.pacer import COUNTED, Pacer
 
 STEP = 0.001  # the simulation's tick
 ANSWER = 0.15  # a Bot API round trip: Telegram counts a digest this long after it left
@@ -28,6 +29,7 @@ class Simulation:
     replies: list[float] = field(default_factory=list)
     longest_reply_wait: float = 0.0  # a reply held back for room, once readers are steady
     handling: deque[float] = field(default_factory=deque)  # when each expected reply is out
+    flying: deque[tuple[float, float]] = field(default_factory=deque)  # digests: answer, taken
     pacer: Pacer = field(init=False)
 
     def __post_init__(self) -> None:
@@ -44,9 +46,12 @@ class Simulation:
             self.answer_replies()
 
     def answer_replies(self) -> None:
+        """Replies and digests whose answers came by now: the application and the sender say so."""
         while self.handling and self.handling[0] <= self.now:
             self.handling.popleft()
             self.pacer.replied()
+        while self.flying and self.flying[0][0] <= self.now:
+            self.pacer.answered(self.flying.popleft()[1])
 
     async def run(self) -> None:
         next_update = 0.5 if self.readers else SECONDS
@@ -61,8 +66,9 @@ class Simulation:
                 next_update += 1 / self.readers
             self.answer_replies()
             if self.pacer.delay() == 0:
-                await self.pacer.wait()
+                taken = await self.pacer.wait()
                 self.digests.append(self.now + ANSWER - STEP)
+                self.flying.append((self.now + ANSWER, taken))
             self.now += STEP
 
     def digest_rate(self) -> float:
@@ -79,17 +85,46 @@ class Simulation:
         )
 
 
-@pytest.mark.parametrize(("readers", "least"), [(0, 28.5), (10, 14.0), (15, 10.0), (25, 0.0)])
+@pytest.mark.parametrize(
+    ("readers", "share"), [(0, 0.975), (5, 0.9), (10, 0.85), (15, 0.75), (25, 0.1)]
+)
 async def test_digests_take_what_readers_leave_and_the_second_never_overflows(
-    readers: float, least: float
+    readers: float, share: float
 ) -> None:
     simulation = Simulation(readers)
     await simulation.run()
 
-    assert simulation.digest_rate() >= least
+    # Idle readers leave the whole second (29.5 a second: the schedule's pace); busy ones
+    # leave what their replies do not take, less a message of margin.
+    assert simulation.digest_rate() >= share * (30 - readers)
     assert simulation.busiest_second() <= 30
     if readers <= 15:  # a reply waits at most until one message leaves the second
         assert simulation.longest_reply_wait <= 0.1
+
+
+async def test_a_reply_that_finds_the_second_full_takes_the_next_place_before_any_digest() -> None:
+    ticks = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        await asyncio.sleep(0)  # time moves only when the test says so
+
+    pacer = Pacer(rate=100.0, clock=lambda: ticks[0], limit=5, sleep=sleep)
+    for _ in range(5):  # readers idle: digests take the whole second
+        async with asyncio.timeout(1):
+            await pacer.wait()
+        ticks[0] += 0.01
+    assert pacer.delay() > 0
+
+    reply = asyncio.create_task(pacer.admit_reply())
+    await asyncio.sleep(0.01)
+    assert not reply.done()  # it waits for room: the first digest leaves the second
+    ticks[0] = COUNTED
+    assert pacer.delay() > 0  # and no digest takes that place meanwhile
+    async with asyncio.timeout(1):
+        await reply
+    assert pacer.delay() > 0  # the place is the reply's: a digest waits for the next one
+    ticks[0] = COUNTED + 0.02  # two more left; one is kept as margin now that readers write
+    assert pacer.delay() == 0
 
 
 async def test_the_pacer_spaces_sends_and_leaves_room_for_replies() -> None:

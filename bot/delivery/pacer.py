@@ -9,14 +9,20 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 
-SEND_RATE = 29.5  # the schedule's pace; the second itself never holds more than 29 of ours
+SEND_RATE = 29.5  # the schedule's pace (the second's count may hold it back further)
 TELEGRAM_LIMIT = 30  # messages in any one second, replies included
 WINDOW = 1.0
+# How long a message is counted: Telegram's second and a little more, for the milliseconds by
+# which two messages' requests reach it closer together than they left (a jittery network,
+# a busy event loop on either side).
+COUNTED = WINDOW + 0.015
 REPLY_MEMORY = 2.0  # an expected reply not out after this long is forgotten
 STALLED = 0.5  # a reply expected for this long is held up: no sends until it is out
 MAX_REPLY_WAIT = 1.0  # a reply never waits longer for room (a 429 would hold it as long)
 LATE_SHARE = 0.3  # of a slot that a late send may take from the next one
+BUSY_MARGIN = 1  # messages of the second left unused while readers write
 TRIPS = 50  # the quickest of this many round trips is the network's own
+REQUEST_SHARE = 0.5  # of a round trip, before Telegram counts the message (the way there)
 _POLL_ROOM = 0.01  # how often a second held by expected replies looks for room again
 _MIN_WAIT = 0.0005
 
@@ -28,13 +34,16 @@ class Pacer:
     later one moves it: no two go close together). The application tells the pacer of every
     reader's update as it comes in (``admit_reply``) and once it was handled (``replied``); the
     sender tells it when each send was answered (``answered``). A send waits while our sends
-    and the replies of the last second, the replies expected and a margin (one message, two
-    while readers write) would pass Telegram's ``limit``: digests take what readers leave. The
-    replies of the last second stand for those of the next one; a reply is counted from the
-    moment its update came in until a second after it went out, and a send whose answer was
-    slow a little longer, so the count errs on the safe side. When readers start writing while
-    the second is full of digests, a reply waits until a digest leaves the second rather than
-    be refused: a 429 would hold it a whole second, and the replies behind it too.
+    and the replies of the last second, the replies expected and the replies waiting for room
+    would pass Telegram's ``limit`` (less one message of margin while readers write): digests
+    take what readers leave, and all of it while they are idle. The replies of the last second
+    stand for those of the next one. A reply is counted from the moment its update came in
+    until a second after its answer came (less the way there of our quickest round trip: our
+    sends are counted that much after they leave), every message a little longer than a
+    second, and a send whose answer was slow longer still, so the count errs on the safe side.
+    The room readers need is lent to digests and reclaimed at once: a reply that finds the
+    second full waits until the next message leaves it, and no digest takes that place
+    meanwhile (a 429 would hold the reply a whole second).
     """
 
     def __init__(
@@ -49,11 +58,13 @@ class Pacer:
         self._clock = clock
         self._sleep = sleep  # ``clock``'s own sleep (tests run on a simulated clock)
         self._next = 0.0
-        self._sent: deque[float] = deque()  # our sends of the last WINDOW
-        self._replies: deque[float] = deque()  # replies of the last WINDOW
+        self._sent: deque[float] = deque()  # our sends of the last COUNTED
+        self._replies: deque[float] = deque()  # replies of the last COUNTED
         self._expected: deque[float] = deque()  # updates whose reply is not out yet
         self._trips: deque[float] = deque(maxlen=TRIPS)  # our sends' recent round trips
-        self._late: list[tuple[float, float]] = []  # sends counted on past WINDOW: from, until
+        self._quickest = 0.0  # the quickest of them
+        self._answered: list[tuple[float, float]] = []  # sends still counted: taken, round trip
+        self._waiting = 0  # replies waiting in ``admit_reply``: the next free places are theirs
 
     @classmethod
     def unlimited(cls) -> Pacer:
@@ -76,40 +87,51 @@ class Pacer:
 
         A round trip longer than the quickest of late (the event loop was busy, the network
         slow) may mean that Telegram counted the message that much later than we did: it is
-        counted that much longer.
+        counted that much longer. How much is measured against the quickest trip known when
+        the second is counted, not when the answer came: the first sends (new connections)
+        are slow before any quick one shows what slow is.
         """
-        now = self._clock()
-        self._trips.append(now - sent_at)
-        late = now - sent_at - min(self._trips)
-        if late > 0:
-            self._late.append((sent_at + WINDOW, sent_at + WINDOW + late))
+        trip = self._clock() - sent_at
+        self._trips.append(trip)
+        self._quickest = min(self._trips)
+        self._answered.append((sent_at, trip))
 
     def delay(self) -> float:
         """Seconds until a send may go (0: now)."""
         now = self._clock()
         if self._room(now) <= 0:
             # Until the oldest message leaves the second (an expected reply may go any time).
-            leaving = min(
-                [times[0] + WINDOW for times in (self._sent, self._replies) if times]
-                + [until for start, until in self._late if start <= now],
-                default=now + _POLL_ROOM,
-            )
-            return min(max(leaving - now, _MIN_WAIT), _POLL_ROOM if self._expected else math.inf)
+            return min(self._until_leaving(now), _POLL_ROOM if self._expected else math.inf)
         return max(self._next - now, 0.0)
 
     async def admit_reply(self) -> None:
         """A reader's update came in: wait until this second has room for its reply (while it is
-        full of digests: until one leaves it), and count the reply as coming."""
-        deadline = self._clock() + MAX_REPLY_WAIT
-        while self._free(now := self._clock()) <= 0 and now < deadline:
-            await self._sleep(_POLL_ROOM)
-        self._expected.append(self._clock())
+        full of digests: until one leaves it, which no digest takes meanwhile), and count the
+        reply as coming."""
+        now = self._clock()
+        if self._free(now) <= 0:
+            deadline = now + MAX_REPLY_WAIT
+            self._waiting += 1
+            try:
+                while self._free(now) <= 0 and now < deadline:
+                    await self._sleep(min(self._until_leaving(now), _POLL_ROOM))
+                    now = self._clock()
+            finally:
+                self._waiting -= 1
+        self._expected.append(now)
 
     def replied(self) -> None:
-        """The oldest expected reply went out."""
+        """The oldest expected reply went out.
+
+        Its answer came by now, so Telegram counted it by now; a send of ours leaving now will
+        be counted once its request reaches Telegram, half our quickest round trip later at
+        least: in the time our sends are counted by, the reply leaves the second that much
+        sooner.
+        """
         if self._expected:
             self._expected.popleft()
-        self._replies.append(self._clock())
+        counted = self._clock() - self._quickest * REQUEST_SHARE
+        self._replies.append(max(counted, self._replies[-1]) if self._replies else counted)
 
     def hold(self, seconds: float) -> None:
         """Take no slot for ``seconds`` (Telegram said: retry after)."""
@@ -118,22 +140,40 @@ class Pacer:
     def _free(self, now: float) -> int:
         """Telegram's limit less the messages of the last second and the replies expected."""
         for times, keep in (
-            (self._sent, WINDOW),
-            (self._replies, WINDOW),
+            (self._sent, COUNTED),
+            (self._replies, COUNTED),
             (self._expected, REPLY_MEMORY),  # an update that got no reply, or was stopped
         ):
             while times and times[0] <= now - keep:
                 times.popleft()
-        self._late = [(start, until) for start, until in self._late if until > now]
-        late = sum(1 for start, _ in self._late if start <= now)
+        quickest = self._quickest
+        self._answered = [
+            (taken, trip)
+            for taken, trip in self._answered
+            if taken + COUNTED + trip - quickest > now
+        ]
+        late = sum(1 for taken, _ in self._answered if taken + COUNTED <= now)
         sent = len(self._sent) + late
         return self._limit - sent - len(self._replies) - len(self._expected)
 
+    def _until_leaving(self, now: float) -> float:
+        """Seconds until the oldest message of the last second leaves it."""
+        leaving = min(
+            [times[0] + COUNTED for times in (self._sent, self._replies) if times]
+            + [
+                taken + COUNTED + trip - self._quickest
+                for taken, trip in self._answered
+                if taken + COUNTED <= now
+            ],
+            default=now + _POLL_ROOM,
+        )
+        return max(leaving - now, _MIN_WAIT)
+
     def _room(self, now: float) -> int:
         """How many more sends of ours this second may take without crowding out replies."""
-        free = self._free(now)
+        free = self._free(now) - self._waiting
         if self._expected and self._expected[0] <= now - STALLED:
             return 0  # replies are held up (flood control?): when they go, they go together
-        # One message of margin for a first reply, or for the milliseconds by which Telegram
-        # counts a message later than we do; while readers write, both at once.
-        return free - (2 if self._replies or self._expected else 1)
+        # While readers write, one message of margin for the milliseconds by which Telegram
+        # may count a message later than we do; idle readers leave the whole second to digests.
+        return free - (BUSY_MARGIN if self._replies or self._expected else 0)
