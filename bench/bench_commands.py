@@ -644,6 +644,7 @@ async def main() -> int:
     parser.add_argument(
         "--no-search-cache", action="store_true", help="every search made afresh (no memory)"
     )
+    parser.add_argument("--throughput-only", action="store_true", help="section 3 only")
     parser.add_argument("--fresh", action="store_true", help="rebuild the cached databases")
     parser.add_argument("--serve-emulator", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -660,6 +661,8 @@ async def main() -> int:
             with_audience, corpus, size, args.subscribers, args.outbox_days, args.fresh
         )
         first = first or path
+        if args.throughput_only:
+            break
         settings = Settings(
             database=path, seeds=SEEDS, admin_ids=frozenset({ADMIN, SUBSCRIBED_ADMIN})
         )

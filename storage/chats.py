@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from storage.database import Database
+from storage.languages import ChatLanguages
 
 # Tables keyed by chat whose rows simply move (a row the new id already has wins).
 _MOVED = ("reminders", "chat_languages", "reader_filters", "festival_follows")
@@ -11,13 +12,20 @@ _MOVED = ("reminders", "chat_languages", "reader_filters", "festival_follows")
 class Chats:
     """What spans every table of a chat."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, languages: ChatLanguages) -> None:
         self._db = db
+        self._languages = languages  # its memory of the chats' choices follows the move
 
     async def move(self, old: int, new: int) -> bool:
         """Give everything of chat ``old`` to chat ``new`` (Telegram's ``migrate_to_chat_id``):
         its subscription and digest record, choices, reminders and the messages still queued.
         Returns whether it had a subscription. A no-op when ``old`` has nothing."""
+        try:
+            return await self._move(old, new)
+        finally:
+            self._languages.forget(old, new)
+
+    async def _move(self, old: int, new: int) -> bool:
         async with self._db.transaction() as connection:
             # The digest records point at the subscriber: copy it, move them, drop the old one.
             cursor = await connection.execute(

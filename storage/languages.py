@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from storage.database import Database
+from storage.recent import Recent
 
 _BATCH = 500  # chat ids in one query (SQLite allows some 32k parameters; stay well under)
+# Every update needs its chat's language: the choices of recent chats are kept in memory, so
+# that a chat writing again costs no round trip to the database. A choice written through this
+# store is read anew at once; one written by another process (a replica) is seen after at most
+# CACHE_SECONDS.
+CACHE_CHATS = 10_000
+CACHE_SECONDS = 5.0
 
 
 class ChatLanguages:
@@ -14,13 +21,25 @@ class ChatLanguages:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        # chat id → its choice, or "" for a chat that chose none
+        self._recent: Recent[int, str] = Recent(CACHE_CHATS, CACHE_SECONDS)
 
     async def get(self, chat_id: int) -> str | None:
         """The language the chat chose, if it chose one."""
-        value = await self._db.fetch_value(
-            "SELECT language FROM chat_languages WHERE chat_id = ?", (chat_id,)
-        )
-        return None if value is None else str(value)
+        cached = self._recent.get(chat_id)
+        if cached is None:
+            reading = self._recent.reading()
+            value = await self._db.fetch_value(
+                "SELECT language FROM chat_languages WHERE chat_id = ?", (chat_id,)
+            )
+            cached = "" if value is None else str(value)
+            self._recent.keep(chat_id, cached, reading)
+        return cached or None
+
+    def forget(self, *chat_ids: int) -> None:
+        """Read these chats' choices anew next time (their rows were written)."""
+        if chat_ids:
+            self._recent.forget(*chat_ids)
 
     async def get_many(self, chat_ids: Sequence[int]) -> dict[int, str]:
         """The languages those chats chose (a chat that chose none is left out)."""
@@ -52,8 +71,11 @@ class ChatLanguages:
 
     async def set(self, chat_id: int, language: str) -> None:
         """Remember the chat's choice (a later one replaces it)."""
-        await self._db.execute(
-            "INSERT INTO chat_languages (chat_id, language) VALUES (?, ?) "
-            "ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language",
-            (chat_id, language),
-        )
+        try:
+            await self._db.execute(
+                "INSERT INTO chat_languages (chat_id, language) VALUES (?, ?) "
+                "ON CONFLICT (chat_id) DO UPDATE SET language = excluded.language",
+                (chat_id, language),
+            )
+        finally:
+            self.forget(chat_id)

@@ -45,7 +45,7 @@ class Store:
         self.search = Search(db)
         self.tags = ArticleTags(db)
         self.filters = ReaderFilters(db)
-        self.chats = Chats(db)
+        self.chats = Chats(db, self.languages)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

@@ -8,11 +8,13 @@ process's long write.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import aiosqlite
 
 from storage.convert import from_datetime
 from storage.database import Database, connect
@@ -45,6 +47,28 @@ CREATE TABLE IF NOT EXISTS seen_updates (
 );
 CREATE INDEX IF NOT EXISTS seen_updates_by_time ON seen_updates (seen_at);
 """
+
+
+# Rows in one statement (3 parameters each; Telegram sends at most 100 updates a call).
+_ROWS = 500
+
+
+async def _keep(
+    connection: aiosqlite.Connection, rows: Sequence[tuple[int, str, str]]
+) -> set[int]:
+    """Insert ``(update_id, payload, received_at)`` rows in one statement; the fresh ids.
+
+    Outside a transaction the statement commits on its own: one round trip for a whole batch.
+    """
+    values = ", ".join("(?, ?, ?)" for _ in rows)
+    found = await connection.execute_fetchall(
+        f"INSERT INTO updates (update_id, payload, received_at) VALUES {values} "
+        "ON CONFLICT (update_id) DO UPDATE SET payload = excluded.payload, "
+        "received_at = excluded.received_at, handled_at = NULL "
+        "WHERE updates.payload != excluded.payload RETURNING update_id",
+        [value for row in rows for value in row],
+    )
+    return {int(row[0]) for row in found}
 
 
 def journal_path(database: Path) -> Path:
@@ -83,17 +107,13 @@ class Updates:
         does after a week without updates): it is a new update.
         """
         received = from_datetime(now or datetime.now(UTC))
+        rows = [(int(update["update_id"]), _encode(update), received) for update in updates]
+        if len(rows) <= _ROWS:  # always, from Telegram: one statement, atomic on its own
+            return await _keep(self._db.connection, rows)
         fresh: set[int] = set()
         async with self._db.transaction() as connection:
-            for update in updates:
-                rows = await connection.execute_fetchall(
-                    "INSERT INTO updates (update_id, payload, received_at) VALUES (?, ?, ?) "
-                    "ON CONFLICT (update_id) DO UPDATE SET payload = excluded.payload, "
-                    "received_at = excluded.received_at, handled_at = NULL "
-                    "WHERE updates.payload != excluded.payload RETURNING update_id",
-                    (int(update["update_id"]), _encode(update), received),
-                )
-                fresh.update(int(row[0]) for row in rows)
+            for start in range(0, len(rows), _ROWS):
+                fresh |= await _keep(connection, rows[start : start + _ROWS])
         return fresh
 
     async def unhandled(self) -> list[KeptUpdate]:
@@ -105,10 +125,20 @@ class Updates:
 
     async def mark_handled(self, update_id: int, now: datetime | None = None) -> None:
         """Record that an update was handled: it is never handled again."""
-        await self._db.execute(
-            "UPDATE updates SET handled_at = ? WHERE update_id = ?",
-            (from_datetime(now or datetime.now(UTC)), update_id),
-        )
+        await self.mark_all_handled([update_id], now)
+
+    async def mark_all_handled(
+        self, update_ids: Sequence[int], now: datetime | None = None
+    ) -> None:
+        """Record that these updates were handled, in one statement per 500 (committed each)."""
+        handled = from_datetime(now or datetime.now(UTC))
+        for start in range(0, len(update_ids), _ROWS):
+            batch = list(update_ids[start : start + _ROWS])
+            await self._db.connection.execute_fetchall(
+                "UPDATE updates SET handled_at = ? "
+                f"WHERE update_id IN ({', '.join('?' * len(batch))})",
+                [handled, *batch],
+            )
 
     async def prune(self, before: datetime) -> int:
         """Forget updates handled before ``before``; how many."""

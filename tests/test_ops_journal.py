@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from telegram import Update
 
 from bot.updates.journal import UpdateJournal
+from storage.database import Database, connect
 from storage.updates import Updates, journal_path
 
 NOW = datetime(2026, 2, 14, 9, 0, tzinfo=UTC)
@@ -81,3 +83,51 @@ async def test_the_journal_replays_the_unhandled_and_drops_redeliveries(tmp_path
     assert restarted.admit(Update.de_json(update(3), None))
     assert restarted.admit(Update.de_json(update(2), None))  # the replayed one itself
     await restarted.close()
+
+
+async def test_a_batch_is_kept_in_one_statement_and_marks_in_one(tmp_path: Path) -> None:
+    path = journal_path(tmp_path / "bot.db")
+    await (await Updates.open(path)).close()  # the schema
+    statements: list[str] = []
+    connection = await connect(path)
+    await connection.set_trace_callback(statements.append)
+    journal_file = Updates(Database(connection))
+    try:
+        assert await journal_file.keep([update(n) for n in range(1, 101)], NOW) == set(
+            range(1, 101)
+        )
+        await journal_file.mark_all_handled(list(range(1, 51)), NOW)
+        assert len(statements) == 2  # neither BEGIN nor COMMIT: each commits on its own
+        assert [u.update_id for u in await journal_file.unhandled()] == list(range(51, 101))
+        assert await journal_file.keep([update(n) for n in range(90, 111)], NOW) == set(
+            range(101, 111)
+        )
+    finally:
+        await journal_file.close()
+
+
+async def test_updates_handled_meanwhile_are_marked_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writes: list[list[int]] = []
+    mark_all = Updates.mark_all_handled
+
+    async def counted(self: Updates, update_ids: list[int], now: datetime | None = None) -> None:
+        writes.append(list(update_ids))
+        await mark_all(self, update_ids, now)
+
+    monkeypatch.setattr(Updates, "mark_all_handled", counted)
+    database = tmp_path / "bot.db"
+    journal = UpdateJournal()
+    await journal.open(database)
+    await journal.keep([update(n, chat=n) for n in range(1, 21)])
+    await asyncio.gather(
+        *(journal.handled(Update.de_json(update(n, chat=n), None)) for n in range(1, 21))
+    )
+    await journal.close()
+
+    assert sorted(n for ids in writes for n in ids) == list(range(1, 21))
+    assert len(writes) < 20  # one write marked several
+    reopened = UpdateJournal()
+    assert await reopened.open(database) == []  # every one of them is marked
+    await reopened.close()

@@ -66,9 +66,13 @@ async def latest(update: Update, context: Context) -> None:
     if count is None:
         await message.reply_text(latest_usage(context.t))
         return
-    articles = store_of(context).articles
-    page = await articles.latest(count)
-    text, markup = await _render_page(context.t, articles, page, count)
+    # One read: the newest page and one more, which tells whether there is an older page
+    # (there is none newer than the newest).
+    found = await store_of(context).articles.latest(count + 1)
+    page = found[:count]
+    text, markup = render.latest_page(
+        context.t, page, page_size=count, older=len(found) > count, newer=False
+    )
     await message.reply_text(text, reply_markup=markup)
 
 

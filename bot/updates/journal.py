@@ -10,6 +10,7 @@ handled first. Updates Telegram delivers again (not confirmed before the crash) 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sqlite3
@@ -36,6 +37,8 @@ class UpdateJournal:
     def __init__(self) -> None:
         self._updates: Updates | None = None
         self._redelivered: set[int] = set()
+        self._to_mark: list[int] = []  # handled, not yet marked
+        self._marking = asyncio.Lock()
 
     async def open(self, database: Path) -> list[dict[str, Any]]:
         """Open the journal of ``database``; return the updates kept but never handled."""
@@ -70,13 +73,22 @@ class UpdateJournal:
         return True
 
     async def handled(self, update: object) -> None:
-        """Mark an update handled; a failure is logged (the update may then be handled twice)."""
+        """Mark an update handled; a failure is logged (the update may then be handled twice).
+
+        Returns once the mark is written. The updates handled while one mark is being written
+        are marked together next, in one statement: under load, one write marks several.
+        """
         if self._updates is None or not isinstance(update, Update):
             return
-        try:
-            await self._updates.mark_handled(update.update_id)
-        except (StorageError, sqlite3.Error, ValueError) as error:  # ValueError: store closed
-            logger.warning("update %d handled but not marked: %s", update.update_id, error)
+        self._to_mark.append(update.update_id)
+        async with self._marking:
+            marks, self._to_mark = self._to_mark, []
+            if not marks:  # written meanwhile, with those of another update
+                return
+            try:
+                await self._updates.mark_all_handled(marks)
+            except (StorageError, sqlite3.Error, ValueError) as error:  # ValueError: closed
+                logger.warning("updates %s handled but not marked: %s", marks, error)
 
 
 class JournalingRequest(BaseRequest):

@@ -60,10 +60,16 @@ async def logged(update: object, coroutine: Awaitable[Any]) -> None:
         _current.reset(token)
         milliseconds = (time.perf_counter() - started) * 1000
         level = logging.WARNING if handling.outcome is Outcome.ERROR else logging.INFO
-        who, what = describe(update)
-        logger.log(
-            level, "update from %s: %s → %s in %.0f ms", who, what, handling.outcome, milliseconds
-        )
+        if logger.isEnabledFor(level):
+            who, what = describe(update)
+            logger.log(
+                level,
+                "update from %s: %s → %s in %.0f ms",
+                who,
+                what,
+                handling.outcome,
+                milliseconds,
+            )
 
 
 def describe(update: object) -> tuple[str, str]:
