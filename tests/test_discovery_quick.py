@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench import pages as generated
-from bot.newsroom import discovery
-from bot.newsroom.discovery import discover
+from bot.newsroom.discovery import discover, sentences
 from tests.discovery_table import ROWS
 
 TRICKY = (
@@ -33,8 +32,8 @@ def articles() -> list[tuple[str, str, object]]:
 
 def test_the_quick_tests_change_nothing_found(monkeypatch: pytest.MonkeyPatch) -> None:
     quick = [discover(title, body, day) for title, body, day in articles()]  # type: ignore[arg-type]
-    monkeypatch.setattr(discovery, "_may_name_english", lambda text: True)
-    monkeypatch.setattr(discovery, "_may_name_russian", lambda text: True)
+    monkeypatch.setattr(sentences, "may_name_english", lambda text: True)
+    monkeypatch.setattr(sentences, "may_name_russian", lambda text: True)
     slow = [discover(title, body, day) for title, body, day in articles()]  # type: ignore[arg-type]
     assert quick == slow
     assert sum(len(found) for found in slow) > 60  # names were there to find
@@ -50,4 +49,4 @@ def test_the_quick_tests_change_nothing_found(monkeypatch: pytest.MonkeyPatch) -
     ],
 )
 def test_a_paragraph_without_a_name_is_not_read(text: str) -> None:
-    assert not discovery._sentences("", text)
+    assert not sentences.sentences_of("", text)
