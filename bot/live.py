@@ -22,15 +22,8 @@ from bot.delivery.kinds import OutboxKind
 from bot.delivery.lock import RunnerLock
 from bot.i18n import DEFAULT, Catalogs
 from bot.newsroom.sources.http import build_client
-from bot.newsroom.sources.poller import (
-    Alert,
-    Outcome,
-    Poller,
-    RatesFetcher,
-    Watch,
-    pick,
-    utc_now,
-)
+from bot.newsroom.sources.outcomes import Alert, Outcome, Watch
+from bot.newsroom.sources.poller import Poller, RatesFetcher, pick, utc_now
 from bot.newsroom.sources.rates import fetch_rates
 from bot.newsroom.sources.registry import read_sources
 from bot.render import sources as render

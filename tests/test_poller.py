@@ -13,7 +13,8 @@ import pytest
 
 from bot.newsroom.ingest import ingest
 from bot.newsroom.sources.http import build_client
-from bot.newsroom.sources.poller import ALERT_AFTER, LAYOUT_CHANGED, Alert, Outcome, Poller, Watch
+from bot.newsroom.sources.outcomes import Alert, Outcome, Watch
+from bot.newsroom.sources.poller import ALERT_AFTER, LAYOUT_CHANGED, Poller
 from storage import Store
 from storage.models import NewArticle, NewFestival
 from storage.sources import Origin, SourceKind, SourceSpec, SourceState

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from enum import StrEnum
 from typing import Protocol
 
 import httpx
@@ -17,10 +16,26 @@ from bot.newsroom.sources.banks import BankPayloadError
 from bot.newsroom.sources.feeds import Feed, FeedError, parse_feed
 from bot.newsroom.sources.http import FetchError, fetch, next_attempt
 from bot.newsroom.sources.intake import Intake, store_feed
+from bot.newsroom.sources.outcomes import Alert, AlertKind, Outcome, Watch
 from bot.newsroom.sources.registry import name_for
 from storage import Store
 from storage.outbox import Outgoing
 from storage.sources import Origin, Source, SourceKind, SourceSpec, SourceState
+
+# Alert, AlertKind and Outcome are exported from here too: bot.render.sources imports them so.
+__all__ = [
+    "ALERT_AFTER",
+    "CONCURRENCY",
+    "LAYOUT_CHANGED",
+    "Alert",
+    "AlertKind",
+    "Outcome",
+    "Poller",
+    "RatesFetcher",
+    "Watch",
+    "pick",
+    "utc_now",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -42,53 +57,6 @@ class RatesFetcher(Protocol):
         *,
         allow_private: bool = False,
     ) -> int: ...
-
-
-class AlertKind(StrEnum):
-    """What the admins are told about a source."""
-
-    FAILING = "failing"
-    RECOVERED = "recovered"
-
-
-@dataclass(frozen=True, slots=True)
-class Alert:
-    """A source that started failing (``ALERT_AFTER`` times in a row) or works again."""
-
-    kind: AlertKind
-    source: SourceSpec
-    failures: int
-    error: str | None
-    next_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class Watch:
-    """Who hears of failing sources, and how: the admins' ids, an outbox kind, and the text
-    each admin gets (``texts(alert, admin_ids)``: admin id → text, in each one's language)."""
-
-    admin_ids: frozenset[int]
-    outbox_kind: str
-    texts: Callable[[Alert, Sequence[int]], Awaitable[Mapping[int, str]]]
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What one fetch of one source did."""
-
-    name: str
-    kind: SourceKind
-    added: tuple[str, ...] = ()  # titles of the new articles
-    rates: int = 0
-    completed: int = 0
-    not_modified: bool = False
-    error: str | None = None
-    alert: AlertKind | None = None
-
-    @property
-    def count(self) -> int:
-        """Articles or rates added."""
-        return len(self.added) + self.rates
 
 
 def utc_now() -> datetime:
