@@ -1,9 +1,10 @@
 """Festivals, awards, film camps and labs: curated, added by admins and found in the news.
 
 One festival is matched by the key of its name or of any alias (``storage.names``). Each fact
-keeps who gave it (``FactSource``), and ``merge`` decides by it: an admin's fact is never
-overwritten by the festivals file, the news only fills in what nobody gave, and a write happens
-only when something changes (an unchanged start writes nothing and spends no id).
+keeps who gave it (``FactSource``), and ``merge`` decides by it (``storage.festival_merge``): an
+admin's fact is never overwritten by the festivals file, the news only fills in what nobody gave,
+and a write happens only when something changes (an unchanged start writes nothing and spends no
+id).
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 import aiosqlite
 
 from storage.convert import from_date, to_date
 from storage.database import Database
 from storage.errors import NotFound
+from storage.festival_merge import Change, given, merge_facts
 from storage.models import FESTIVAL_FACTS, FactSource, Festival, NewFestival
 from storage.names import name_key
 
@@ -26,7 +27,6 @@ _COLUMNS = (
     "id, name, aliases, kind, city, country, starts_on, ends_on, edition, description, url, "
     "origin, sources"
 )
-_TEXT_FACTS = ("kind", "city", "country", "description", "url")
 # Rejections with this article id keep a deleted festival out of the festivals file's reach.
 FROM_FILE = 0
 
@@ -67,47 +67,6 @@ def _festival(row: aiosqlite.Row) -> Festival:
             (fact, FactSource(sources[fact])) for fact in FESTIVAL_FACTS if fact in sources
         ),
     )
-
-
-def _given(new: NewFestival) -> dict[str, Any]:
-    """The facts a new festival gives (None and empty values are not given)."""
-    facts: dict[str, Any] = {fact: getattr(new, fact) or None for fact in _TEXT_FACTS}
-    facts["aliases"] = tuple(new.aliases) or None
-    facts["dates"] = (new.starts_on, new.ends_on or new.starts_on) if new.starts_on else None
-    facts["edition"] = new.edition
-    return {fact: value for fact, value in facts.items() if value is not None}
-
-
-def _stored(festival: Festival) -> dict[str, Any]:
-    """The facts of a stored festival, as ``_given`` names them."""
-    facts: dict[str, Any] = {fact: getattr(festival, fact) or None for fact in _TEXT_FACTS}
-    facts["aliases"] = festival.aliases or None
-    dated = festival.starts_on is not None
-    facts["dates"] = (festival.starts_on, festival.ends_on) if dated else None
-    facts["edition"] = festival.edition
-    return facts
-
-
-def _merged_value(
-    fact: str, new: Any, old: Any, old_source: FactSource, source: FactSource
-) -> tuple[Any, FactSource] | None:
-    """The value and source a fact takes, or None to leave it as it is."""
-    if source is FactSource.ADMIN:
-        return new, source
-    if source is FactSource.SEED:
-        if old_source is FactSource.ADMIN or new == old:
-            return None  # an admin's fact stands; the same value keeps its source (the news)
-        return new, source
-    if old is None:
-        return new, source
-    if new == old:
-        # The articles give what the file said: say so on the card.
-        return (old, source) if old_source is FactSource.SEED else None
-    if old_source is FactSource.NEWS and fact == "aliases":
-        return tuple(dict.fromkeys((*old, *new))), source
-    if old_source is FactSource.NEWS and fact == "dates" and new[0] > old[1]:
-        return new, source  # a later edition in the news
-    return None
 
 
 class Festivals:
@@ -179,7 +138,7 @@ class Festivals:
         return None if row is None else _festival(row)
 
     async def _insert(self, new: NewFestival, source: FactSource) -> Festival:
-        given = _given(new)
+        given_facts = given(new)
         row = await self._db.fetch_one(
             f"""
             INSERT INTO festivals
@@ -201,7 +160,7 @@ class Festivals:
                 new.description,
                 new.url or None,
                 source.value,
-                json.dumps(dict.fromkeys(given, source.value)),
+                json.dumps(dict.fromkeys(given_facts, source.value)),
             ),
         )
         assert row is not None
@@ -211,37 +170,11 @@ class Festivals:
         self, existing: Festival, new: NewFestival, source: FactSource
     ) -> Festival | None:
         """Merge ``new`` into ``existing``; None when nothing changes (nothing is written)."""
-        facts = _stored(existing)
-        old_sources = {fact: existing.source(fact) for fact in FESTIVAL_FACTS}
-        sources = {fact: old_sources[fact] for fact in FESTIVAL_FACTS if facts[fact] is not None}
-        changed = False
-        for fact, value in _given(new).items():
-            merged = _merged_value(fact, value, facts[fact], old_sources[fact], source)
-            if merged is not None and (merged[0], merged[1]) != (facts[fact], old_sources[fact]):
-                facts[fact], sources[fact] = merged
-                changed = True
-        moved = source is FactSource.NEWS and facts["dates"] != _stored(existing)["dates"]
-        if moved and new.edition is not None and old_sources["edition"] is FactSource.NEWS:
-            facts["edition"], sources["edition"] = new.edition, source
-        name = existing.name
-        if source is FactSource.ADMIN and name_key(new.name) == name_key(existing.name):
-            changed |= new.name != name
-            name = new.name
-        origin = existing.origin
-        if source is FactSource.ADMIN and origin is FactSource.NEWS:
-            origin, changed = FactSource.ADMIN, True  # an admin confirmed it
-        if not changed:
-            return None
-        return await self._write(existing.id, name, facts, sources, origin)
+        change = merge_facts(existing, new, source)
+        return None if change is None else await self._write(existing.id, change)
 
-    async def _write(
-        self,
-        festival_id: int,
-        name: str,
-        facts: dict[str, Any],
-        sources: dict[str, FactSource],
-        origin: FactSource,
-    ) -> Festival:
+    async def _write(self, festival_id: int, change: Change) -> Festival:
+        name, facts, sources, origin = change.name, change.facts, change.sources, change.origin
         dates = facts["dates"] or (None, None)
         row = await self._db.fetch_one(
             f"""
