@@ -10,7 +10,7 @@ from babel.dates import format_datetime
 
 from bot.i18n import Translator
 from bot.newsroom.sources.intake import Intake
-from bot.newsroom.sources.poller import Alert, AlertKind, Outcome
+from bot.newsroom.sources.outcomes import Alert, AlertKind, Outcome
 from bot.newsroom.sources.registry import format_every
 from bot.render.common import escape, plural, split_message, teaser
 from storage.sources import Source, SourceKind

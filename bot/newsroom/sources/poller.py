@@ -22,21 +22,6 @@ from storage import Store
 from storage.outbox import Outgoing
 from storage.sources import Origin, Source, SourceKind, SourceSpec, SourceState
 
-# Alert, AlertKind and Outcome are exported from here too: bot.render.sources imports them so.
-__all__ = [
-    "ALERT_AFTER",
-    "CONCURRENCY",
-    "LAYOUT_CHANGED",
-    "Alert",
-    "AlertKind",
-    "Outcome",
-    "Poller",
-    "RatesFetcher",
-    "Watch",
-    "pick",
-    "utc_now",
-]
-
 logger = logging.getLogger(__name__)
 
 ALERT_AFTER = 3  # consecutive failures before the admins hear of it
