@@ -17,7 +17,6 @@ from bot.render.common import (
     callback_button,
     callback_ids,
     escape,
-    format_date,
     split_message,
     teaser,
     utf16_len,
@@ -126,10 +125,6 @@ def test_teaser_cuts_at_a_word_and_flattens_lines() -> None:
     assert teaser("The quick brown fox jumps over the lazy dog", 20) == "The quick brown fox…"
     assert len(teaser("x" * 500, 100)) == 100  # no space to cut at: cut anyway
     assert teaser("Ends with a comma, and more words", 19) == "Ends with a comma…"
-
-
-def test_format_date_has_no_leading_zero() -> None:
-    assert format_date(date(2026, 2, 7)) == "7 February 2026"
 
 
 def test_callback_button_refuses_data_telegram_would_refuse() -> None:

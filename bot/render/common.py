@@ -1,4 +1,4 @@
-"""Rendering helpers shared by every area: escaping, teasers, dates, splitting long messages."""
+"""Rendering helpers shared by every area: escaping, teasers, buttons, splitting long messages."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import html
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from datetime import date
+from enum import StrEnum
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -20,6 +21,8 @@ MAX_CALLBACK_DATA = 64
 MAX_URL = 2048
 # Visible characters of someone's input that a reply quotes (``quote``).
 QUOTED = 100
+
+Action = TypeVar("Action", bound=StrEnum)
 
 _SPACES = re.compile(r"\s+")
 _TAG_OR_ENTITY = re.compile(r"<[^>]*>|&[^;\s<>&]*;")
@@ -47,11 +50,6 @@ def teaser(text: str, limit: int = 200) -> str:
     if " " in cut and not flat[len(cut)].isspace():
         cut = cut[: cut.rindex(" ")]
     return cut.rstrip(" ,;:–—-") + "…"
-
-
-def format_date(day: date) -> str:
-    """``7 February 2026``: the one way dates are shown to users."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
@@ -268,6 +266,24 @@ def _closers(stack: tuple[str, ...]) -> str:
 def _visible_tail(text: str, index: int) -> str:
     """The few characters before ``index`` with tags removed (``end.</b> `` ends a sentence)."""
     return _TAG_OR_ENTITY.sub("", text[max(0, index - 24) : index])
+
+
+def action_data(prefix: str, do: str, value: str = "") -> str:
+    """A panel button's callback data: ``prefix:do:value`` (``prefix:do`` without a value)."""
+    return f"{prefix}:{do}:{value}" if value else f"{prefix}:{do}"
+
+
+def split_action(raw: str | None, prefix: str, actions: type[Action]) -> tuple[Action, str] | None:
+    """``prefix:do:value`` → (the ``actions`` member ``do``, value); None for another prefix or
+    an action the panel never offers."""
+    head, _, rest = (raw or "").partition(":")
+    what, _, value = rest.partition(":")
+    if head != prefix:
+        return None
+    try:
+        return actions(what), value
+    except ValueError:
+        return None
 
 
 def callback_ids(data: str | None, prefix: str, count: int = 1) -> tuple[int, ...] | None:

@@ -14,7 +14,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.i18n import Translator, mark
 from bot.newsroom.filters import MAX_WORD_CHARS, MAX_WORDS
 from bot.newsroom.tags import COUNTRY_BITS, TOPIC_BITS, Country, Topic
-from bot.render.common import callback_button, escape, keyboard, teaser
+from bot.render.common import action_data, callback_button, escape, keyboard, split_action, teaser
 from storage.filters import ReaderFilter
 from storage.models import Festival
 
@@ -66,19 +66,15 @@ class Tap:
 
 def data(do: Do, value: str = "") -> str:
     """The callback data of one button."""
-    return f"{PREFIX}:{do}:{value}" if value else f"{PREFIX}:{do}"
+    return action_data(PREFIX, do, value)
 
 
 def parse(raw: str | None) -> Tap | None:
     """Callback data → the tap; None for anything the panel never offers."""
-    head, _, rest = (raw or "").partition(":")
-    what, _, value = rest.partition(":")
-    if head != PREFIX:
+    split = split_action(raw, PREFIX, Do)
+    if split is None:
         return None
-    try:
-        do = Do(what)
-    except ValueError:
-        return None
+    do, value = split
     if do is Do.COUNTRY:
         return Tap(do, country=Country[value]) if value in Country.__members__ else None
     if do is Do.TOPIC:

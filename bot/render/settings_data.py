@@ -14,7 +14,7 @@ from telegram import InlineKeyboardButton
 
 from bot.i18n import Translator, mark
 from bot.newsroom.zones import City, city_of
-from bot.render.common import callback_button
+from bot.render.common import action_data, callback_button, split_action
 
 PREFIX = "ds"
 TIMES: tuple[time, ...] = tuple(time(hour) for hour in (7, 8, 9, 12, 18, 21))
@@ -55,19 +55,15 @@ class Action:
 
 def data(do: Do, value: str = "") -> str:
     """The callback data of one button."""
-    return f"{PREFIX}:{do}:{value}" if value else f"{PREFIX}:{do}"
+    return action_data(PREFIX, do, value)
 
 
 def parse(raw: str | None) -> Action | None:
     """Callback data → the action it asks for; None for anything the panel never offers."""
-    head, _, rest = (raw or "").partition(":")
-    what, _, value = rest.partition(":")
-    if head != PREFIX:
+    split = split_action(raw, PREFIX, Do)
+    if split is None:
         return None
-    try:
-        do = Do(what)
-    except ValueError:
-        return None
+    do, value = split
     if do is Do.TIME:
         at = next((at for at in TIMES if f"{at:%H%M}" == value), None)
         return None if at is None else Action(do, at=at)
