@@ -239,7 +239,7 @@ def show_result(conversion: Conversion) -> Shown:
     if conversion.digits is None:
         return Shown(format_number(result), False, result if result.is_finite() else None)
     shown = show(result, conversion.digits, max_decimals)
-    return Shown(shown.text, shown.approximate or not conversion.exact)
+    return Shown(shown.text, shown.approximate or not conversion.exact, shown.value)
 
 
 def read_typed_rate(code: str, typed: Decimal) -> RateReading:
