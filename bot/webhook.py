@@ -3,7 +3,9 @@
 A request is taken only with Telegram's secret token header (else 403, not read further), and
 only the first delivery of an update id is handled, whichever process on the database gets it
 (Telegram delivers again after a timeout or an error, possibly to another replica behind the
-proxy). The registration is left to ``filmnews webhook set`` (bot/webhook_admin.py).
+proxy). An update is answered 200 only once it is kept in the update journal as this process's
+to handle: if the process dies before handling it, another replays it (bot/updates/journal.py).
+The registration is left to ``filmnews webhook set`` (bot/webhook_admin.py).
 """
 
 from __future__ import annotations
@@ -28,15 +30,18 @@ from tornado.web import RequestHandler
 
 from bot.config import Settings
 from bot.context import App
-from bot.updates.dedupe import Dedupe
-from bot.updates.runner import ThrottledLog, _reachable, _stop
+from bot.updates import runner
+from bot.updates.concurrency import PerChatUpdateProcessor
+from bot.updates.journal import UpdateJournal
+from bot.updates.runner import ThrottledLog
 from bot.webhook_admin import SECRET_HEADER, secret_of
 from storage import StorageError
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY = 1 << 20  # bytes; an update is a few kilobytes
-PRUNE_EVERY = 3600.0  # seconds between two prunings of the update ids taken
+PRUNE_EVERY = 3600.0  # seconds between two prunings of the updates handled
+ORPHANS_EVERY = 60.0  # seconds between two looks for updates left by processes that are gone
 
 
 class CannotListen(Exception):
@@ -44,12 +49,12 @@ class CannotListen(Exception):
 
 
 class Receiver:
-    """What a webhook request gets: checked, deduplicated, queued for the handlers."""
+    """What a webhook request gets: checked, kept (once per update id), queued for the handlers."""
 
-    def __init__(self, application: App, secret: str, dedupe: Dedupe) -> None:
+    def __init__(self, application: App, secret: str, journal: UpdateJournal) -> None:
         self._application = application
         self._secret = secret.encode()
-        self._dedupe = dedupe
+        self._journal = journal
         self._refused = ThrottledLog()
 
     async def receive(self, secret: str | None, body: bytes, peer: str = "?") -> HTTPStatus:
@@ -59,12 +64,14 @@ class Receiver:
             return HTTPStatus.FORBIDDEN
         try:
             data = json.loads(body)
+            if not isinstance(data, dict):
+                raise TypeError("not an object")
             update_id = int(data["update_id"])
         except (ValueError, KeyError, TypeError):
             logger.warning("refused a webhook request that is not an update (from %s)", peer)
             return HTTPStatus.BAD_REQUEST
         try:
-            first = await self._dedupe.first(update_id)
+            first = await self._journal.take(data)
         except (StorageError, sqlite3.Error, ValueError) as error:
             # Not taken: Telegram delivers it again, here or to another replica.
             logger.warning("update %d not taken, left to Telegram to resend: %s", update_id, error)
@@ -131,14 +138,14 @@ async def run(settings: Settings, build: Callable[[Settings], App]) -> None:
     url, listen = settings.webhook_url, settings.listen
     if url is None or listen is None:
         raise ValueError("webhook mode needs FILMNEWS_WEBHOOK_URL and FILMNEWS_LISTEN")
-    stop = asyncio.Event()
+    stopped = asyncio.Event()
     loop = asyncio.get_running_loop()
     signals = (signal.SIGINT, signal.SIGTERM)
     for number in signals:
-        loop.add_signal_handler(number, stop.set)
+        loop.add_signal_handler(number, stopped.set)
     try:
-        if await _reachable(settings, stop):
-            await _serve(build(settings), settings, Endpoint(url, *listen), stop)
+        if await runner.reachable(settings, stopped):
+            await _serve(build(settings), settings, Endpoint(url, *listen), stopped)
     finally:
         for number in signals:
             loop.remove_signal_handler(number)
@@ -154,24 +161,30 @@ class Endpoint:
 
 
 async def _serve(
-    application: App, settings: Settings, endpoint: Endpoint, stop: asyncio.Event
+    application: App, settings: Settings, endpoint: Endpoint, stopped: asyncio.Event
 ) -> None:
-    dedupe = Dedupe()
+    processor = application.update_processor
+    if not isinstance(processor, PerChatUpdateProcessor):
+        raise TypeError("webhook mode needs the update processor that keeps the journal")
     server: WebhookServer | None = None
     await application.initialize()
     try:
-        if application.post_init:
+        if application.post_init:  # opens the journal, queues what dead processes left
             await application.post_init(application)
-        if stop.is_set():
+        if stopped.is_set():
             return
-        await dedupe.open(settings.database)
         await _check_registration(application, endpoint.url)
         if application.job_queue is not None:
             application.job_queue.run_repeating(
-                _pruning(dedupe), PRUNE_EVERY, name="forget old update ids"
+                _pruning(processor.journal), PRUNE_EVERY, name="forget old updates"
+            )
+            application.job_queue.run_repeating(
+                _replaying(processor.journal),
+                ORPHANS_EVERY,
+                name="replay updates of processes gone",
             )
         server = WebhookServer(
-            Receiver(application, secret_of(settings), dedupe), url_path(endpoint.url)
+            Receiver(application, secret_of(settings), processor.journal), url_path(endpoint.url)
         )
         server.listen(endpoint.host, endpoint.port)
         await application.start()
@@ -182,21 +195,39 @@ async def _serve(
             endpoint.host,
             endpoint.port,
         )
-        await stop.wait()
+        await stopped.wait()
         logger.info("stopping")
     finally:
         if server is not None:
             await server.stop()
-        await _stop(application)
-        await dedupe.close()
+        await runner.stop(application)
 
 
-def _pruning(dedupe: Dedupe) -> Callable[[Any], Any]:
+def _pruning(journal: UpdateJournal) -> Callable[[Any], Any]:
     async def prune(context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Forget the update ids taken over a day ago."""
-        await dedupe.prune()
+        """Forget the updates handled over a day ago."""
+        if forgotten := await journal.prune():
+            logger.debug("forgot %d updates handled over a day ago", forgotten)
 
     return prune
+
+
+def _replaying(journal: UpdateJournal) -> Callable[[Any], Any]:
+    async def replay(context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Handle the updates that processes now gone took but never handled."""
+        try:
+            left = await journal.orphans()
+        except (StorageError, sqlite3.Error) as error:
+            logger.warning("could not look for updates left by processes gone: %s", error)
+            return
+        if left:
+            logger.warning(
+                "handling %d update(s) a process gone took but never handled", len(left)
+            )
+        for payload in left:
+            await context.application.update_queue.put(Update.de_json(payload, context.bot))
+
+    return replay
 
 
 async def _check_registration(application: App, url: str) -> None:

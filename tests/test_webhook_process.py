@@ -6,7 +6,10 @@ import asyncio
 import copy
 import signal
 import socket
+import sqlite3
+from collections import Counter
 from collections.abc import AsyncIterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +18,14 @@ from aiohttp import ClientSession
 
 from bot.config import Settings
 from bot.webhook_admin import ALLOWED_UPDATES, SECRET_HEADER, secret_of
+from storage.updates import journal_path
 from tests.conftest import SEEDS
 from tests.emulator import TEST_TOKEN, BotApiEmulator
 from tests.test_ops_process import TIMEOUT, closed_cleanly, filmnews, start
 
 GOLDEN_PANDA = "Kazakh Film Brings History and Culture to the 2nd Golden Panda Awards"
 SECRET = secret_of(Settings(token=TEST_TOKEN))
+COMMANDS = 12  # from 12 chats: 4 handled at once, the others waiting for a worker
 
 
 @pytest.fixture
@@ -140,6 +145,69 @@ async def test_two_webhook_replicas_answer_once_and_refuse_forged_requests(
     assert [code for code, _ in codes] == [0, 0], codes
     assert "delivered again" in codes[1][1]  # B was given the update A had taken
     assert closed_cleanly(tmp_path / "data" / "filmnews.db")
+
+
+def unhandled(database: Path) -> int:
+    """How many updates the journal beside ``database`` keeps unhandled."""
+    with closing(sqlite3.connect(journal_path(database))) as journal:
+        [count] = journal.execute("SELECT count(*) FROM updates WHERE handled_at IS NULL")
+        return int(count[0])
+
+
+async def test_a_sigkilled_replica_loses_no_update_it_acknowledged(
+    tmp_path: Path, emulator: BotApiEmulator
+) -> None:
+    ports = free_port(), free_port(), free_port()
+    common = {
+        "TELEGRAM_BOT_TOKEN": TEST_TOKEN,
+        "TELEGRAM_API_URL": emulator.api_url,
+        "FILMNEWS_WEBHOOK_URL": f"http://127.0.0.1:{ports[0]}/telegram",
+    }
+    assert (await filmnews(tmp_path, "webhook", "set", **common)).code == 0
+    chats = range(201, 201 + COMMANDS)
+    replica_a = await start(tmp_path, "run", FILMNEWS_LISTEN=f"127.0.0.1:{ports[0]}", **common)
+    try:
+        await serving(replica_a)
+        emulator.set_delay(30, "sendMessage")  # replies hang: every command is in A's hands
+        for chat in chats:
+            await emulator.send_text(chat, "/help", user_id=chat)
+        # Each answered 200 by A: Telegram will not deliver them again.
+        await emulator.wait_for(lambda: not emulator.pending_updates, TIMEOUT, "acknowledged")
+        await emulator.wait_for(lambda: emulator.calls("sendMessage"), TIMEOUT, "first replies")
+    finally:
+        replica_a.send_signal(signal.SIGKILL)
+        await replica_a.wait()
+    assert not emulator.sent()
+    assert {status for _, status in emulator.webhook_deliveries} == {200}
+
+    # Replica B, started after, handles what A acknowledged but never answered.
+    emulator.set_delay(0, "sendMessage")
+    replica_b = await start(tmp_path, "run", FILMNEWS_LISTEN=f"127.0.0.1:{ports[1]}", **common)
+    try:
+        log = "".join(await serving(replica_b))
+        await emulator.wait_for(
+            lambda: {m.chat_id for m in emulator.sent()} >= set(chats), TIMEOUT, "every answer"
+        )
+    finally:
+        code, rest = await stopped(replica_b)
+    assert code == 0, rest
+    assert f"handling {COMMANDS} update(s) received but not handled before" in log
+    database = tmp_path / "data" / "filmnews.db"
+    assert unhandled(database) == 0
+
+    # Replica C: what B handled is never handled again.
+    replica_c = await start(tmp_path, "run", FILMNEWS_LISTEN=f"127.0.0.1:{ports[2]}", **common)
+    try:
+        log = "".join(await serving(replica_c))  # the replay comes before serving
+    finally:
+        code, rest = await stopped(replica_c)
+    assert code == 0, rest
+    assert "not handled before" not in log + rest
+    answered = Counter(m.chat_id for m in emulator.sent())
+    lost = COMMANDS - len(answered)
+    print(f"\nSIGKILL with {COMMANDS} webhook updates acknowledged: {lost} lost")
+    assert answered == dict.fromkeys(chats, 1)  # all of them, exactly once
+    assert all("Commands" in m.plain for m in emulator.sent())
 
 
 async def test_webhook_set_info_and_delete_print_what_telegram_says(

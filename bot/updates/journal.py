@@ -1,11 +1,16 @@
-"""Nothing received is lost: each fetched update is kept before Telegram is told it arrived.
+"""Nothing received is lost: each update is kept before Telegram is told it arrived.
 
-Telegram forgets an update once a later getUpdates call's offset confirms it, and PTB makes that
-call as soon as the batch is queued, long before it is handled. :class:`JournalingRequest` wraps
-the getUpdates HTTP client: a batch is written to the database before PTB even sees it, so
-whatever Telegram may forget is already kept. Each update is marked once handled; on the next
-start the ones kept but never handled (a crash, SIGKILL, a handler cut short at shutdown) are
-handled first. Updates Telegram delivers again (not confirmed before the crash) are dropped.
+Long polling: Telegram forgets an update once a later getUpdates call's offset confirms it, and
+PTB makes that call as soon as the batch is queued, long before it is handled.
+:class:`JournalingRequest` wraps the getUpdates HTTP client: a batch is written to the database
+before PTB even sees it, so whatever Telegram may forget is already kept. Updates Telegram
+delivers again (not confirmed before the crash) are dropped. Webhook mode: each update is taken
+(kept, its id claimed) before the request is answered 200.
+
+Each update is kept with the process answering for it (its owner), and marked once handled. The
+ones kept but never handled by a process that is gone (a crash, SIGKILL, a handler cut short at
+shutdown) are claimed by another, one statement per former owner so that two processes never
+both claim one, and handled: at start, and in webhook mode every minute.
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ from telegram import Update
 from telegram.error import NetworkError
 from telegram.request import BaseRequest, RequestData
 
+from bot.updates.owners import alive, this_process
 from storage import StorageError
-from storage.updates import Updates, journal_path
+from storage.updates import Owner, Updates, journal_path
 
 logger = logging.getLogger(__name__)
 
@@ -34,23 +40,45 @@ KEEP_HANDLED = timedelta(days=1)
 class UpdateJournal:
     """The application's update journal, attached to the store while it is open."""
 
-    def __init__(self) -> None:
+    def __init__(self, owner: Owner | None = None) -> None:
+        self._owner = owner or this_process()
         self._updates: Updates | None = None
         self._redelivered: set[int] = set()
         self._to_mark: list[int] = []  # handled, not yet marked
         self._marking = asyncio.Lock()
 
     async def open(self, database: Path) -> list[dict[str, Any]]:
-        """Open the journal of ``database``; return the updates kept but never handled."""
+        """Open the journal of ``database``; return the updates kept but never handled by
+        processes that are gone (or by this one, before: a journal closed and opened again),
+        now this process's to handle."""
         updates = await Updates.open(journal_path(database))
         try:
             await updates.prune(datetime.now(UTC) - KEEP_HANDLED)
-            left = [kept.payload for kept in await updates.unhandled()]
+            left = await self._claim(updates, also_mine=True)
         except BaseException:
             await updates.close()
             raise
         self._updates = updates
         return left
+
+    async def orphans(self) -> list[dict[str, Any]]:
+        """Claim the updates kept but never handled by processes that are gone; those."""
+        if self._updates is None:
+            return []
+        return await self._claim(self._updates, also_mine=False)
+
+    async def _claim(self, updates: Updates, also_mine: bool) -> list[dict[str, Any]]:
+        claimed = []
+        for owner in await updates.owners():
+            if (also_mine and owner == self._owner) or not alive(owner):
+                claimed += await updates.claim(owner, self._owner)
+        return [kept.payload for kept in sorted(claimed, key=lambda kept: kept.update_id)]
+
+    async def prune(self) -> int:
+        """Forget the updates handled over a day ago; how many."""
+        if self._updates is None:
+            return 0
+        return await self._updates.prune(datetime.now(UTC) - KEEP_HANDLED)
 
     async def close(self) -> None:
         """Stop keeping updates and close the journal."""
@@ -62,8 +90,19 @@ class UpdateJournal:
         """Write a fetched batch; remember which of it were delivered before."""
         if self._updates is None or not updates:
             return
-        fresh = await self._updates.keep(updates)
+        fresh = await self._updates.keep(updates, owner=self._owner)
         self._redelivered |= {int(u["update_id"]) for u in updates} - fresh
+
+    async def take(self, update: dict[str, Any]) -> bool:
+        """Webhook mode: keep an update as this process's to handle; True if no process on the
+        database had taken its id (else it is a redelivery: drop it).
+
+        ``ValueError`` when closed; storage errors as they come (the caller refuses the update,
+        so that Telegram delivers it again).
+        """
+        if self._updates is None:
+            raise ValueError("the update journal is not open")
+        return await self._updates.take(update, self._owner)
 
     def admit(self, update: object) -> bool:
         """False for an update Telegram delivered again (already handled, or being replayed)."""

@@ -58,35 +58,35 @@ class ThrottledLog:
 async def run(settings: Settings, build: Callable[[Settings], App]) -> None:
     """Wait until Telegram answers, build the bot with ``build`` and run it until SIGTERM or
     SIGINT; ``InvalidToken`` when Telegram refuses the token."""
-    stop = asyncio.Event()
+    stopped = asyncio.Event()
     loop = asyncio.get_running_loop()
     signals = (signal.SIGINT, signal.SIGTERM)
     for number in signals:
-        loop.add_signal_handler(number, stop.set)
+        loop.add_signal_handler(number, stopped.set)
     try:
         # The bot is built once Telegram answers: jobs scheduled "now" would be missed otherwise.
-        if await _reachable(settings, stop):
-            await _serve(build(settings), stop)
+        if await reachable(settings, stopped):
+            await _serve(build(settings), stopped)
     finally:
         for number in signals:
             loop.remove_signal_handler(number)
 
 
-async def _serve(application: App, stop: asyncio.Event) -> None:
+async def _serve(application: App, stopped: asyncio.Event) -> None:
     await application.initialize()
     try:
         if application.post_init:
             await application.post_init(application)
-        if not stop.is_set():
+        if not stopped.is_set():
             await _poll(application)
             logger.info("serving as @%s", application.bot.username)
-            await stop.wait()
+            await stopped.wait()
             logger.info("stopping")
     finally:
-        await _stop(application)
+        await stop(application)
 
 
-async def _reachable(settings: Settings, stop: asyncio.Event) -> bool:
+async def reachable(settings: Settings, stopped: asyncio.Event) -> bool:
     """Call getMe until Telegram answers (True) or we are stopped meanwhile (False)."""
     report = ThrottledLog()
     for delay in _backoff():
@@ -106,7 +106,7 @@ async def _reachable(settings: Settings, stop: asyncio.Event) -> bool:
                 START_BACKOFF[-1],
             )
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), delay)
+            await asyncio.wait_for(stopped.wait(), delay)
             return False
     raise AssertionError("unreachable")  # pragma: no cover
 
@@ -131,7 +131,7 @@ async def _poll(application: App) -> None:
     await application.start()
 
 
-async def _stop(application: App) -> None:
+async def stop(application: App) -> None:
     """Stop polling, give handlers in flight a bounded grace, close everything."""
     updater = application.updater
     if updater is not None and updater.running:
