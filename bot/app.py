@@ -137,7 +137,13 @@ def build_application(
     delivery.schedule(application)
     LiveSources().schedule(application)  # the sources file at start, then what is due
     if application.job_queue is not None:
-        application.job_queue.run_once(announce_admins, when=0, name="admin command menu")
+        # However late the start (APScheduler drops a run missed by more than 1 s by default).
+        application.job_queue.run_once(
+            announce_admins,
+            when=0,
+            name="admin command menu",
+            job_kwargs={"misfire_grace_time": None},
+        )
     application.add_error_handler(on_error)
     application.add_error_handler(update_log.on_error)  # the update's log line says "error"
     return application
