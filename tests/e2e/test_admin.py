@@ -239,7 +239,7 @@ async def test_edit_fixes_the_title_or_the_body_in_place_search_included(
 @pytest.mark.parametrize(
     ("text", "reply"),
     [
-        ("/edit", "is not an article number"),
+        ("/edit", "No article number given."),
         ("/edit abc New title", "“abc” is not an article number"),
         ("/edit 9223372036854775808 New title", "is not an article number"),
         (f"/edit {'9' * 32} New title", "is not an article number"),
@@ -309,7 +309,7 @@ async def test_delete_called_off_keeps_the_article(bot: RunningBot) -> None:
     ("text", "reply"),
     [
         ("/delete abc", "“abc” is not an article number"),
-        ("/delete", "“nothing” is not an article number"),
+        ("/delete", "No article number given."),
         ("/delete -3", "is not an article number"),
         ("/delete 9223372036854775808", "is not an article number"),
         ("/delete " + "1" * 23, "is not an article number"),

@@ -195,7 +195,7 @@ def not_an_id(t: Translator, text: str, example: str) -> str:
     """The reply to an argument that is not an article id (quoted, shortened)."""
     shown = teaser(text, SHOWN_INPUT)
     if not shown:
-        return usage(t, Problem(mark("“nothing” is not an article number.")), example)
+        return usage(t, Problem(mark("No article number given.")), example)
     return usage(t, Problem(mark("“{typed}” is not an article number."), typed=shown), example)
 
 
