@@ -209,3 +209,13 @@ async def test_piped_input_joins_continued_lines(tmp_path: Path) -> None:
         stream.seek(0)
         source = PipedInput(stream)
         assert [await source.read() for _ in range(4)] == ["/post A\nB\nC", "/help", "last", None]
+
+
+def test_a_line_after_a_type_it_prompt_answers_it_as_in_telegram(tmp_path: Path) -> None:
+    script = "/subscribe 08:30 Asia/Almaty\n/settings\nother time\n06:45\nother zone\nTashkent\n"
+    result = chat(tmp_path, script)
+
+    assert result.returncode == 0, result.stderr
+    assert "Nothing found" not in result.stdout  # the answers were not searched
+    assert "When: every day at 06:45 (Asia/Almaty)." in result.stdout
+    assert "When: every day at 06:45 (Asia/Tashkent)." in result.stdout

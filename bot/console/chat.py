@@ -131,6 +131,7 @@ class ConsoleChat:
     language: str = DEFAULT_LANGUAGE  # the language_code of the user's Telegram app
     messages: dict[int, Params] = field(default_factory=dict)  # message_id → Message JSON
     buttons: list[Button] = field(default_factory=list)  # the keyboard shown last
+    prompt: int | None = None  # a ForceReply message: the next typed line replies to it
     _message_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _update_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -158,6 +159,9 @@ class ConsoleChat:
             "from": self.user,
             "text": text,
         }
+        if self.prompt is not None:  # as a Telegram app does after a ForceReply
+            message["reply_to_message"] = self.messages[self.prompt]
+            self.prompt = None
         command = _COMMAND.match(text)
         if command:
             length = len(command.group().encode("utf-16-le")) // 2
@@ -202,6 +206,8 @@ class ConsoleChat:
         }
         self._set_content(message, params)
         self.messages[message["message_id"]] = message
+        if _markup(params).get("force_reply"):
+            self.prompt = message["message_id"]
         self._show(message, params)
         return message
 
@@ -226,11 +232,9 @@ class ConsoleChat:
             source = str(params.get("text", ""))
             html = str(params.get("parse_mode") or "").upper() == "HTML"
             message["text"] = render_html(source, ansi=False) if html else source
-        markup = params.get("reply_markup")
-        if isinstance(markup, str):
-            markup = json.loads(markup)
+        markup = _markup(params)
         message.pop("reply_markup", None)
-        if isinstance(markup, dict) and markup.get("inline_keyboard"):
+        if markup.get("inline_keyboard"):
             message["reply_markup"] = markup
 
     def _show(self, message: Params, params: Params, *, edited: bool = False) -> None:
@@ -359,6 +363,14 @@ async def _handle(application: App, console: ConsoleChat, line: str) -> None:
         return
     raw = console.pressed(button) if button is not None else console.typed(line)
     await application.process_update(Update.de_json(raw, application.bot))
+
+
+def _markup(params: Params) -> Params:
+    """The reply markup of a sent message's parameters, decoded (empty when there is none)."""
+    markup = params.get("reply_markup")
+    if isinstance(markup, str):
+        markup = json.loads(markup)
+    return markup if isinstance(markup, dict) else {}
 
 
 def _succeed(params: Params) -> bool:
