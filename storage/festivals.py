@@ -5,6 +5,10 @@ keeps who gave it (``FactSource``), and ``merge`` decides by it (``storage.festi
 admin's fact is never overwritten by the festivals file, the news only fills in what nobody gave,
 and a write happens only when something changes (an unchanged start writes nothing and spends no
 id).
+
+Every festival (``catalog``) is read for each /festival: the list is kept in memory for
+``CACHE_SECONDS`` (``storage.recent``), dropped at once by every write through this store, so
+another process's change shows within seconds and this one's at once.
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ from storage.convert import from_date, to_date
 from storage.database import Database
 from storage.errors import NotFound
 from storage.festival_merge import Change, given, merge_facts
+from storage.festival_reads import CardData, Catalog, read_card
 from storage.models import FESTIVAL_FACTS, FactSource, Festival, NewFestival
 from storage.names import name_key
+from storage.recent import Recent
 
 _COLUMNS = (
     "id, name, aliases, kind, city, country, starts_on, ends_on, edition, description, url, "
@@ -29,6 +35,8 @@ _COLUMNS = (
 )
 # Rejections with this article id keep a deleted festival out of the festivals file's reach.
 FROM_FILE = 0
+CACHE_SECONDS = 5.0
+_EVERY = "every festival"  # the one key of the kept catalog
 
 
 class MergeOutcome(StrEnum):
@@ -74,6 +82,7 @@ class Festivals:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._recent: Recent[str, Catalog] = Recent(1, CACHE_SECONDS)
 
     async def merge(
         self, new: NewFestival, source: FactSource, *, article_id: int = FROM_FILE
@@ -163,6 +172,7 @@ class Festivals:
                 json.dumps(dict.fromkeys(given_facts, source.value)),
             ),
         )
+        self._recent.forget()
         assert row is not None
         return _festival(row)
 
@@ -202,6 +212,7 @@ class Festivals:
                 festival_id,
             ),
         )
+        self._recent.forget()
         assert row is not None
         return _festival(row)
 
@@ -220,6 +231,7 @@ class Festivals:
                 [(key, article) for key in sorted(keys) for article in articles],
             )
             await connection.execute("DELETE FROM festivals WHERE id = ?", (festival_id,))
+            self._recent.forget()
         return festival
 
     async def named(self, name: str) -> Festival | None:
@@ -227,10 +239,31 @@ class Festivals:
         key = name_key(name)
         return await self._matching([key]) if key else None
 
-    async def all(self) -> list[Festival]:
-        """Every festival, by name."""
+    async def all(self, *, fresh: bool = False) -> list[Festival]:
+        """Every festival, by name (``catalog``)."""
+        return list((await self.catalog(fresh=fresh)).festivals)
+
+    async def catalog(self, *, fresh: bool = False) -> Catalog:
+        """Every festival, by name: kept in memory for a few seconds and dropped by every write
+        through this store; ``fresh`` reads the database (a writer in its transaction).
+
+        A read made while a transaction is open on the shared connection may see rows that are
+        rolled back later, so it is not kept (``Recent`` drops a read a write overlapped).
+        """
+        if not fresh and (kept := self._recent.get(_EVERY)) is not None:
+            return kept
+        reading = self._recent.reading()
+        quiet = not self._db.connection.in_transaction
         rows = await self._db.fetch_all(f"SELECT {_COLUMNS} FROM festivals ORDER BY name")
-        return [_festival(row) for row in rows]
+        found = Catalog(tuple(_festival(row) for row in rows))
+        if quiet:
+            self._recent.keep(_EVERY, found, reading)
+        return found
+
+    async def card(self, festival_id: int, chat_id: int, articles: int) -> CardData:
+        """What a festival's card shows for a chat: its newest ``articles``, how many name it,
+        and whether the chat asked for its reminders and follows it (one statement)."""
+        return await read_card(self._db, festival_id, chat_id, articles)
 
     async def get(self, festival_id: int) -> Festival:
         """One festival; ``NotFound`` if there is none with that id."""

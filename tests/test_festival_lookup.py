@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.newsroom.festivals import MAX_CHOICES, find_festivals, name_score
+from bot.newsroom.festival_lookup import MAX_CHOICES, find_festivals, name_score
 from bot.newsroom.sources.festivals import read_festivals
 from storage.models import Festival
 from storage.names import name_key as normalise

@@ -15,7 +15,7 @@ from bot.context import App, Context, delivery_of, settings_of, store_of, today
 from bot.delivery import reminders
 from bot.handlers.sharing import festival_row
 from bot.i18n import mark, supported
-from bot.newsroom.festivals import MIN_QUERY_CHARS, find_festivals
+from bot.newsroom.festival_lookup import MIN_QUERY_CHARS, find_festivals
 from bot.render import festivals as render
 from bot.render import reminders as render_reminders
 from bot.render.common import callback_ids, with_keyboard
@@ -49,11 +49,12 @@ async def festival(update: Update, context: Context) -> None:
         return
     typed = " ".join(context.args or [])  # quoted in the reply (cut to fit there)
     query = typed[:MAX_QUERY_CHARS]
-    known = await store_of(context).festivals.all()
+    catalog = await store_of(context).festivals.catalog()
+    known = catalog.festivals
     if not query.strip():
         await message.reply_text(render.festival_usage(context.t, known))
         return
-    matches = find_festivals(query, known)
+    matches = find_festivals(query, catalog)
     if not matches and len(name_key(query).replace(" ", "")) < MIN_QUERY_CHARS:
         await _reply(message, *render.no_festival(context.t, typed, known))
     elif not matches:
@@ -208,19 +209,15 @@ async def _digest_time(context: Context, chat_id: int) -> tuple[time, ZoneInfo]:
 async def _card(
     context: Context, found: Festival, chat_id: int
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    store = store_of(context)
-    articles = await store.articles.mentioning(found.id, ARTICLES_IN_CARD)
-    mentions = await store.festivals.mention_count(found.id)
-    reminded = await store.reminders.has(chat_id, found.id)
-    followed = await store.filters.follows(chat_id, found.id)
+    data = await store_of(context).festivals.card(found.id, chat_id, ARTICLES_IN_CARD)
     return render.festival_card(
         context.t,
         found,
-        articles,
+        data.articles,
         today(context),
-        reminded=reminded,
-        mentions=mentions,
-        extra_row=festival_row(context, found, followed=followed),
+        reminded=data.reminded,
+        mentions=data.mentions,
+        extra_row=festival_row(context, found, followed=data.followed),
     )
 
 
