@@ -20,7 +20,7 @@ from storage.convert import from_date, to_date, to_datetime
 from storage.database import Database
 from storage.errors import Conflict, NotFound
 from storage.models import Article, NewArticle, Position
-from storage.search_index import terms_of
+from storage.search_index import remember, terms_of
 
 _INSERT_CHUNK = 500  # rows per INSERT statement, well under SQLite's limit of variables
 
@@ -156,24 +156,28 @@ class Articles:
             stored = {row[0]: _Stored(row[1], bool(row[2]), row[3]) for row in rows}
             plan = _plan(news, keys, stored)
             ids = {key: found.id for key, found in stored.items()}
+            vocabulary: list[str] = []  # the terms written, added to the index's vocabulary
             for chunk in _chunks(list(plan.inserts.items()), _INSERT_CHUNK):
-                ids.update(await self._insert_many(connection, chunk))
+                ids.update(await self._insert_many(connection, chunk, vocabulary))
             if plan.updates:
+                updates = [
+                    (
+                        new.body,
+                        new.terms[1] if new.terms else index_terms(new.body),
+                        new.truncated,
+                        new.url,
+                        new.tags,
+                        stored[key].id,
+                    )
+                    for key, new in plan.updates.items()
+                ]
+                vocabulary += (update[1] for update in updates)
                 await connection.executemany(
                     "UPDATE articles SET body = ?, body_terms = ?, truncated = ?, "
                     "url = coalesce(url, ?), tags = coalesce(?, tags) WHERE id = ?",
-                    [
-                        (
-                            new.body,
-                            new.terms[1] if new.terms else index_terms(new.body),
-                            new.truncated,
-                            new.url,
-                            new.tags,
-                            stored[key].id,
-                        )
-                        for key, new in plan.updates.items()
-                    ],
+                    updates,
                 )
+            await remember(connection, vocabulary)
         return [(ids[key], outcome) for key, outcome in zip(keys, plan.outcomes, strict=True)]
 
     async def settled(self, news: Sequence[NewArticle]) -> list[bool]:
@@ -217,14 +221,18 @@ class Articles:
 
     @staticmethod
     async def _insert_many(
-        connection: aiosqlite.Connection, items: list[tuple[str, NewArticle]]
+        connection: aiosqlite.Connection,
+        items: list[tuple[str, NewArticle]],
+        vocabulary: list[str],
     ) -> dict[str, int]:
-        """Insert articles with one statement; their ids by fingerprint."""
+        """Insert articles with one statement; their ids by fingerprint. Their terms are put
+        in ``vocabulary``, for the caller to ``remember``."""
         values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(items))
         params: list[object] = []
         for key, new in items:
             params += (new.title, new.body, new.truncated, new.url, new.source)
             terms = new.terms or terms_of(new.title, new.body)
+            vocabulary += terms
             params += (from_date(new.seen_on), key, *terms, new.tags)
         try:
             rows = await connection.execute_fetchall(
@@ -246,7 +254,9 @@ class Articles:
             if rows:
                 existing = next(iter(rows))[0]
                 raise Conflict(f"article {existing} has the same title", existing)
-            ids = await self._insert_many(connection, [(key, new)])
+            vocabulary: list[str] = []
+            ids = await self._insert_many(connection, [(key, new)], vocabulary)
+            await remember(connection, vocabulary)
         return await self.get(ids[key])
 
     async def with_title(self, title: str) -> int | None:
@@ -299,12 +309,15 @@ class Articles:
             # next ingest of that source knows the article and does not add it again. A body
             # written by hand is whole: it is no longer the cut one of a source page.
             # The search index follows the terms (storage/search_index.py), by trigger.
+            terms = _terms(title, body)
             rows = await connection.execute_fetchall(
                 "UPDATE articles SET title = coalesce(?, title), body = coalesce(?, body), "
                 "title_terms = coalesce(?, title_terms), body_terms = coalesce(?, body_terms), "
                 f"truncated = truncated AND ? IS NULL WHERE id = ? RETURNING {_COLUMNS}",
-                (title, body, *_terms(title, body), body, article_id),
+                (title, body, *terms, body, article_id),
             )
+            if rows:
+                await remember(connection, (written for written in terms if written))
         found = list(rows)
         if not found:
             raise NotFound(f"no article {article_id}")

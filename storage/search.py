@@ -37,7 +37,6 @@ SAVED_DAYS = 30  # saved searches (for buttons) unused this long are forgotten
 CACHED_PAGES = 128  # pages of results kept while no article changes
 CACHED_SUGGESTIONS = 128
 SAVED_KEPT = 1_000  # saved searches' numbers remembered (the day they were saved on)
-CACHED_VOCABULARIES = 64  # the index's terms by their start, for suggestions and prefixes
 
 Value = TypeVar("Value")
 
@@ -51,7 +50,6 @@ class Search:
         self._db = db
         self._pages: ResultCache[SearchPage] = ResultCache(CACHED_PAGES)
         self._suggestions: ResultCache[tuple[str | None]] = ResultCache(CACHED_SUGGESTIONS)
-        self._vocabularies: ResultCache[tuple[str, ...]] = ResultCache(CACHED_VOCABULARIES)
         self._saved: dict[str, tuple[date, int]] = {}  # words → (UTC day saved, number)
 
     async def find(self, words: str, *, offset: int = 0, limit: int = 5) -> SearchPage:
@@ -112,17 +110,10 @@ class Search:
 
     async def _suggest(self, words: str) -> tuple[str | None]:
         """``suggest`` without the cache (as a tuple: a cached None is a result too)."""
-        suggestion = await suggest(self._db, words, COLUMNS, self._terms_from)
+        suggestion = await suggest(self._db, words, COLUMNS)
         if suggestion is None or not await self._finds_any(suggestion):
             return (None,)
         return (suggestion,)
-
-    async def _terms_from(self, start: str, limit: int = -1) -> tuple[str, ...]:
-        """The first ``limit`` (-1: all) of the index's terms that begin with ``start``, kept
-        while no article changes: fts5vocab reads the postings of every term it lists."""
-        return await self._cached(
-            self._vocabularies, (start, limit), lambda: vocabulary(self._db, start, limit)
-        )
 
     async def _finds_any(self, words: str) -> bool:
         """Whether ``words`` find an article (without ranking them)."""
@@ -194,12 +185,13 @@ class Search:
 
     async def _expanded(self, term: QueryTerm) -> QueryTerm:
         """A prefix longer than the indexed ones as the index's words it starts (FTS5 would
-        merge every one of their lists in full to find the newest matches); else as it is."""
+        merge every one of their lists in full to find the newest matches); else as it is.
+        A word of the vocabulary that no article holds any more matches nothing."""
         if not term.prefix or min(map(len, term.stems)) <= INDEXED_PREFIX:
             return term
         found: list[str] = []
         for stem in term.stems:
-            found += await self._terms_from(stem, MAX_EXPANSION + 1)
+            found += await vocabulary(self._db, stem, MAX_EXPANSION + 1)
         unique = tuple(dict.fromkeys(found))
         if not unique or len(unique) > MAX_EXPANSION:
             return term

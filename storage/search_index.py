@@ -6,12 +6,19 @@ copy them into the index. A database whose terms were made by another analysis v
 none: just migrated) is brought up to date at open by ``reindex``: the terms are filled in in
 batches, each its own transaction, with a progress line for large databases, and the index is
 then rebuilt whole. A backfill cut short resumes where it stopped.
+
+The index's vocabulary is kept in a plain table too (``search_terms``, migration 0019), where
+suggestions and prefix expansions range-read it: FTS5's own (``articles_vocab``) walks every
+posting of the terms it lists. Whoever writes terms adds a batch's distinct ones in one
+statement (``remember``); terms an edit or a deletion leaves stay, and readers check by MATCH.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import time
+from collections.abc import Iterable
 
 import aiosqlite
 
@@ -21,6 +28,9 @@ logger = logging.getLogger(__name__)
 
 BATCH = 2_000  # articles analysed per transaction
 PROGRESS_EVERY = 10.0  # seconds between two progress lines
+_VOCABULARY_MISSING = (
+    "SELECT NOT EXISTS (SELECT 1 FROM search_terms) AND EXISTS (SELECT 1 FROM articles)"
+)
 
 
 def terms_of(title: str, body: str) -> tuple[str, str]:
@@ -28,11 +38,25 @@ def terms_of(title: str, body: str) -> tuple[str, str]:
     return index_terms(title), index_terms(body)
 
 
+async def remember(connection: aiosqlite.Connection, terms: Iterable[str]) -> None:
+    """Add the distinct terms of these ``title_terms``/``body_terms`` values to the vocabulary,
+    in one statement (sorted: the table's pages are then met in order)."""
+    distinct: set[str] = set()
+    for text in terms:
+        distinct.update(text.split())
+    if distinct:
+        await connection.execute(
+            "INSERT OR IGNORE INTO search_terms (term) SELECT value FROM json_each(?)",
+            (json.dumps(sorted(distinct)),),
+        )
+
+
 async def reindex(connection: aiosqlite.Connection, *, batch: int | None = None) -> int:
     """Bring every article's terms and the index to ``ANALYSIS_VERSION`` (``batch`` articles a
     transaction); how many articles were analysed."""
     state = await _state(connection)
     if state == (ANALYSIS_VERSION, 0):
+        await _fill_vocabulary(connection)
         return 0
     await _start(connection, resume=state == (ANALYSIS_VERSION, 1))
     total = await _value(connection, "SELECT count(*) FROM articles")
@@ -85,7 +109,31 @@ async def _start(connection: aiosqlite.Connection, *, resume: bool) -> None:
     await connection.execute(
         "UPDATE search_index SET analysis = ?, backfilling = 1, done_to = 0", (ANALYSIS_VERSION,)
     )
+    await connection.execute("DELETE FROM search_terms")  # the other analysis's terms
     await connection.execute("COMMIT")
+
+
+async def _fill_vocabulary(connection: aiosqlite.Connection) -> None:
+    """Fill an empty vocabulary of a database with articles from the index: one written around
+    the repositories (the benchmarks' bulk build inserts rows as they are)."""
+    if not await _value(connection, _VOCABULARY_MISSING):
+        return
+    articles = await _value(connection, "SELECT max(id) FROM articles")  # about as many
+    if articles >= BATCH:
+        logger.info("search index: listing the vocabulary of ~%d articles, once", articles)
+    started = time.monotonic()
+    await connection.execute("BEGIN IMMEDIATE")
+    try:  # checked again under the lock: another process may have filled it meanwhile
+        await connection.execute(
+            "INSERT INTO search_terms (term) SELECT term FROM articles_vocab "
+            f"WHERE ({_VOCABULARY_MISSING})"
+        )
+    except BaseException:
+        await connection.execute("ROLLBACK")
+        raise
+    await connection.execute("COMMIT")
+    if articles >= BATCH:
+        logger.info("search index: vocabulary listed in %.0f s", time.monotonic() - started)
 
 
 async def _batch(connection: aiosqlite.Connection, size: int) -> int:
@@ -102,6 +150,7 @@ async def _batch(connection: aiosqlite.Connection, size: int) -> int:
             await connection.executemany(
                 "UPDATE articles SET title_terms = ?, body_terms = ? WHERE id = ?", updates
             )
+            await remember(connection, (terms for update in updates for terms in update[:2]))
             await connection.execute("UPDATE search_index SET done_to = ?", (updates[-1][2],))
     except BaseException:
         await connection.execute("ROLLBACK")

@@ -1,19 +1,18 @@
 """Did you mean …? A close word from the index's own vocabulary for a word that finds nothing.
 
 The index holds terms (``festiv``), not words, so a suggestion is found in two steps: the term
-of FTS5's vocabulary (the ``articles_vocab`` table) closest to the typed word's term, by
-rapidfuzz's ratio among the terms with the same first three letters (else two); then the word
-of the newest articles holding that term closest to what was typed (so ``fesival`` →
-``festival`` and ``фестевали`` → ``фестивали``, each in its own alphabet).
+of the index's vocabulary (the ``search_terms`` table, migration 0019) closest to the typed
+word's term, by rapidfuzz's ratio among the terms with the same first three letters (else two);
+then the word of the newest articles holding that term closest to what was typed (so
+``fesival`` → ``festival`` and ``фестевали`` → ``фестивали``, each in its own alphabet).
 
-Reading the terms of two first letters costs as much as their postings (fts5vocab counts them:
-24 ms for ``ka`` at 100k generated articles), so the caller hands in ``Vocabulary``, which keeps
-what it read while no article changes (storage/search.py).
+The vocabulary may still list a term that only a deleted or edited article held: a term is
+taken only once MATCH finds articles holding it, else the next closest is tried.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator
 
 from rapidfuzz import fuzz, process
 
@@ -24,31 +23,29 @@ MIN_SCORE = 75.0  # rapidfuzz ratio (0-100) of a term close enough to suggest
 MIN_LENGTH = 3  # shorter words are not corrected
 SAMPLE_ARTICLES = 20  # newest articles holding the term, where its written forms are taken
 VOCABULARY_PREFIXES = (3, 2)  # first letters a close term shares with the typed one, in turn
-
-Vocabulary = Callable[[str], Awaitable[tuple[str, ...]]]  # the index's terms with a given start
+CLOSE_TERMS = 5  # the closest terms tried in turn (one may be held by no article any more)
 
 
 async def vocabulary(db: Database, start: str, limit: int = -1) -> tuple[str, ...]:
-    """The first ``limit`` terms of the index (all: -1) that begin with ``start``, in order."""
+    """The first ``limit`` terms of the index's vocabulary (all: -1) that begin with ``start``,
+    in order; some may be held by no article any more (see the module's note)."""
     rows = await db.fetch_all(
-        "SELECT term FROM articles_vocab WHERE term >= ? AND term < ? LIMIT ?",
+        "SELECT term FROM search_terms WHERE term >= ? AND term < ? LIMIT ?",
         (start, start[:-1] + chr(ord(start[-1]) + 1), limit),
     )
     return tuple(row[0] for row in rows)
 
 
-async def suggest(
-    db: Database, words: str, columns: tuple[str, ...] | None, terms_from: Vocabulary
-) -> str | None:
-    """``words`` with each word that finds nothing replaced by a close one (from the terms
-    ``terms_from`` gives); None if none is."""
+async def suggest(db: Database, words: str, columns: tuple[str, ...] | None) -> str | None:
+    """``words`` with each word that finds nothing replaced by a close one from the index's
+    vocabulary; None if none is."""
     changed = False
     out = []
     for term in query_terms(words):
         if term.prefix or await _found(db, term, columns):
             out.append(term.word + ("*" if term.prefix else ""))
             continue
-        replacement = await _closest_word(db, term, columns, terms_from)
+        replacement = await _closest_word(db, term, columns)
         if replacement is None:
             return None
         out.append(replacement)
@@ -65,31 +62,45 @@ async def _found(db: Database, term: QueryTerm, columns: tuple[str, ...] | None)
     return row is not None
 
 
-async def _closest_term(typed: str, terms_from: Vocabulary) -> str | None:
-    """The index's term closest to ``typed`` among those sharing its first three letters, else
-    its first two (reading the whole vocabulary costs too much; the terms of two letters can
-    cost ten times those of three: ``ka`` 24 ms, ``kar`` 4 ms at 100k generated articles)."""
+async def _close_terms(db: Database, typed: str) -> AsyncIterator[str]:
+    """The index's terms closest to ``typed``, best first, among those sharing its first three
+    letters, then among those sharing its first two (the whole vocabulary would be too many to
+    compare); read only as far as the caller goes."""
+    tried: set[str] = set()
     for shared in VOCABULARY_PREFIXES:
         if len(typed) <= shared:
             continue
-        terms = await terms_from(typed[:shared])
-        close = [known for known in terms if abs(len(known) - len(typed)) <= 2]
-        best = process.extractOne(typed, close, scorer=fuzz.ratio, score_cutoff=MIN_SCORE)
-        if best is not None:
-            return str(best[0])
-    return None
+        terms = await vocabulary(db, typed[:shared])
+        close = [
+            known for known in terms if abs(len(known) - len(typed)) <= 2 and known not in tried
+        ]
+        best = process.extract(
+            typed, close, scorer=fuzz.ratio, score_cutoff=MIN_SCORE, limit=CLOSE_TERMS
+        )
+        for found in best:
+            tried.add(found[0])
+            yield str(found[0])
 
 
 async def _closest_word(
-    db: Database, term: QueryTerm, columns: tuple[str, ...] | None, terms_from: Vocabulary
+    db: Database, term: QueryTerm, columns: tuple[str, ...] | None
 ) -> str | None:
     """The written word of the index closest to ``term``, or None."""
     typed = term.stems[0]
     if len(term.word) < MIN_LENGTH or not typed.isascii():
         return None
-    stem = await _closest_term(typed, terms_from)
-    if stem is None:
-        return None
+    async for stem in _close_terms(db, typed):
+        found = await _written_word(db, term, stem, columns)
+        if found is not None:
+            return found
+    return None
+
+
+async def _written_word(
+    db: Database, term: QueryTerm, stem: str, columns: tuple[str, ...] | None
+) -> str | None:
+    """The word of the newest articles holding ``stem`` closest to ``term`` as typed; None if
+    no article holds it (any more)."""
     rows = await db.fetch_all(
         "SELECT title, body FROM articles WHERE id IN (SELECT rowid FROM articles_fts "
         "WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?)",
