@@ -34,12 +34,14 @@ async def vocabulary(
     """The first ``limit`` terms of the index's vocabulary (all: -1) that begin with ``start``,
     in order, of ``lengths`` letters (from, to); some may be held by no article any more (see
     the module's note)."""
-    rows = await db.fetch_all(
-        "SELECT term FROM search_terms WHERE term >= ? AND term < ? "
-        "AND length(term) BETWEEN ? AND ? LIMIT ?",
+    # One row of the terms joined, rather than a row each: thousands of rows (``zha`` at 1M
+    # generated articles) cost more to make in Python than to read.
+    joined = await db.fetch_value(
+        "SELECT group_concat(term, ' ') FROM (SELECT term FROM search_terms "
+        "WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ? ORDER BY term LIMIT ?)",
         (start, start[:-1] + chr(ord(start[-1]) + 1), *lengths, limit),
     )
-    return tuple(row[0] for row in rows)
+    return tuple(joined.split()) if joined else ()
 
 
 async def suggest(db: Database, words: str, columns: tuple[str, ...] | None) -> str | None:
