@@ -8,8 +8,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import time
+from ipaddress import ip_address
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
@@ -94,6 +96,7 @@ class Settings:
             value = values.get(name, "").strip()
             return value or None
 
+        _no_database_url(get("FILMNEWS_DATABASE_URL"))
         return cls(
             token=get("TELEGRAM_BOT_TOKEN"),
             api_url=_api_url(get("TELEGRAM_API_URL") or DEFAULT_API_URL),
@@ -179,9 +182,38 @@ def _private_sources(raw: str | None) -> bool:
 
 
 def _webhook_url(raw: str | None) -> str | None:
-    if raw is not None and not re.fullmatch(r"https?://[^\s/?#]+(?:/[^\s#]*)?", raw):
+    """Telegram calls only https:// webhooks; http:// is accepted on this machine alone (a local
+    Bot API server, a test)."""
+    if raw is None:
+        return None
+    match = re.fullmatch(r"(https?)://([^\s/?#]+)(?:/[^\s#]*)?", raw)
+    if not match:
         raise ConfigError("FILMNEWS_WEBHOOK_URL", f"{raw!r} is not an https:// URL")
+    host = urlsplit(raw).hostname or ""
+    if match.group(1) == "http" and not _is_loopback(host):
+        raise ConfigError(
+            "FILMNEWS_WEBHOOK_URL", f"{raw!r}: Telegram calls only https:// webhooks"
+        )
     return raw
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _no_database_url(raw: str | None) -> None:
+    """The contract's PostgreSQL switch, refused until that backend exists (never ignored)."""
+    if raw is not None:
+        raise ConfigError(
+            "FILMNEWS_DATABASE_URL",
+            "PostgreSQL is not supported by this version yet; unset it to use the SQLite file "
+            "FILMNEWS_DATABASE",
+        )
 
 
 def _listen(raw: str | None) -> tuple[str, int] | None:

@@ -122,6 +122,8 @@ def test_the_process_environment_is_used_by_default(monkeypatch: pytest.MonkeyPa
         ("TELEGRAM_API_URL", "http://"),
         ("TELEGRAM_API_URL", "https://api.telegram.org/ with space"),
         ("FILMNEWS_LOG_LEVEL", "LOUD"),
+        ("FILMNEWS_WEBHOOK_URL", "http://bot.example.com/telegram"),
+        ("FILMNEWS_WEBHOOK_URL", "bot.example.com/telegram"),
     ],
 )
 def test_a_bad_variable_is_named(variable: str, value: str) -> None:
@@ -132,6 +134,18 @@ def test_a_bad_variable_is_named(variable: str, value: str) -> None:
     assert message.startswith(f"{variable}: ")
     assert repr(value.split(",")[-1]) in message  # the offending value is quoted
     assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "url", ["https://bot.example.com/tg", "http://127.0.0.1:8080/tg", "http://localhost/tg"]
+)
+def test_a_webhook_is_https_or_on_this_machine(url: str) -> None:
+    assert Settings.from_env({"FILMNEWS_WEBHOOK_URL": url}, env_file=None).webhook_url == url
+
+
+def test_the_postgresql_switch_is_refused_not_ignored() -> None:
+    with pytest.raises(ConfigError, match=r"^FILMNEWS_DATABASE_URL: PostgreSQL is not supported"):
+        Settings.from_env({"FILMNEWS_DATABASE_URL": "postgresql://db/filmnews"}, env_file=None)
 
 
 def test_a_bad_variable_in_the_dot_env_file_is_named(tmp_path: Path) -> None:
