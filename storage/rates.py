@@ -221,6 +221,10 @@ class Rates:
             self._latest.forget()
         return changed
 
+    def forget_latest(self) -> None:
+        """Read the latest rates anew next time: another process has written some."""
+        self._latest.forget()
+
     async def latest(self, base: str = "USD") -> list[Rate]:
         """Each currency's current rate, by code, with the rate of the day before it.
 

@@ -4,6 +4,7 @@ absurd values written straight into the table never break a reader's command."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from contextlib import closing
 from datetime import date, datetime
@@ -190,13 +191,20 @@ ABSURD = ["1e-400", "0.000000000000000000000000000001", "1E+30", "0", "-1", "NaN
 @pytest.mark.bot_settings(admin_ids={ADMIN_ID})
 async def test_no_stored_value_breaks_a_readers_command(bot: RunningBot) -> None:
     database = bot.settings.database
-    for value in ABSURD:
+
+    def write(value: object) -> None:  # on a connection of its own, as another process would
         with closing(sqlite3.connect(database)) as connection, connection:
             connection.execute(
                 "INSERT OR REPLACE INTO rates (currency, base, value, as_of, source, rank) "
                 "VALUES ('TMT', 'USD', ?, '2026-03-01', 'admin:42', 4)",
                 (value,),
             )
+
+    for value in ABSURD:
+        # In a thread: blocking the event loop here would stall a transaction the bot's jobs
+        # have open, and the write would then wait for it in vain ("database is locked").
+        await asyncio.to_thread(write, value)
+        bot.store.rates.forget_latest()  # seen now, not once the kept latest rates expire
         for command in ["/rates", "/rates TMT", "/convert 100 TMT", "/convert 5 USD TMT"]:
             replies = await bot.private(5).send(command)
             assert replies.text, (value, command)
