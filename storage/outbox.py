@@ -80,9 +80,7 @@ class OutboxReport:
 _MAX_PARAMS = 1000
 # Rows the tidy forgets per statement: each batch holds the shared connection a few ms.
 PRUNE_BATCH = 200
-_COLUMNS = (
-    "id, kind, ref, chat_id, text, reply_markup, state, attempts, not_before, thread_id"
-)
+_COLUMNS = "id, kind, ref, chat_id, text, reply_markup, state, attempts, not_before, thread_id"
 
 
 def _message(row: aiosqlite.Row) -> OutboxMessage:

@@ -104,9 +104,7 @@ def test_festival_fields_may_be_missing_empty_or_a_dash() -> None:
 def test_the_form_gives_only_what_it_names() -> None:
     """What the form leaves out stays None: the store keeps the stored facts for those."""
     new = festival_from(
-        FestivalForm(
-            "DIDOR", country="TJ", starts_on=date(2026, 10, 2), ends_on=date(2026, 10, 2)
-        )
+        FestivalForm("DIDOR", country="TJ", starts_on=date(2026, 10, 2), ends_on=date(2026, 10, 2))
     )
     assert (new.name, new.aliases, new.city, new.country) == ("DIDOR", (), None, "TJ")
     day = date(2026, 10, 2)

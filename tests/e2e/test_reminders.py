@@ -173,9 +173,9 @@ async def test_reminders_in_a_group_and_a_festival_without_dates(bot: RunningBot
     chat = bot.private(5)
     card = (await chat.send("/festival romford")).last
     await chat.press(card, "Remind me")
-    assert "Romford Film Festival — dates not announced yet" in (
-        await chat.send("/reminders")
-    ).text
+    assert (
+        "Romford Film Festival — dates not announced yet" in (await chat.send("/reminders")).text
+    )
     await at(bot, clock, WEEK_BEFORE)
     assert len(reminders_in(bot, -1001)) == 1
     assert reminders_in(bot, 5) == []
