@@ -1,4 +1,4 @@
-"""The ``filmnews`` command: run | ingest | chat | digest | fetch | check."""
+"""The ``filmnews`` command: run | ingest | chat | digest | fetch | check | webhook."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from telegram.error import InvalidToken, NetworkError
 
-from bot import console, health, live, webhook, webhook_admin
+from bot import console, health, live
 from bot.app import build_application
 from bot.config import ConfigError, Settings
 from bot.context import App
@@ -20,6 +20,7 @@ from bot.delivery.service import send_due
 from bot.newsroom.ingest import IngestReport, ingest
 from bot.newsroom.sources.registry import SourcesFileError
 from bot.render import sources as render_sources
+from bot.updates import webhook, webhook_admin
 from bot.updates.runner import run
 from storage import StorageError, Store
 from storage.articles import AddOutcome

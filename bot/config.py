@@ -76,8 +76,8 @@ class Settings:
     private_sources: bool = False
     # FILMNEWS_CHANNEL: where "publish now" also posts (an @username or a chat id), or None.
     channel: str | int | None = None
-    # Webhook mode (bot/webhook.py): FILMNEWS_WEBHOOK_URL, FILMNEWS_LISTEN as (host, port) and
-    # FILMNEWS_WEBHOOK_SECRET (None: derived from the token); without URL and listen, polling.
+    # Webhook mode (bot/updates/webhook.py): FILMNEWS_WEBHOOK_URL, FILMNEWS_LISTEN as (host, port)
+    # and FILMNEWS_WEBHOOK_SECRET (None: derived from the token); without URL and listen, polling.
     webhook_url: str | None = None
     listen: tuple[str, int] | None = None
     webhook_secret: str | None = None

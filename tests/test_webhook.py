@@ -22,8 +22,8 @@ from telegram import Update
 from bot.config import ConfigError, Settings
 from bot.updates.journal import UpdateJournal
 from bot.updates.owners import alive, this_process
-from bot.webhook import url_path
-from bot.webhook_admin import secret_of
+from bot.updates.webhook import url_path
+from bot.updates.webhook_admin import secret_of
 from storage.updates import Owner, Updates, journal_path
 
 TOKEN = "123456:ABC"

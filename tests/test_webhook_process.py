@@ -17,7 +17,7 @@ import pytest
 from aiohttp import ClientSession
 
 from bot.config import Settings
-from bot.webhook_admin import ALLOWED_UPDATES, SECRET_HEADER, secret_of
+from bot.updates.webhook_admin import ALLOWED_UPDATES, SECRET_HEADER, secret_of
 from storage.updates import journal_path
 from tests.conftest import SEEDS
 from tests.emulator import TEST_TOKEN, BotApiEmulator

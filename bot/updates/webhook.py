@@ -5,7 +5,7 @@ only the first delivery of an update id is handled, whichever process on the dat
 (Telegram delivers again after a timeout or an error, possibly to another replica behind the
 proxy). An update is answered 200 only once it is kept in the update journal as this process's
 to handle: if the process dies before handling it, another replays it (bot/updates/journal.py).
-The registration is left to ``filmnews webhook set`` (bot/webhook_admin.py).
+The registration is left to ``filmnews webhook set`` (bot/updates/webhook_admin.py).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from bot.updates import runner
 from bot.updates.concurrency import PerChatUpdateProcessor
 from bot.updates.journal import UpdateJournal
 from bot.updates.runner import ThrottledLog
-from bot.webhook_admin import SECRET_HEADER, secret_of
+from bot.updates.webhook_admin import SECRET_HEADER, secret_of
 from storage import StorageError
 
 logger = logging.getLogger(__name__)
