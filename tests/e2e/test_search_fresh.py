@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from contextlib import closing
 
 from storage.models import NewArticle
 from storage.search_index import terms_of
@@ -72,7 +73,7 @@ async def test_an_article_written_by_another_process_shows_in_the_next_search(
 
     def ingest_elsewhere() -> None:  # as `filmnews ingest` would, on a connection of its own
         title, body = "Yurt cinema opens in Osh", "A yurt turned into a cinema."
-        with sqlite3.connect(bot.settings.database) as other:
+        with closing(sqlite3.connect(bot.settings.database)) as other, other:
             other.execute(
                 "INSERT INTO articles (title, body, source, fingerprint, title_terms, body_terms)"
                 " VALUES (?, ?, 'feed:x', 'yurt-cinema', ?, ?)",
