@@ -58,15 +58,22 @@ class ThrottledLog:
 async def run(settings: Settings, build: Callable[[Settings], App]) -> None:
     """Wait until Telegram answers, build the bot with ``build`` and run it until SIGTERM or
     SIGINT; ``InvalidToken`` when Telegram refuses the token."""
+    with stop_signals() as stopped:
+        # The bot is built once Telegram answers: jobs scheduled "now" would be missed otherwise.
+        if await reachable(settings, stopped):
+            await _serve(build(settings), stopped)
+
+
+@contextlib.contextmanager
+def stop_signals() -> Iterator[asyncio.Event]:
+    """An event set by SIGTERM or SIGINT while the block runs (both transports stop on it)."""
     stopped = asyncio.Event()
     loop = asyncio.get_running_loop()
     signals = (signal.SIGINT, signal.SIGTERM)
     for number in signals:
         loop.add_signal_handler(number, stopped.set)
     try:
-        # The bot is built once Telegram answers: jobs scheduled "now" would be missed otherwise.
-        if await reachable(settings, stopped):
-            await _serve(build(settings), stopped)
+        yield stopped
     finally:
         for number in signals:
             loop.remove_signal_handler(number)

@@ -14,7 +14,6 @@ import asyncio
 import hmac
 import json
 import logging
-import signal
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -138,17 +137,9 @@ async def run(settings: Settings, build: Callable[[Settings], App]) -> None:
     url, listen = settings.webhook_url, settings.listen
     if url is None or listen is None:
         raise ValueError("webhook mode needs FILMNEWS_WEBHOOK_URL and FILMNEWS_LISTEN")
-    stopped = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    signals = (signal.SIGINT, signal.SIGTERM)
-    for number in signals:
-        loop.add_signal_handler(number, stopped.set)
-    try:
+    with runner.stop_signals() as stopped:
         if await runner.reachable(settings, stopped):
             await _serve(build(settings), settings, Endpoint(url, *listen), stopped)
-    finally:
-        for number in signals:
-            loop.remove_signal_handler(number)
 
 
 @dataclass(frozen=True, slots=True)
