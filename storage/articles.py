@@ -13,11 +13,9 @@ from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
-import aiosqlite
-
 from storage.analysis import any_phrase_match, index_terms
 from storage.convert import from_date, to_date, to_datetime
-from storage.database import Database
+from storage.database import Database, Row
 from storage.errors import Conflict, NotFound
 from storage.models import Article, NewArticle, Position
 from storage.search_index import remember, terms_of
@@ -67,7 +65,7 @@ def _key(position: Position) -> tuple[str, int]:
     return position.dated.isoformat(), position.id
 
 
-def _article(row: aiosqlite.Row) -> Article:
+def _article(row: Row) -> Article:
     return Article(
         id=row["id"],
         title=row["title"],
@@ -146,9 +144,9 @@ class Articles:
         The same article is matched by its URL first (a feed may retitle an item), then by the
         fingerprint of its title; a completed article takes the URL if it had none.
         """
-        async with self._db.transaction() as connection:
-            keys = await self._keys(connection, news)
-            rows = await connection.execute_fetchall(
+        async with self._db.transaction():
+            keys = await self._keys(news)
+            rows = await self._db.fetch_all(
                 "SELECT fingerprint, id, truncated, length(body) FROM articles "
                 "WHERE fingerprint IN (SELECT value FROM json_each(?))",
                 (json.dumps(list(set(keys))),),
@@ -158,7 +156,7 @@ class Articles:
             ids = {key: found.id for key, found in stored.items()}
             vocabulary: list[str] = []  # the terms written, added to the index's vocabulary
             for chunk in _chunks(list(plan.inserts.items()), _INSERT_CHUNK):
-                ids.update(await self._insert_many(connection, chunk, vocabulary))
+                ids.update(await self._insert_many(chunk, vocabulary))
             if plan.updates:
                 updates = [
                     (
@@ -172,19 +170,19 @@ class Articles:
                     for key, new in plan.updates.items()
                 ]
                 vocabulary += (update[1] for update in updates)
-                await connection.executemany(
+                await self._db.execute_many(
                     "UPDATE articles SET body = ?, body_terms = ?, truncated = ?, "
                     "url = coalesce(url, ?), tags = coalesce(?, tags) WHERE id = ?",
                     updates,
                 )
-            await remember(connection, vocabulary)
+            await remember(self._db, vocabulary)
         return [(ids[key], outcome) for key, outcome in zip(keys, plan.outcomes, strict=True)]
 
     async def settled(self, news: Sequence[NewArticle]) -> list[bool]:
         """Which of ``news`` ``add_many`` will skip, whatever is added before: those stored
         whole, or cut but no shorter (a stored body only grows); never one with a URL not
         stored yet (another article may take it meanwhile)."""
-        keys = await self._keys(self._db.connection, news)
+        keys = await self._keys(news)
         rows = await self._db.fetch_all(
             "SELECT fingerprint, truncated, length(body) FROM articles "
             "WHERE fingerprint IN (SELECT value FROM json_each(?))",
@@ -198,14 +196,13 @@ class Articles:
             for key, new in zip(keys, news, strict=True)
         ]
 
-    @staticmethod
-    async def _keys(connection: aiosqlite.Connection, news: Sequence[NewArticle]) -> list[str]:
+    async def _keys(self, news: Sequence[NewArticle]) -> list[str]:
         """Each article's key: the fingerprint of the article stored (or added earlier in this
         batch) at its URL, else the fingerprint of its own title."""
         urls = sorted({new.url for new in news if new.url})
         by_url: dict[str, str] = {}
         if urls:
-            rows = await connection.execute_fetchall(
+            rows = await self._db.fetch_all(
                 "SELECT url, fingerprint FROM articles WHERE url IN "
                 "(SELECT value FROM json_each(?))",
                 (json.dumps(urls),),
@@ -219,11 +216,8 @@ class Articles:
             keys.append(key)
         return keys
 
-    @staticmethod
     async def _insert_many(
-        connection: aiosqlite.Connection,
-        items: list[tuple[str, NewArticle]],
-        vocabulary: list[str],
+        self, items: list[tuple[str, NewArticle]], vocabulary: list[str]
     ) -> dict[str, int]:
         """Insert articles with one statement; their ids by fingerprint. Their terms are put
         in ``vocabulary``, for the caller to ``remember``."""
@@ -235,7 +229,7 @@ class Articles:
             vocabulary += terms
             params += (from_date(new.seen_on), key, *terms, new.tags)
         try:
-            rows = await connection.execute_fetchall(
+            rows = await self._db.fetch_all(
                 "INSERT INTO articles (title, body, truncated, url, source, seen_on, fingerprint, "
                 f"title_terms, body_terms, tags) VALUES {values} RETURNING fingerprint, id",
                 params,
@@ -247,16 +241,16 @@ class Articles:
     async def create(self, new: NewArticle) -> Article:
         """Store a new article; ``Conflict`` (with the existing id) if the title is taken."""
         key = fingerprint(new.title)
-        async with self._db.transaction() as connection:
-            rows = await connection.execute_fetchall(
+        async with self._db.transaction():
+            rows = await self._db.fetch_all(
                 "SELECT id FROM articles WHERE fingerprint = ?", (key,)
             )
             if rows:
                 existing = next(iter(rows))[0]
                 raise Conflict(f"article {existing} has the same title", existing)
             vocabulary: list[str] = []
-            ids = await self._insert_many(connection, [(key, new)], vocabulary)
-            await remember(connection, vocabulary)
+            ids = await self._insert_many([(key, new)], vocabulary)
+            await remember(self._db, vocabulary)
         return await self.get(ids[key])
 
     async def with_title(self, title: str) -> int | None:
@@ -279,13 +273,10 @@ class Articles:
 
     async def delete(self, article_id: int) -> Article:
         """Remove an article (and so its index entry and festival links); returns it."""
-        async with (
-            self._db.transaction() as connection,
-            connection.execute(
+        async with self._db.transaction():
+            row = await self._db.fetch_one(
                 f"DELETE FROM articles WHERE id = ? RETURNING {_COLUMNS}", (article_id,)
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
+            )
         if row is None:
             raise NotFound(f"no article {article_id}")
         return _article(row)
@@ -295,9 +286,9 @@ class Articles:
     ) -> Article:
         """Change an article's title or body in place, its search terms with it;
         ``NotFound``, or ``Conflict`` (with its id) when another article has that title."""
-        async with self._db.transaction() as connection:
+        async with self._db.transaction():
             if title is not None:
-                rows = await connection.execute_fetchall(
+                rows = await self._db.fetch_all(
                     "SELECT id FROM articles WHERE (fingerprint = ? OR title = ?) AND id != ? "
                     "LIMIT 1",
                     (fingerprint(title), title, article_id),
@@ -310,14 +301,14 @@ class Articles:
             # written by hand is whole: it is no longer the cut one of a source page.
             # The search index follows the terms (storage/search_index.py), by trigger.
             terms = _terms(title, body)
-            rows = await connection.execute_fetchall(
+            rows = await self._db.fetch_all(
                 "UPDATE articles SET title = coalesce(?, title), body = coalesce(?, body), "
                 "title_terms = coalesce(?, title_terms), body_terms = coalesce(?, body_terms), "
                 f"truncated = truncated AND ? IS NULL WHERE id = ? RETURNING {_COLUMNS}",
                 (title, body, *terms, body, article_id),
             )
             if rows:
-                await remember(connection, (written for written in terms if written))
+                await remember(self._db, (written for written in terms if written))
         found = list(rows)
         if not found:
             raise NotFound(f"no article {article_id}")
@@ -462,9 +453,9 @@ class Articles:
         pairs = list(links)
         if not pairs:
             return
-        async with self._db.transaction() as connection:
+        async with self._db.transaction():
             try:
-                await connection.executemany(
+                await self._db.execute_many(
                     "INSERT OR IGNORE INTO festival_mentions (article_id, festival_id) "
                     "VALUES (?, ?)",
                     pairs,

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import aiosqlite
-
 from storage.convert import to_datetime
-from storage.database import Database
+from storage.database import Database, Row
 from storage.errors import NotFound
 from storage.models import AdminAction, IngestRun
 
 
-def _action(row: aiosqlite.Row) -> AdminAction:
+def _action(row: Row) -> AdminAction:
     return AdminAction(
         id=row["id"],
         user_id=row["user_id"],
@@ -40,17 +38,13 @@ class AdminActions:
         detail: str = "",
     ) -> int:
         """Append one line to the audit trail; returns its id."""
-        async with (
-            self._db.transaction() as connection,
-            connection.execute(
+        async with self._db.transaction():
+            added = await self._db.fetch_value(
                 "INSERT INTO admin_actions (user_id, action, target, allowed, detail) "
                 "VALUES (?, ?, ?, ?, ?) RETURNING id",
                 (user_id, action, target, allowed, detail),
-            ) as cursor,
-        ):
-            row = await cursor.fetchone()
-        assert row is not None
-        return int(row[0])
+            )
+        return int(added)
 
     async def get(self, action_id: int) -> AdminAction:
         """One line of the audit trail; ``NotFound`` if there is none with that id."""
@@ -86,8 +80,8 @@ class IngestRuns:
     async def record_many(self, runs: Sequence[tuple[str, int, int, int]]) -> None:
         """Log several ingests, each ``(source, articles added, skipped, rates added)``, in one
         round trip."""
-        async with self._db.transaction() as connection:
-            await connection.executemany(
+        async with self._db.transaction():
+            await self._db.execute_many(
                 "INSERT INTO ingest_runs (source, articles_added, articles_skipped, rates_added) "
                 "VALUES (?, ?, ?, ?)",
                 runs,

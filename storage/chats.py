@@ -26,9 +26,9 @@ class Chats:
             self._languages.forget(old, new)
 
     async def _move(self, old: int, new: int) -> bool:
-        async with self._db.transaction() as connection:
+        async with self._db.transaction():
             # The digest records point at the subscriber: copy it, move them, drop the old one.
-            cursor = await connection.execute(
+            moved = await self._db.execute(
                 "INSERT OR IGNORE INTO subscribers (chat_id, user_id, digest_time, timezone, "
                 "active, last_article_id, next_due_at, inactive_reason, created_at, updated_at, "
                 "first_day, thread_id) SELECT ?, user_id, digest_time, timezone, active, "
@@ -37,20 +37,19 @@ class Chats:
                 "FROM subscribers WHERE chat_id = ?",
                 (new, old),
             )
-            moved = cursor.rowcount > 0
-            await connection.execute(
+            await self._db.execute(
                 "UPDATE OR IGNORE digests SET chat_id = ? WHERE chat_id = ?", (new, old)
             )
-            await connection.execute("DELETE FROM digests WHERE chat_id = ?", (old,))
-            await connection.execute("DELETE FROM subscribers WHERE chat_id = ?", (old,))
+            await self._db.execute("DELETE FROM digests WHERE chat_id = ?", (old,))
+            await self._db.execute("DELETE FROM subscribers WHERE chat_id = ?", (old,))
             for table in _MOVED:
-                await connection.execute(
+                await self._db.execute(
                     f"UPDATE OR IGNORE {table} SET chat_id = ? WHERE chat_id = ?", (new, old)
                 )
-                await connection.execute(f"DELETE FROM {table} WHERE chat_id = ?", (old,))
+                await self._db.execute(f"DELETE FROM {table} WHERE chat_id = ?", (old,))
             # What was waiting for the old chat goes to the new one (settled rows stay as sent).
-            await connection.execute(
+            await self._db.execute(
                 "UPDATE OR IGNORE outbox SET chat_id = ? WHERE chat_id = ? AND state = 'pending'",
                 (new, old),
             )
-        return moved
+        return moved > 0

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, closing
 
-from storage.database import BUSY_TIMEOUT_MS, Database
+from storage.database import BUSY_TIMEOUT_MS, Database, SqliteDatabase
 
 Checkpoint = Callable[[], Awaitable[None]]
 
@@ -22,8 +22,8 @@ Checkpoint = Callable[[], Awaitable[None]]
 async def elsewhere(db: Database) -> AsyncIterator[Checkpoint]:
     """Turn the shared connection's checkpoints off inside; yields what to await between
     batches (a passive checkpoint on another connection, in a thread)."""
-    path = await _file(db)
-    if path is None:  # in memory: no WAL
+    if not isinstance(db, SqliteDatabase) or (path := await _file(db)) is None:
+        # Not SQLite, or in memory (no WAL)
         yield _nothing
         return
     previous = int(await db.fetch_value("PRAGMA wal_autocheckpoint"))
@@ -34,7 +34,7 @@ async def elsewhere(db: Database) -> AsyncIterator[Checkpoint]:
         await db.connection.execute(f"PRAGMA wal_autocheckpoint = {previous}")
 
 
-async def _file(db: Database) -> str | None:
+async def _file(db: SqliteDatabase) -> str | None:
     for row in await db.fetch_all("PRAGMA database_list"):
         if row["name"] == "main":
             return str(row["file"]) or None

@@ -1,4 +1,5 @@
-"""Opening the SQLite file, applying migrations, and the one transaction helper."""
+"""The database the repositories use (``Database``), and its SQLite implementation: opening the
+file, applying the migrations, the one transaction helper."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ import contextvars
 import logging
 import re
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager, closing
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, closing
 from dataclasses import dataclass
+from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
 import aiosqlite
 
@@ -51,12 +54,72 @@ def bundled_migrations() -> list[Migration]:
     return found
 
 
-class Database:
-    """One long-lived connection; writes are serialised by an asyncio lock.
+class Dialect(StrEnum):
+    """The SQL a database speaks, where the repositories must say a thing two ways."""
 
-    ``transaction()`` nests: inside an open transaction of the same task it simply joins it, so a
-    repository method can always wrap its writes and a caller can still group several calls.
+    SQLITE = "sqlite"
+    POSTGRES = "postgres"
+
+
+class Row(Protocol):
+    """A result row, by column number or name (``sqlite3.Row``, ``asyncpg.Record``)."""
+
+    def __getitem__(self, key: Any, /) -> Any: ...
+
+    def keys(self) -> Any: ...
+
+
+class Database(ABC):
+    """What the repositories use: one place to run statements, on SQLite or PostgreSQL.
+
+    Statements use ``?`` placeholders on both. ``transaction()`` nests: inside an open
+    transaction of the same task it simply joins it, so a repository method can always wrap its
+    writes and a caller can still group several calls; every call made inside runs in it.
     """
+
+    dialect: Dialect
+
+    @abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[None]:
+        """A transaction that commits at the end, rolls back on any exception."""
+
+    @abstractmethod
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one write statement in a transaction; returns the number of rows changed."""
+
+    @abstractmethod
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> int:
+        """Run one write statement for each of ``rows`` in a transaction; rows changed in all."""
+
+    @abstractmethod
+    async def fetch_all(self, sql: str, params: Params = ()) -> Sequence[Row]:
+        """Every row of a query."""
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
+        """The first row of a query, or None."""
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
+        """The first column of the first row, or None."""
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+    @abstractmethod
+    def read_mark(self) -> int | None:
+        """None while a read could see writes not committed yet; else a number that changes
+        whenever this database writes. A read may be kept (cached) when the mark was not None
+        and the same before and after it."""
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Close the connections (waiting for a write in progress to finish)."""
+
+
+class SqliteDatabase(Database):
+    """One long-lived connection to a SQLite file; writes are serialised by an asyncio lock."""
+
+    dialect = Dialect.SQLITE
 
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._connection = connection
@@ -67,21 +130,21 @@ class Database:
 
     @property
     def connection(self) -> aiosqlite.Connection:
-        """The underlying connection, for the repositories."""
+        """The underlying connection, for what only SQLite has (pragmas, checkpoints)."""
         return self._connection
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[None]:
         """``BEGIN IMMEDIATE`` … ``COMMIT``; rolls back on any exception."""
         if self._in_transaction.get():
-            yield self._connection
+            yield
             return
         async with self._write_lock:
             token = self._in_transaction.set(True)
             try:
                 await self._connection.execute("BEGIN IMMEDIATE")
                 try:
-                    yield self._connection
+                    yield
                 except BaseException:
                     await self._connection.execute("ROLLBACK")
                     raise
@@ -90,32 +153,31 @@ class Database:
                 self._in_transaction.reset(token)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one write statement in a transaction; returns the number of rows changed."""
-        async with self.transaction() as connection, connection.execute(sql, params) as cursor:
+        async with self.transaction(), self._connection.execute(sql, params) as cursor:
             return cursor.rowcount
 
-    async def fetch_one(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        """The first row of a query, or None.
+    async def execute_many(self, sql: str, rows: Iterable[Params]) -> int:
+        async with self.transaction():
+            cursor = await self._connection.executemany(sql, rows)
+            return cursor.rowcount
 
-        Run, read and finished in one call on the connection's thread: a statement left open
-        across an await holds a read snapshot, and another task's ``BEGIN IMMEDIATE`` on this
-        shared connection would then fail at once with "database is locked" whenever another
-        process has committed since (SQLite cannot upgrade a stale snapshot to a writer).
+    async def fetch_all(self, sql: str, params: Params = ()) -> Sequence[Row]:
+        """Every row of a query, run, read and finished in one call on the connection's thread.
+
+        A statement left open across an await holds a read snapshot, and another task's
+        ``BEGIN IMMEDIATE`` on this shared connection would then fail at once with "database
+        is locked" whenever another process has committed since (SQLite cannot upgrade a stale
+        snapshot to a writer).
         """
-        rows = await self._connection.execute_fetchall(sql, params)
-        return next(iter(rows), None)
+        return cast(Sequence[Row], await self._connection.execute_fetchall(sql, params))
 
-    async def fetch_all(self, sql: str, params: Params = ()) -> Iterable[aiosqlite.Row]:
-        """Every row of a query (in one round trip to the connection's thread)."""
-        return await self._connection.execute_fetchall(sql, params)
-
-    async def fetch_value(self, sql: str, params: Params = ()) -> Any:
-        """The first column of the first row, or None."""
-        row = await self.fetch_one(sql, params)
-        return None if row is None else row[0]
+    def read_mark(self) -> int | None:
+        # One connection for every task: any task's open transaction is visible to all reads.
+        if self._connection.in_transaction:
+            return None
+        return self._connection.total_changes
 
     async def close(self) -> None:
-        """Close the connection (waiting for a write in progress to finish)."""
         async with self._write_lock:
             await self._connection.close()
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import aiosqlite
-
 from storage.convert import to_datetime
-from storage.database import Database
+from storage.database import Database, Row
 from storage.errors import NotFound
 from storage.models import Draft
 
 _COLUMNS = "id, title, body, user_id, article_id, created_at"
 
 
-def _draft(row: aiosqlite.Row) -> Draft:
+def _draft(row: Row) -> Draft:
     return Draft(
         id=row["id"],
         title=row["title"],
@@ -31,8 +29,8 @@ class Drafts:
 
     async def create(self, title: str, body: str, user_id: int) -> Draft:
         """Keep a new draft."""
-        async with self._db.transaction() as connection:
-            rows = await connection.execute_fetchall(
+        async with self._db.transaction():
+            rows = await self._db.fetch_all(
                 f"INSERT INTO drafts (title, body, user_id) VALUES (?, ?, ?) RETURNING {_COLUMNS}",
                 (title, body, user_id),
             )
@@ -56,9 +54,9 @@ class Drafts:
 
     async def discard(self, draft_id: int) -> Draft:
         """Remove a draft not published yet; ``NotFound`` if there is none."""
-        async with self._db.transaction() as connection:
+        async with self._db.transaction():
             rows = list(
-                await connection.execute_fetchall(
+                await self._db.fetch_all(
                     f"DELETE FROM drafts WHERE id = ? AND article_id IS NULL RETURNING {_COLUMNS}",
                     (draft_id,),
                 )

@@ -18,10 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-import aiosqlite
-
 from storage.convert import from_date, to_date
-from storage.database import Database
+from storage.database import Database, Row
 from storage.errors import NotFound
 from storage.festival_merge import Change, given, merge_facts
 from storage.festival_reads import CardData, Catalog, read_card
@@ -56,7 +54,7 @@ class Merged:
     outcome: MergeOutcome
 
 
-def _festival(row: aiosqlite.Row) -> Festival:
+def _festival(row: Row) -> Festival:
     sources = json.loads(row["sources"])
     return Festival(
         id=row["id"],
@@ -219,18 +217,18 @@ class Festivals:
     async def delete(self, festival_id: int) -> Festival:
         """Remove a festival (its links and reminders go with it); its names are refused to
         the festivals file and to discovery in the articles it was linked to."""
-        async with self._db.transaction() as connection:
+        async with self._db.transaction():
             festival = await self.get(festival_id)
             rows = await self._db.fetch_all(
                 "SELECT article_id FROM festival_mentions WHERE festival_id = ?", (festival_id,)
             )
             keys = {name_key(name) for name in festival.names} - {""}
             articles = [FROM_FILE, *(row[0] for row in rows)]
-            await connection.executemany(
+            await self._db.execute_many(
                 "INSERT OR IGNORE INTO festival_rejections (name_key, article_id) VALUES (?, ?)",
                 [(key, article) for key in sorted(keys) for article in articles],
             )
-            await connection.execute("DELETE FROM festivals WHERE id = ?", (festival_id,))
+            await self._db.execute("DELETE FROM festivals WHERE id = ?", (festival_id,))
             self._recent.forget()
         return festival
 
@@ -253,10 +251,10 @@ class Festivals:
         if not fresh and (kept := self._recent.get(_EVERY)) is not None:
             return kept
         reading = self._recent.reading()
-        quiet = not self._db.connection.in_transaction
+        mark = self._db.read_mark()
         rows = await self._db.fetch_all(f"SELECT {_COLUMNS} FROM festivals ORDER BY name")
         found = Catalog(tuple(_festival(row) for row in rows))
-        if quiet:
+        if mark is not None and self._db.read_mark() == mark:
             self._recent.keep(_EVERY, found, reading)
         return found
 

@@ -7,11 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-import aiosqlite
-
 from storage import checkpoints
 from storage.convert import from_datetime, to_datetime
-from storage.database import Database
+from storage.database import Database, Row
 
 
 class OutboxState(StrEnum):
@@ -83,7 +81,7 @@ PRUNE_BATCH = 200
 _COLUMNS = "id, kind, ref, chat_id, text, reply_markup, state, attempts, not_before, thread_id"
 
 
-def _message(row: aiosqlite.Row) -> OutboxMessage:
+def _message(row: Row) -> OutboxMessage:
     return OutboxMessage(
         id=row["id"],
         kind=row["kind"],
@@ -109,27 +107,25 @@ class Outbox:
     ) -> int:
         """Queue messages; a (kind, ref, chat) already queued is kept as it is. Returns how many
         were new, so queueing the same fan-out twice sends it once."""
-        async with self._db.transaction() as connection:
-            cursor = await connection.executemany(
-                "INSERT INTO outbox (kind, ref, chat_id, text, reply_markup, not_before, "
-                "thread_id) VALUES (?, ?, ?, ?, ?, ?, coalesce(?, "
-                "(SELECT thread_id FROM subscribers WHERE chat_id = ?))) "
-                "ON CONFLICT (kind, ref, chat_id) DO NOTHING",
-                [
-                    (
-                        kind,
-                        ref,
-                        m.chat_id,
-                        m.text,
-                        m.reply_markup,
-                        from_datetime(not_before),
-                        m.thread_id,
-                        m.chat_id,
-                    )
-                    for m in messages
-                ],
-            )
-            return cursor.rowcount
+        return await self._db.execute_many(
+            "INSERT INTO outbox (kind, ref, chat_id, text, reply_markup, not_before, "
+            "thread_id) VALUES (?, ?, ?, ?, ?, ?, coalesce(?, "
+            "(SELECT thread_id FROM subscribers WHERE chat_id = ?))) "
+            "ON CONFLICT (kind, ref, chat_id) DO NOTHING",
+            [
+                (
+                    kind,
+                    ref,
+                    m.chat_id,
+                    m.text,
+                    m.reply_markup,
+                    from_datetime(not_before),
+                    m.thread_id,
+                    m.chat_id,
+                )
+                for m in messages
+            ],
+        )
 
     async def ready(self, now: datetime, limit: int) -> list[OutboxMessage]:
         """Pending messages whose time has come, oldest first."""
@@ -175,12 +171,12 @@ class Outbox:
     async def redirect(self, message_id: int, chat_id: int) -> None:
         """Send a message to the chat its chat became (a group migrated to a supergroup);
         one already queued there is kept instead."""
-        async with self._db.transaction() as connection:
-            await connection.execute(
+        async with self._db.transaction():
+            await self._db.execute(
                 "UPDATE OR IGNORE outbox SET chat_id = ?, state = 'pending' WHERE id = ?",
                 (chat_id, message_id),
             )
-            await connection.execute(
+            await self._db.execute(
                 "UPDATE outbox SET state = 'failed', error = 'chat migrated' "
                 "WHERE id = ? AND chat_id != ?",
                 (message_id, chat_id),

@@ -208,10 +208,10 @@ class Rates:
         """Upsert in one transaction; the (currency, base, day) keys inserted or changed."""
         changed: _Keys = _Keys()
         try:
-            async with self._db.transaction() as connection:
+            async with self._db.transaction():
                 for start in range(0, len(entries), _INSERT_CHUNK):
                     chunk = entries[start : start + _INSERT_CHUNK]
-                    rows = await connection.execute_fetchall(
+                    rows = await self._db.fetch_all(
                         f"INSERT INTO rates ({_WRITTEN}) VALUES "
                         f"{', '.join([_PLACES] * len(chunk))} {_UPSERT}",
                         [value for entry in chunk for value in _params(entry)],

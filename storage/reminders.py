@@ -131,9 +131,9 @@ class Reminders:
 
     async def mark(self, done: Iterable[tuple[int, int, Stage, date]]) -> None:
         """Record ``(chat, festival, stage, opening day)``: that reminder is done."""
-        async with self._db.transaction() as connection:
+        async with self._db.transaction():
             for chat_id, festival_id, stage, starts_on in done:
-                await connection.execute(
+                await self._db.execute(
                     f"UPDATE reminders SET {_COLUMN[stage]} = ? "
                     "WHERE chat_id = ? AND festival_id = ?",
                     (from_date(starts_on), chat_id, festival_id),

@@ -15,12 +15,10 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import TypeVar
 
-import aiosqlite
-
 from storage import ranking
 from storage.analysis import QueryTerm, fts_match, query_terms
 from storage.articles import _COLUMNS, DATED, _article
-from storage.database import Database
+from storage.database import Database, Row
 from storage.errors import NotFound
 from storage.models import SearchHit, SearchPage
 from storage.search_cache import Generation, ResultCache, generation
@@ -137,15 +135,13 @@ class Search:
         """The result kept for ``key`` while no article changed; else made, and kept when
         nothing was written on this connection meanwhile (it may have read another task's
         transaction, which could still be rolled back)."""
-        connection = self._db.connection
-        before = connection.total_changes
-        clean = not connection.in_transaction
+        mark = self._db.read_mark()
         now: Generation = await generation(self._db)
         found = cache.get(now, key)
         if found is not None:
             return found
         made = await make()
-        if clean and not connection.in_transaction and connection.total_changes == before:
+        if mark is not None and self._db.read_mark() == mark:
             cache.put(now, key, made)
         return made
 
@@ -158,12 +154,12 @@ class Search:
         known = self._saved.get(words)
         if known is not None and known[0] == today:
             return known[1]
-        async with self._db.transaction() as connection:
-            await connection.execute(
+        async with self._db.transaction():
+            await self._db.execute(
                 "DELETE FROM saved_searches WHERE used_on < date('now', ?)",
                 (f"-{SAVED_DAYS} days",),
             )
-            rows = await connection.execute_fetchall(
+            rows = await self._db.fetch_all(
                 "INSERT INTO saved_searches (words) VALUES (?) ON CONFLICT (words) "
                 "DO UPDATE SET used_on = date('now') RETURNING id",
                 (words,),
@@ -231,7 +227,7 @@ class Search:
         ]
 
 
-def _hit(marker: Marker, row: aiosqlite.Row, score: float) -> SearchHit:
+def _hit(marker: Marker, row: Row, score: float) -> SearchHit:
     """A search hit: the title and the best window of the body, their matches marked."""
     article = _article(row)
     title = marker.marked(article.title) or article.title

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 import aiosqlite
 
 from storage.analysis import ANALYSIS_VERSION, index_terms
+from storage.database import Database
 
 logger = logging.getLogger(__name__)
 
@@ -38,17 +39,22 @@ def terms_of(title: str, body: str) -> tuple[str, str]:
     return index_terms(title), index_terms(body)
 
 
-async def remember(connection: aiosqlite.Connection, terms: Iterable[str]) -> None:
+_REMEMBER = "INSERT OR IGNORE INTO search_terms (term) SELECT value FROM json_each(?)"
+
+
+async def remember(db: Database, terms: Iterable[str]) -> None:
     """Add the distinct terms of these ``title_terms``/``body_terms`` values to the vocabulary,
     in one statement (sorted: the table's pages are then met in order)."""
+    distinct = _distinct(terms)
+    if distinct:
+        await db.execute(_REMEMBER, (json.dumps(distinct),))
+
+
+def _distinct(terms: Iterable[str]) -> list[str]:
     distinct: set[str] = set()
     for text in terms:
         distinct.update(text.split())
-    if distinct:
-        await connection.execute(
-            "INSERT OR IGNORE INTO search_terms (term) SELECT value FROM json_each(?)",
-            (json.dumps(sorted(distinct)),),
-        )
+    return sorted(distinct)
 
 
 async def reindex(connection: aiosqlite.Connection, *, batch: int | None = None) -> int:
@@ -150,7 +156,8 @@ async def _batch(connection: aiosqlite.Connection, size: int) -> int:
             await connection.executemany(
                 "UPDATE articles SET title_terms = ?, body_terms = ? WHERE id = ?", updates
             )
-            await remember(connection, (terms for update in updates for terms in update[:2]))
+            distinct = _distinct(terms for update in updates for terms in update[:2])
+            await connection.execute(_REMEMBER, (json.dumps(distinct),))
             await connection.execute("UPDATE search_index SET done_to = ?", (updates[-1][2],))
     except BaseException:
         await connection.execute("ROLLBACK")

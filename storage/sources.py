@@ -7,10 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-import aiosqlite
-
 from storage.convert import from_datetime, to_datetime
-from storage.database import Database
+from storage.database import Database, Row
 from storage.errors import Conflict, NotFound
 
 _STATE = (
@@ -86,7 +84,7 @@ def _stamp(value: datetime | None) -> str | None:
     return None if value is None else from_datetime(value)
 
 
-def _source(row: aiosqlite.Row) -> Source:
+def _source(row: Row) -> Source:
     spec = SourceSpec(
         name=row["name"],
         kind=SourceKind(row["kind"]),
@@ -129,11 +127,9 @@ class Sources:
         old one's validators. Returns the names added.
         """
         specs = list(specs)
-        async with self._db.transaction() as connection:
-            known = {
-                row[0] for row in await connection.execute_fetchall("SELECT name FROM sources")
-            }
-            await connection.executemany(
+        async with self._db.transaction():
+            known = {row[0] for row in await self._db.fetch_all("SELECT name FROM sources")}
+            await self._db.execute_many(
                 "INSERT INTO sources (name, kind, url, provider, every_s, origin) "
                 "VALUES (?, ?, ?, ?, ?, 'file') ON CONFLICT (name) DO UPDATE SET "
                 "etag = iif(url IS excluded.url, etag, NULL), "
@@ -147,8 +143,8 @@ class Sources:
 
     async def add(self, spec: SourceSpec, added_by: int, state: SourceState) -> Source:
         """An admin's source (one that was removed comes back); ``Conflict`` if it exists."""
-        async with self._db.transaction() as connection:
-            rows = await connection.execute_fetchall(
+        async with self._db.transaction():
+            rows = await self._db.fetch_all(
                 "INSERT INTO sources (name, kind, url, provider, every_s, origin, added_by) "
                 "VALUES (?, ?, ?, ?, ?, 'admin', ?) ON CONFLICT (name) DO UPDATE SET "
                 "kind = excluded.kind, url = excluded.url, provider = excluded.provider, "
@@ -164,8 +160,8 @@ class Sources:
 
     async def remove(self, name: str) -> Source:
         """Stop polling a source for good (the file does not bring it back); ``NotFound``."""
-        async with self._db.transaction() as connection:
-            rows = await connection.execute_fetchall(
+        async with self._db.transaction():
+            rows = await self._db.fetch_all(
                 f"UPDATE sources SET removed = 1, next_at = NULL WHERE name = ? AND removed = 0 "
                 f"RETURNING {_COLUMNS}",
                 (name,),

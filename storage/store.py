@@ -6,12 +6,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import aiosqlite
-
 from storage.articles import Articles
 from storage.audit import AdminActions, IngestRuns
 from storage.chats import Chats
-from storage.database import Database, connect, migrate
+from storage.database import Database, SqliteDatabase, connect, migrate
 from storage.drafts import Drafts
 from storage.festivals import Festivals
 from storage.filters import ReaderFilters
@@ -58,13 +56,13 @@ class Store:
         except BaseException:
             await connection.close()
             raise
-        return cls(Database(connection))
+        return cls(SqliteDatabase(connection))
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[None]:
         """Group several repository writes into one transaction."""
-        async with self.db.transaction() as connection:
-            yield connection
+        async with self.db.transaction():
+            yield
 
     async def close(self) -> None:
         """Close the database."""

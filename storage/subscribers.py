@@ -6,11 +6,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-import aiosqlite
-
 from storage import checkpoints
 from storage.convert import from_date, from_datetime, to_date, to_datetime
-from storage.database import Database
+from storage.database import Database, Row
 from storage.errors import NotFound
 
 PAUSED = "paused"
@@ -60,7 +58,7 @@ class DigestRecord:
     articles: int
 
 
-def _subscriber(row: aiosqlite.Row) -> Subscriber:
+def _subscriber(row: Row) -> Subscriber:
     return Subscriber(
         chat_id=row["chat_id"],
         user_id=row["user_id"],
@@ -101,12 +99,11 @@ class Subscribers:
         returning) subscriber only: one who merely changes the time keeps theirs, so no article
         is skipped or repeated.
         """
-        async with self._db.transaction() as connection:
-            async with connection.execute(
+        async with self._db.transaction():
+            before = await self._db.fetch_one(
                 "SELECT active FROM subscribers WHERE chat_id = ?", (chat_id,)
-            ) as cursor:
-                before = await cursor.fetchone()
-            async with connection.execute(
+            )
+            row = await self._db.fetch_one(
                 f"""
                 INSERT INTO subscribers
                     (chat_id, user_id, digest_time, timezone, last_article_id, next_due_at,
@@ -138,8 +135,7 @@ class Subscribers:
                     thread_id,
                     language,
                 ),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
         assert row is not None
         return _subscriber(row), before is None or not before["active"]
 
@@ -209,13 +205,13 @@ class Subscribers:
 
     async def record_digests(self, records: Sequence[DigestRecord]) -> None:
         """Record digests as done and move each chat's watermark past what they covered."""
-        async with self._db.transaction() as connection:
-            await connection.executemany(
+        async with self._db.transaction():
+            await self._db.execute_many(
                 "INSERT INTO digests (chat_id, day, last_article_id, articles) "
                 "VALUES (?, ?, ?, ?) ON CONFLICT (chat_id, day) DO NOTHING",
                 [(r.chat_id, from_date(r.day), r.last_article_id, r.articles) for r in records],
             )
-            await connection.executemany(
+            await self._db.execute_many(
                 "UPDATE subscribers SET last_article_id = max(last_article_id, ?), "
                 "first_day = NULL WHERE chat_id = ?",
                 [(r.last_article_id, r.chat_id) for r in records],
@@ -223,8 +219,8 @@ class Subscribers:
 
     async def reschedule(self, schedule: Sequence[tuple[int, datetime]]) -> None:
         """Set the next digest instant of these (active) chats."""
-        async with self._db.transaction() as connection:
-            await connection.executemany(
+        async with self._db.transaction():
+            await self._db.execute_many(
                 "UPDATE subscribers SET next_due_at = ? WHERE chat_id = ? AND active = 1",
                 [(from_datetime(when), chat_id) for chat_id, when in schedule],
             )

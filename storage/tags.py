@@ -5,10 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import aiosqlite
-
 from storage.articles import _COLUMNS, DATED, _article
-from storage.database import Database
+from storage.database import Database, Row
 from storage.models import Article
 
 _FACETS = (
@@ -29,7 +27,7 @@ class Facets:
     festivals: frozenset[int]
 
 
-def _facets(row: aiosqlite.Row) -> Facets:
+def _facets(row: Row) -> Facets:
     festivals = row["festival_ids"]
     return Facets(
         article_id=row["id"],
@@ -57,8 +55,8 @@ class ArticleTags:
         """Record (article id, tag bits) pairs."""
         pairs = [(bits, article_id) for article_id, bits in tags]
         if pairs:
-            async with self._db.transaction() as connection:
-                await connection.executemany("UPDATE articles SET tags = ? WHERE id = ?", pairs)
+            async with self._db.transaction():
+                await self._db.execute_many("UPDATE articles SET tags = ? WHERE id = ?", pairs)
 
     async def of(self, article_id: int) -> Facets | None:
         """One article's facets, or None when there is no such article."""

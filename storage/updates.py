@@ -18,7 +18,7 @@ from typing import Any
 import aiosqlite
 
 from storage.convert import from_datetime
-from storage.database import Database, connect
+from storage.database import SqliteDatabase, connect
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,14 +103,14 @@ class Updates:
     trip); the only transaction is a batch of over 150 updates, which Telegram never sends.
     """
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
 
     @classmethod
     async def open(cls, path: Path) -> Updates:
         """Open (creating or upgrading if need be) the journal file at ``path``."""
         connection = await connect(path)
-        db = Database(connection)
+        db = SqliteDatabase(connection)
         try:
             await connection.executescript(_SCHEMA)
             async with db.transaction():  # two processes may open an old file at once
@@ -147,9 +147,9 @@ class Updates:
         if len(rows) <= _ROWS:  # always, from Telegram: one statement, atomic on its own
             return await _keep(self._db.connection, rows)
         fresh: set[int] = set()
-        async with self._db.transaction() as connection:
+        async with self._db.transaction():
             for start in range(0, len(rows), _ROWS):
-                fresh |= await _keep(connection, rows[start : start + _ROWS])
+                fresh |= await _keep(self._db.connection, rows[start : start + _ROWS])
         return fresh
 
     async def take(

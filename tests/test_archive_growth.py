@@ -18,8 +18,8 @@ async def archive(store: Store, count: int, first: date) -> None:
         title = f"Archived story {first} {number}"
         day = (first + timedelta(days=number)).isoformat()
         rows.append((title, "Body.", "test", day, fingerprint(title), *terms_of(title, "Body.")))
-    async with store.transaction() as connection:
-        await connection.executemany(
+    async with store.transaction():
+        await store.db.execute_many(
             "INSERT INTO articles (title, body, source, seen_on, fingerprint, title_terms, "
             "body_terms) VALUES (?, ?, ?, ?, ?, ?, ?)",
             rows,

@@ -19,8 +19,8 @@ async def fill(store: Store, count: int) -> None:
         title = f"Report number {number}"
         body = f"Premiere of the year at the cinema: Premiere Cinema Days, day {number}."
         rows.append((title, body, "test", fingerprint(title), *terms_of(title, body)))
-    async with store.transaction() as connection:
-        await connection.executemany(
+    async with store.transaction():
+        await store.db.execute_many(
             "INSERT INTO articles (title, body, source, fingerprint, title_terms, body_terms) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             rows,

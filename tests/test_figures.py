@@ -116,17 +116,17 @@ async def test_an_older_database_gets_its_counts_from_the_rows_it_has(tmp_path: 
 
 async def fill(store: Store, rows: int) -> None:
     """``rows`` articles, subscribers (a tenth inactive) and digests sent the day before."""
-    async with store.transaction() as connection:
-        await connection.executemany(
+    async with store.transaction():
+        await store.db.execute_many(
             "INSERT INTO articles (title, body, source, fingerprint) VALUES (?, 'x', 'test', ?)",
             [(f"Story {n}", f"f{n}") for n in range(rows)],
         )
-        await connection.executemany(
+        await store.db.execute_many(
             "INSERT INTO subscribers (chat_id, digest_time, timezone, active) "
             "VALUES (?, '09:00', 'Asia/Almaty', ?)",
             [(n, int(n % 10 != 0)) for n in range(1, rows + 1)],
         )
-        await connection.executemany(
+        await store.db.execute_many(
             "INSERT INTO outbox (kind, ref, chat_id, text, state, not_before, sent_at) "
             "VALUES ('digest', 'yesterday', ?, 'digest', 'sent', ?, ?)",
             [(n, "2026-02-06T03:00:00Z", "2026-02-06T03:00:01Z") for n in range(1, rows + 1)],

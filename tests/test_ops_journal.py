@@ -12,7 +12,7 @@ import pytest
 from telegram import Update
 
 from bot.updates.journal import UpdateJournal
-from storage.database import Database, connect
+from storage.database import SqliteDatabase, connect
 from storage.updates import Updates, journal_path
 
 NOW = datetime(2026, 2, 14, 9, 0, tzinfo=UTC)
@@ -91,7 +91,7 @@ async def test_a_batch_is_kept_in_one_statement_and_marks_in_one(tmp_path: Path)
     statements: list[str] = []
     connection = await connect(path)
     await connection.set_trace_callback(statements.append)
-    journal_file = Updates(Database(connection))
+    journal_file = Updates(SqliteDatabase(connection))
     try:
         assert await journal_file.keep([update(n) for n in range(1, 101)], NOW) == set(
             range(1, 101)
