@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from storage import postgres
 from storage.articles import Articles
 from storage.audit import AdminActions, IngestRuns
 from storage.chats import Chats
@@ -22,6 +23,11 @@ from storage.search_index import reindex
 from storage.sources import Sources
 from storage.subscribers import Subscribers
 from storage.tags import ArticleTags
+
+
+def is_postgres_url(location: Path | str) -> bool:
+    """Whether ``location`` names a PostgreSQL database rather than a SQLite file."""
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
 
 
 class Store:
@@ -47,8 +53,17 @@ class Store:
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:
-        """Open (creating if need be) and migrate the database at ``path``; search terms made
-        by another analysis (or none) are computed again."""
+        """Open (creating if need be) and migrate the database at ``path``, a SQLite file or a
+        ``postgresql://`` URL; search terms made by another analysis (or none) are computed
+        again."""
+        if is_postgres_url(path):
+            pool = await postgres.connect(str(path))
+            try:
+                await postgres.migrate(pool)
+            except BaseException:
+                await pool.close()
+                raise
+            return cls(postgres.PostgresDatabase(pool))
         connection = await connect(path)
         try:
             await migrate(connection)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
 from storage import Store
+from tests.postgres_server import PostgresServer, find_bindir
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -29,5 +30,36 @@ def settings(tmp_path: Path) -> Settings:
 async def store(tmp_path: Path) -> AsyncIterator[Store]:
     """An empty, migrated store on a real file."""
     opened = await Store.open(tmp_path / "store.db")
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL server for the whole run (``tests/postgres_server.py``); skipped
+    where PostgreSQL is not installed, unless ``FILMNEWS_TEST_POSTGRES=required`` (CI)."""
+    bindir = find_bindir()
+    if bindir is None:
+        if os.environ.get("FILMNEWS_TEST_POSTGRES") == "required":
+            pytest.fail("PostgreSQL is not installed (FILMNEWS_TEST_POSTGRES=required)")
+        pytest.skip("PostgreSQL is not installed here; bash .ci/run installs it")
+    server = PostgresServer.start(bindir)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> str:
+    """A fresh, migrated PostgreSQL database of its own for one test."""
+    return postgres_server.database()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def backend_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    """An empty, migrated store on each backend in turn: a SQLite file, a PostgreSQL database."""
+    location: Path | str = tmp_path / "store.db"
+    if request.param == "postgres":
+        location = request.getfixturevalue("postgres_url")
+    opened = await Store.open(location)
     yield opened
     await opened.close()

@@ -1,0 +1,100 @@
+"""The PostgreSQL backend itself: placeholders, transactions, row counts and its migrations,
+on a real server (tests/postgres_server.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage import Store, postgres
+from storage.database import Database, Dialect
+from storage.errors import SchemaTooNew, StorageError
+from storage.postgres import Migration, PostgresDatabase, numbered
+
+
+def test_placeholders_are_numbered_outside_quotes_and_comments() -> None:
+    assert numbered("SELECT ? , '?', \"a?\" -- ?\n, ? /* ? */ WHERE x = ?") == (
+        "SELECT $1 , '?', \"a?\" -- ?\n, $2 /* ? */ WHERE x = $3"
+    )
+    assert numbered("SELECT 'it''s ?', ?") == "SELECT 'it''s ?', $1"
+
+
+async def test_a_store_opens_on_a_url_with_every_migration(postgres_url: str) -> None:
+    store = await Store.open(postgres_url)
+    try:
+        assert store.db.dialect is Dialect.POSTGRES
+        assert isinstance(store.db, PostgresDatabase)
+        versions = await store.db.fetch_all("SELECT version FROM schema_migrations")
+        assert [row[0] for row in versions] == [m.version for m in postgres.bundled_migrations()]
+        # Opened again (a second replica, a restart): nothing is applied twice.
+        assert await postgres.migrate(store.db.pool) == []
+    finally:
+        await store.close()
+
+
+async def update_then_fail(db: Database) -> None:
+    async with db.transaction():
+        assert await db.execute("UPDATE chat_languages SET language = 'tg'") == 2
+        # Read inside the transaction: its own write is seen ...
+        seen = await db.fetch_value("SELECT language FROM chat_languages WHERE chat_id = 1")
+        assert seen == "tg"
+        assert db.read_mark() is None
+        raise RuntimeError("rolled back")
+
+
+async def test_a_transaction_is_all_or_nothing_and_counts_rows(postgres_url: str) -> None:
+    store = await Store.open(postgres_url)
+    db = store.db
+    try:
+        changed = await db.execute_many(
+            "INSERT INTO chat_languages (chat_id, language) VALUES (?, ?) "
+            "ON CONFLICT (chat_id) DO NOTHING",
+            [(1, "ru"), (2, "kk"), (1, "en")],
+        )
+        assert changed == 2
+        with pytest.raises(RuntimeError, match="rolled back"):
+            await update_then_fail(db)
+        # ... and gone after the rollback.
+        rows = await db.fetch_all("SELECT chat_id, language FROM chat_languages ORDER BY chat_id")
+        assert [tuple(row) for row in rows] == [(1, "ru"), (2, "kk")]
+        assert db.read_mark() == 0
+    finally:
+        await store.close()
+
+
+async def test_json_each_of_a_text_array_works_as_on_sqlite(postgres_url: str) -> None:
+    store = await Store.open(postgres_url)
+    try:
+        await store.db.execute_many(
+            "INSERT INTO chat_languages (chat_id, language) VALUES (?, ?)",
+            [(1, "ru"), (2, "kk"), (3, "en")],
+        )
+        rows = await store.db.fetch_all(
+            "SELECT chat_id FROM chat_languages WHERE language IN "
+            "(SELECT value FROM json_each(?)) ORDER BY chat_id",
+            ('["kk", "en", "uz"]',),
+        )
+        assert [row["chat_id"] for row in rows] == [2, 3]
+    finally:
+        await store.close()
+
+
+async def test_a_failing_migration_leaves_nothing_behind(postgres_url: str) -> None:
+    pool = await postgres.connect(postgres_url)
+    try:
+        current = postgres.bundled_migrations()
+        broken = Migration(
+            len(current) + 1, "9999_broken.sql", "CREATE TABLE half (x int); SELECT 1/0;"
+        )
+        with pytest.raises(StorageError, match=r"9999_broken\.sql failed"):
+            await postgres.migrate(pool, [*current, broken])
+        assert await pool.fetchval("SELECT to_regclass('half')") is None
+        assert await postgres.schema_version(pool) == len(current)
+        with pytest.raises(SchemaTooNew):
+            await postgres.migrate(pool, current[:-1])
+    finally:
+        await pool.close()
+
+
+async def test_an_unreachable_server_is_one_clear_error() -> None:
+    with pytest.raises(StorageError, match=r"cannot open the database at postgresql://u:\*\*\*@"):
+        await postgres.connect("postgresql://u:secret@127.0.0.1:1/none")
