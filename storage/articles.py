@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import sqlite3
 import unicodedata
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -16,7 +15,7 @@ from typing import TypeVar
 from storage.analysis import any_phrase_match, index_terms
 from storage.convert import from_date, to_date, to_datetime
 from storage.database import Database, Row
-from storage.errors import Conflict, NotFound
+from storage.errors import Conflict, ConstraintError, NotFound
 from storage.models import Article, NewArticle, Position
 from storage.search_index import remember, terms_of
 
@@ -234,7 +233,7 @@ class Articles:
                 f"title_terms, body_terms, tags) VALUES {values} RETURNING fingerprint, id",
                 params,
             )
-        except sqlite3.IntegrityError as error:  # a url already taken
+        except ConstraintError as error:  # a url already taken
             raise Conflict(f"article not stored: {error}") from None
         return {row[0]: row[1] for row in rows}
 
@@ -456,11 +455,11 @@ class Articles:
         async with self._db.transaction():
             try:
                 await self._db.execute_many(
-                    "INSERT OR IGNORE INTO festival_mentions (article_id, festival_id) "
-                    "VALUES (?, ?)",
+                    "INSERT INTO festival_mentions (article_id, festival_id) "
+                    "VALUES (?, ?) ON CONFLICT DO NOTHING",
                     pairs,
                 )
-            except sqlite3.IntegrityError:
+            except ConstraintError:
                 raise NotFound(f"no such article or festival among the links {pairs}") from None
 
     async def festival_ids(self, article_id: int) -> list[int]:

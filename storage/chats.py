@@ -29,12 +29,12 @@ class Chats:
         async with self._db.transaction():
             # The digest records point at the subscriber: copy it, move them, drop the old one.
             moved = await self._db.execute(
-                "INSERT OR IGNORE INTO subscribers (chat_id, user_id, digest_time, timezone, "
+                "INSERT INTO subscribers (chat_id, user_id, digest_time, timezone, "
                 "active, last_article_id, next_due_at, inactive_reason, created_at, updated_at, "
                 "first_day, thread_id) SELECT ?, user_id, digest_time, timezone, active, "
                 "last_article_id, next_due_at, inactive_reason, created_at, "
                 "strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), first_day, NULL "
-                "FROM subscribers WHERE chat_id = ?",
+                "FROM subscribers WHERE chat_id = ? ON CONFLICT DO NOTHING",
                 (new, old),
             )
             await self._db.execute(

@@ -19,7 +19,7 @@ from typing import Any, Protocol, cast
 
 import aiosqlite
 
-from storage.errors import SchemaTooNew, StorageError
+from storage.errors import ConstraintError, SchemaTooNew, StorageError
 from storage.names import name_key
 
 logger = logging.getLogger(__name__)
@@ -153,11 +153,15 @@ class SqliteDatabase(Database):
                 self._in_transaction.reset(token)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        async with self.transaction(), self._connection.execute(sql, params) as cursor:
+        async with (
+            self.transaction(),
+            _constraints(),
+            self._connection.execute(sql, params) as cursor,
+        ):
             return cursor.rowcount
 
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> int:
-        async with self.transaction():
+        async with self.transaction(), _constraints():
             cursor = await self._connection.executemany(sql, rows)
             return cursor.rowcount
 
@@ -169,7 +173,8 @@ class SqliteDatabase(Database):
         is locked" whenever another process has committed since (SQLite cannot upgrade a stale
         snapshot to a writer).
         """
-        return cast(Sequence[Row], await self._connection.execute_fetchall(sql, params))
+        async with _constraints():
+            return cast(Sequence[Row], await self._connection.execute_fetchall(sql, params))
 
     def read_mark(self) -> int | None:
         # One connection for every task: any task's open transaction is visible to all reads.
@@ -180,6 +185,15 @@ class SqliteDatabase(Database):
     async def close(self) -> None:
         async with self._write_lock:
             await self._connection.close()
+
+
+@asynccontextmanager
+async def _constraints() -> AsyncIterator[None]:
+    """SQLite's ``IntegrityError`` as storage's ``ConstraintError``."""
+    try:
+        yield
+    except sqlite3.IntegrityError as error:
+        raise ConstraintError(str(error)) from error
 
 
 async def connect(path: Path | str) -> aiosqlite.Connection:

@@ -19,3 +19,7 @@ class Conflict(StorageError):
 
 class SchemaTooNew(StorageError):
     """The database was written by a newer filmnews than this one."""
+
+
+class ConstraintError(StorageError):
+    """A write broke a constraint of the schema (a unique column, a foreign key, a check)."""

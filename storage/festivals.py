@@ -225,7 +225,8 @@ class Festivals:
             keys = {name_key(name) for name in festival.names} - {""}
             articles = [FROM_FILE, *(row[0] for row in rows)]
             await self._db.execute_many(
-                "INSERT OR IGNORE INTO festival_rejections (name_key, article_id) VALUES (?, ?)",
+                "INSERT INTO festival_rejections (name_key, article_id) VALUES (?, ?) "
+                "ON CONFLICT DO NOTHING",
                 [(key, article) for key in sorted(keys) for article in articles],
             )
             await self._db.execute("DELETE FROM festivals WHERE id = ?", (festival_id,))

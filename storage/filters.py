@@ -135,7 +135,8 @@ class ReaderFilters:
         """Follow a festival in a chat, or stop following it."""
         if on:
             await self._db.execute(
-                "INSERT OR IGNORE INTO festival_follows (chat_id, festival_id) VALUES (?, ?)",
+                "INSERT INTO festival_follows (chat_id, festival_id) VALUES (?, ?) "
+                "ON CONFLICT DO NOTHING",
                 (chat_id, festival_id),
             )
         else:

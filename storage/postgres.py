@@ -17,7 +17,7 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 
 from storage.database import Database, Dialect, Params, Row
-from storage.errors import SchemaTooNew, StorageError
+from storage.errors import ConstraintError, SchemaTooNew, StorageError
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +90,8 @@ class PostgresDatabase(Database):
 
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
-        self._current: contextvars.ContextVar[_Connection | None] = (
-            contextvars.ContextVar(f"postgres_transaction_{id(self)}", default=None)
+        self._current: contextvars.ContextVar[_Connection | None] = contextvars.ContextVar(
+            f"postgres_transaction_{id(self)}", default=None
         )
 
     @property
@@ -112,13 +112,13 @@ class PostgresDatabase(Database):
                 self._current.reset(token)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        async with self.transaction():
+        async with self.transaction(), _constraints():
             connection = self._current.get()
             assert connection is not None
             return _rows_changed(await connection.execute(numbered(sql), *_params(params)))
 
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> int:
-        async with self.transaction():
+        async with self.transaction(), _constraints():
             connection = self._current.get()
             assert connection is not None
             statement = await connection.prepare(numbered(sql))
@@ -129,10 +129,9 @@ class PostgresDatabase(Database):
             return changed
 
     async def fetch_all(self, sql: str, params: Params = ()) -> Sequence[Row]:
-        connection = self._current.get()
-        if connection is not None:
-            return cast(Sequence[Row], await connection.fetch(numbered(sql), *_params(params)))
-        return cast(Sequence[Row], await self._pool.fetch(numbered(sql), *_params(params)))
+        runner = self._current.get() or self._pool
+        async with _constraints():
+            return cast(Sequence[Row], await runner.fetch(numbered(sql), *_params(params)))
 
     def read_mark(self) -> int | None:
         # A read outside a transaction runs on a connection of its own and sees only what was
@@ -141,6 +140,15 @@ class PostgresDatabase(Database):
 
     async def close(self) -> None:
         await self._pool.close()
+
+
+@asynccontextmanager
+async def _constraints() -> AsyncIterator[None]:
+    """PostgreSQL's integrity errors as storage's ``ConstraintError``."""
+    try:
+        yield
+    except asyncpg.IntegrityConstraintViolationError as error:
+        raise ConstraintError(str(error)) from error
 
 
 async def connect(url: str, *, size: int = 10) -> asyncpg.Pool:

@@ -58,8 +58,8 @@ class Reminders:
         (for that opening day); ``language``: the asking reader's app's, if we speak it.
         Returns whether it is new."""
         changed = await self._db.execute(
-            "INSERT OR IGNORE INTO reminders (chat_id, festival_id, week_for, day_for, language) "
-            "VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO reminders (chat_id, festival_id, week_for, day_for, language) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (
                 chat_id,
                 festival_id,

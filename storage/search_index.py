@@ -39,7 +39,11 @@ def terms_of(title: str, body: str) -> tuple[str, str]:
     return index_terms(title), index_terms(body)
 
 
-_REMEMBER = "INSERT OR IGNORE INTO search_terms (term) SELECT value FROM json_each(?)"
+# WHERE true: SQLite reads an ON right after a FROM as a join's.
+_REMEMBER = (
+    "INSERT INTO search_terms (term) SELECT value FROM json_each(?) WHERE true "
+    "ON CONFLICT DO NOTHING"
+)
 
 
 async def remember(db: Database, terms: Iterable[str]) -> None:
