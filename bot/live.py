@@ -19,7 +19,6 @@ from pathlib import Path
 from bot.config import Settings
 from bot.context import App, Context, application_of
 from bot.delivery.kinds import OutboxKind
-from bot.delivery.lock import RunnerLock
 from bot.i18n import DEFAULT, Catalogs
 from bot.newsroom.sources.http import build_client
 from bot.newsroom.sources.outcomes import Alert, Outcome, Watch
@@ -28,6 +27,7 @@ from bot.newsroom.sources.rates import fetch_rates
 from bot.newsroom.sources.registry import read_sources
 from bot.render import sources as render
 from storage import Store
+from storage.runner_locks import RunnerLock
 from storage.sources import Source, SourceKind
 
 logger = logging.getLogger(__name__)
@@ -35,13 +35,13 @@ logger = logging.getLogger(__name__)
 JOB = "live sources"
 TICK = timedelta(seconds=30)  # how often the due sources are looked for
 STOP_POLL = 0.05  # how soon a fetch in progress notices that the application stops
-LOCK = "fetch"  # <database>.fetch.lock: one fetcher per database
+LOCK = "fetch"  # the fetcher's runner lock: one fetcher per database
 WORKER_FROM = 3  # feeds in one round from which they are parsed in a worker process
 
 
-def fetch_lock(settings: Settings) -> RunnerLock:
+def fetch_lock(store: Store) -> RunnerLock:
     """The lock that keeps two processes from fetching the sources of one database at once."""
-    return RunnerLock.beside(settings.database, LOCK)
+    return store.runner_lock(LOCK)
 
 
 def rates_fetcher() -> RatesFetcher:
@@ -170,12 +170,12 @@ class LiveSources:
 
     async def _poll_due(self, application: App) -> list[Outcome] | None:
         settings = application.bot_data.settings
-        lock = fetch_lock(settings)
-        if not lock.acquire():
-            logger.info("another process is fetching the sources of %s", settings.database)
+        store = application.bot_data.store
+        lock = fetch_lock(store)
+        if not await lock.acquire():
+            logger.info("another process is fetching the sources of this database")
             return None
         try:
-            store = application.bot_data.store
             due = await store.sources.due(self.clock())
             catalogs = application.bot_data.catalogs
             cycle = asyncio.ensure_future(
@@ -191,7 +191,7 @@ class LiveSources:
                     return None
             outcomes = cycle.result()
         finally:
-            lock.release()
+            await lock.release()
         if any(outcome.alert for outcome in outcomes):
             application.bot_data.delivery.wake(application)
         return outcomes
@@ -209,10 +209,10 @@ async def fetch_once(
     store = await Store.open(settings.database)
     try:
         await sync_file(store, settings.sources)
-        lock = fetch_lock(settings)
+        lock = fetch_lock(store)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + lock_wait
-        while not lock.acquire():
+        while not await lock.acquire():
             if loop.time() >= deadline:
                 return None
             await asyncio.sleep(0.2)
@@ -220,6 +220,6 @@ async def fetch_once(
             chosen, unknown = pick(await store.sources.all(), names)
             return await poll(settings, store, chosen), unknown
         finally:
-            lock.release()
+            await lock.release()
     finally:
         await store.close()

@@ -18,6 +18,7 @@ from storage.languages import ChatLanguages
 from storage.outbox import Outbox
 from storage.rates import Rates
 from storage.reminders import Reminders
+from storage.runner_locks import AdvisoryLock, FileLock, RunnerLock
 from storage.search import Search
 from storage.search_index import reindex
 from storage.sources import Sources
@@ -33,8 +34,9 @@ def is_postgres_url(location: Path | str) -> bool:
 class Store:
     """Everything the bot keeps, one repository per table group."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, location: Path | str) -> None:
         self.db = db
+        self.location = location  # the SQLite file, or the PostgreSQL URL
         self.articles = Articles(db)
         self.festivals = Festivals(db)
         self.reminders = Reminders(db)
@@ -63,7 +65,7 @@ class Store:
             except BaseException:
                 await pool.close()
                 raise
-            return cls(postgres.PostgresDatabase(pool))
+            return cls(postgres.PostgresDatabase(pool), str(path))
         connection = await connect(path)
         try:
             await migrate(connection)
@@ -71,13 +73,20 @@ class Store:
         except BaseException:
             await connection.close()
             raise
-        return cls(SqliteDatabase(connection))
+        return cls(SqliteDatabase(connection), Path(path))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
         """Group several repository writes into one transaction."""
         async with self.db.transaction():
             yield
+
+    def runner_lock(self, runner: str) -> RunnerLock:
+        """The lock that makes one process of this database the ``runner`` (``sender``,
+        ``fetch``): a file beside a SQLite database, an advisory lock on PostgreSQL."""
+        if isinstance(self.location, str):
+            return AdvisoryLock(self.location, runner)
+        return FileLock.beside(self.location, runner)
 
     async def close(self) -> None:
         """Close the database."""

@@ -16,8 +16,9 @@ import pytest
 
 from bot.cli import fetch_command
 from bot.config import Settings
-from bot.live import WORKER_FROM, fetch_lock, fetch_once, poll, sync_file
+from bot.live import WORKER_FROM, fetch_once, poll, sync_file
 from storage import Store
+from storage.runner_locks import FileLock
 from tests.bank_server import serve_banks
 from tests.source_server import Item, SourceServer, many_items, rss, serving, sources_file
 
@@ -112,14 +113,13 @@ async def test_fetch_waits_for_another_fetcher_of_the_same_database(
         "/a", rss("A", [Item("One", "https://example.org/1", many_items(1, "x")[0].published)])
     )
     settings = settings_for(tmp_path, sources_file(tmp_path / "s.toml", {"a": site.url("/a")}))
-    held = fetch_lock(settings)
-    assert held.acquire()
+    held = FileLock.beside(settings.database, "fetch")
+    assert await held.acquire()
     try:
         assert await fetch_once(settings, [], lock_wait=0) is None
         assert not site.hits("/a")
     finally:
-        held.release()
-    assert held.path.name == "filmnews.db.fetch.lock"
+        await held.release()
     assert await fetch_once(settings, [], lock_wait=0) is not None
 
 

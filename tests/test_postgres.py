@@ -3,6 +3,10 @@ on a real server (tests/postgres_server.py)."""
 
 from __future__ import annotations
 
+import asyncio
+import signal
+import sys
+
 import pytest
 
 from storage import Store, postgres
@@ -98,3 +102,54 @@ async def test_a_failing_migration_leaves_nothing_behind(postgres_url: str) -> N
 async def test_an_unreachable_server_is_one_clear_error() -> None:
     with pytest.raises(StorageError, match=r"cannot open the database at postgresql://u:\*\*\*@"):
         await postgres.connect("postgresql://u:secret@127.0.0.1:1/none")
+
+
+async def test_one_runner_per_database_and_the_next_takes_over(postgres_url: str) -> None:
+    first, second = await Store.open(postgres_url), await Store.open(postgres_url)
+    try:
+        sender, other_sender = first.runner_lock("sender"), second.runner_lock("sender")
+        fetcher = second.runner_lock("fetch")
+        assert await sender.acquire()
+        assert await sender.acquire()  # held already
+        assert not await other_sender.acquire()
+        assert await fetcher.acquire()  # another runner's lock is another lock
+        await sender.release()
+        assert await other_sender.acquire()
+        await other_sender.release()
+        await fetcher.release()
+    finally:
+        await first.close()
+        await second.close()
+
+
+async def test_a_killed_runner_leaves_the_lock_to_the_next(postgres_url: str) -> None:
+    holder = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        "import asyncio, sys\n"
+        "from storage.runner_locks import AdvisoryLock\n"
+        "async def hold():\n"
+        "    lock = AdvisoryLock(sys.argv[1], 'sender')\n"
+        "    assert await lock.acquire()\n"
+        "    print('held', flush=True)\n"
+        "    await asyncio.sleep(60)\n"
+        "asyncio.run(hold())\n",
+        postgres_url,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert holder.stdout is not None
+    assert await asyncio.wait_for(holder.stdout.readline(), 20) == b"held\n"
+    store = await Store.open(postgres_url)
+    try:
+        lock = store.runner_lock("sender")
+        assert not await lock.acquire()
+        holder.send_signal(signal.SIGKILL)
+        await holder.wait()
+        for _ in range(50):  # the server ends the dead session as its socket closes
+            if await lock.acquire():
+                break
+            await asyncio.sleep(0.1)
+        assert await lock.acquire()
+        await lock.release()
+    finally:
+        await store.close()

@@ -14,8 +14,8 @@ wait), so a message costs one commit. At most ``lanes`` messages are marked ``se
 answered or not: a sender that dies (SIGKILL, power cut) leaves at most that many, which the next
 sender sends again, so each may arrive twice. That is the price of never losing a digest. A
 timed-out send is different: the process saw it and knows nothing of its fate, so it is marked
-``uncertain`` and not repeated. One sender runs per database, enforced by a lock file
-(``bot.delivery.lock``).
+``uncertain`` and not repeated. One sender runs per database, enforced by a runner lock
+(``storage.runner_locks``).
 """
 
 from __future__ import annotations

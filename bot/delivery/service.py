@@ -19,7 +19,6 @@ from bot.config import Settings
 from bot.context import App, Context, application_of
 from bot.delivery import reminders
 from bot.delivery.digests import ComposeReport, compose_due
-from bot.delivery.lock import SenderLock
 from bot.delivery.outbox import Clock, utc_now
 from bot.delivery.pacer import Pacer
 from bot.delivery.report import SendReport
@@ -37,6 +36,7 @@ TIDY_EVERY = timedelta(hours=1)
 TICK = timedelta(minutes=1)
 IDLE = 1.0  # seconds between looks at the outbox when nothing woke the sender
 LOCK_RETRY = 10.0  # seconds between tries to become the sender when another process is
+SENDER = "sender"  # the outbox sender's runner lock (storage/runner_locks.py)
 STOP_POLL = 0.05  # how soon an idle sender notices that the application stops
 
 
@@ -133,7 +133,7 @@ class DeliveryService:
         """
         settings = application.bot_data.settings
         store = application.bot_data.store
-        lock = SenderLock.beside(settings.database)
+        lock = store.runner_lock(SENDER)
         sender: Sender | None = None
         bot: Bot | None = None
 
@@ -141,9 +141,9 @@ class DeliveryService:
             return not application.running
 
         try:
-            if not lock.acquire():
-                logger.info("another process sends the outbox of %s", settings.database)
-            while not lock.acquire():
+            if not await lock.acquire():
+                logger.info("another process sends the outbox of this database")
+            while not await lock.acquire():
                 self._wake.clear()  # set, _idle returns at once: this loop would never yield
                 await self._idle(LOCK_RETRY, stopping)
                 if stopping():
@@ -166,7 +166,7 @@ class DeliveryService:
                     await sender.drain(stopping)
                 await self._idle(IDLE, stopping)
         finally:
-            lock.release()
+            await lock.release()
             if bot is not None:
                 await bot.shutdown()
 
@@ -197,8 +197,8 @@ async def send_due(
         composed = await compose_due(store, clock())
         await reminders.compose_due(store, clock(), settings.digest_time, settings.timezone)
         await tidy(store, clock())
-        lock = SenderLock.beside(settings.database)
-        if not lock.acquire():
+        lock = store.runner_lock(SENDER)
+        if not await lock.acquire():
             return composed, None
         try:
             if recovered := await store.outbox.recover():
@@ -213,6 +213,6 @@ async def send_due(
                         return composed, totals
                     await asyncio.sleep(max(0.0, (retry_at - clock()).total_seconds()))
         finally:
-            lock.release()
+            await lock.release()
     finally:
         await store.close()

@@ -13,7 +13,6 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
-from bot.delivery.lock import SenderLock
 from bot.delivery.outbox import enqueue
 from bot.delivery.pacer import Pacer
 from bot.delivery.sender import LANES, MAX_ATTEMPTS, Sender
@@ -21,6 +20,7 @@ from bot.delivery.service import send_due
 from bot.delivery.spacing import ChatSpacing
 from storage import Store
 from storage.outbox import OutboxState
+from storage.runner_locks import FileLock
 from tests.emulator import TEST_TOKEN, BotApiEmulator
 
 NOW = datetime(2026, 2, 7, 3, 0, tzinfo=UTC)
@@ -156,16 +156,16 @@ async def test_only_one_sender_per_database(
 ) -> None:
     database = tmp_path / "one.db"
     settings = Settings(token=TEST_TOKEN, api_url=emulator.api_url, database=database)
-    held = SenderLock.beside(database)
-    assert held.acquire()
+    held = FileLock.beside(database, "sender")
+    assert await held.acquire()
     try:
-        assert not SenderLock.beside(database).acquire()
+        assert not await FileLock.beside(database, "sender").acquire()
         composed, sent = await send_due(settings, clock=lambda: NOW)
     finally:
-        held.release()
+        await held.release()
     assert sent is None
     assert composed.due == 0
-    assert SenderLock.beside(database).acquire()
+    assert await FileLock.beside(database, "sender").acquire()
 
 
 class WatchedRequest(HTTPXRequest):
