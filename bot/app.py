@@ -153,7 +153,7 @@ async def _open(application: App) -> None:
     """Open and migrate the store, ingest the seeds, queue the updates left unhandled, announce
     the commands."""
     settings = application.bot_data.settings
-    store = await Store.open(settings.database)
+    store = await Store.open(settings.store_location)
     application.bot_data.store = store
     if not settings.seeds.exists():
         logger.warning(
@@ -177,7 +177,7 @@ async def _open(application: App) -> None:
         logger.warning(
             "the database %s has no articles: /latest and /search will find nothing until "
             "something is ingested (filmnews ingest PATH, or FILMNEWS_SEEDS)",
-            settings.database,
+            settings.store_name,
         )
     processor = application.update_processor
     if isinstance(processor, PerChatUpdateProcessor):

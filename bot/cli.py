@@ -294,9 +294,9 @@ async def fetch_command(settings: Settings, names: Sequence[str]) -> int:
 async def ingest_command(settings: Settings, paths: Sequence[Path]) -> int:
     """``filmnews ingest PATH...``: print what was added and skipped; 1 if a file failed."""
     try:
-        store = await Store.open(settings.database)
+        store = await Store.open(settings.store_location)
     except StorageError as error:
-        print(f"filmnews: {settings.database}: {error}", file=sys.stderr)
+        print(f"filmnews: {settings.store_name}: {error}", file=sys.stderr)
         return 1
     try:
         report = await ingest(store, paths)

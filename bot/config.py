@@ -65,6 +65,8 @@ class Settings:
     token: str | None = None
     api_url: str = DEFAULT_API_URL
     database: Path = Path("data/filmnews.db")
+    # FILMNEWS_DATABASE_URL: a PostgreSQL database instead of the SQLite file (several replicas).
+    database_url: str | None = None
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     seeds: Path = Path("seeds")
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Almaty"))
@@ -81,6 +83,18 @@ class Settings:
     webhook_url: str | None = None
     listen: tuple[str, int] | None = None
     webhook_secret: str | None = None
+
+    @property
+    def store_location(self) -> Path | str:
+        """Where the store is: the PostgreSQL URL when one is set, else the SQLite file."""
+        return self.database_url or self.database
+
+    @property
+    def store_name(self) -> str:
+        """The store, as logs and errors name it (a URL without its password)."""
+        if self.database_url is None:
+            return str(self.database)
+        return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", self.database_url)
 
     @classmethod
     def from_env(
@@ -204,6 +218,19 @@ def _is_loopback(host: str) -> bool:
         return ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _database_url(raw: str | None) -> str | None:
+    """``postgresql://user:password@host:port/name`` (or ``postgres://``), as libpq reads it."""
+    if raw is None:
+        return None
+    parts = urlsplit(raw)
+    if parts.scheme not in ("postgresql", "postgres") or not parts.path.strip("/"):
+        raise ConfigError(
+            "FILMNEWS_DATABASE_URL",
+            "not a PostgreSQL URL like postgresql://filmnews:secret@db:5432/filmnews",
+        )
+    return raw
 
 
 def _no_database_url(raw: str | None) -> None:

@@ -22,13 +22,13 @@ class Unhealthy(Exception):
 async def check(settings: Settings) -> str:
     """One line on what was checked; ``Unhealthy`` with the reason when something fails."""
     try:
-        store = await Store.open(settings.database)
+        store = await Store.open(settings.store_location)
     except (StorageError, OSError, sqlite3.Error) as error:
-        raise Unhealthy(f"database {settings.database}: {error}") from None
+        raise Unhealthy(f"database {settings.store_name}: {error}") from None
     try:
         articles = await store.articles.count()
     except (StorageError, sqlite3.Error) as error:
-        raise Unhealthy(f"database {settings.database}: {error}") from None
+        raise Unhealthy(f"database {settings.store_name}: {error}") from None
     finally:
         await store.close()
     if not settings.token:
@@ -45,4 +45,4 @@ async def check(settings: Settings) -> str:
             me = await bot.get_me()
     except TelegramError as error:
         raise Unhealthy(f"Bot API at {settings.api_url}: getMe failed: {error}") from None
-    return f"ok: database {settings.database} ({articles} articles), bot @{me.username}"
+    return f"ok: database {settings.store_name} ({articles} articles), bot @{me.username}"

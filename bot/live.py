@@ -206,7 +206,7 @@ async def fetch_once(
     """``filmnews fetch [NAME...]``: sync the file, fetch the named sources (all without
     names); the outcomes and the names no source has, or None if another process kept
     fetching for ``lock_wait`` seconds. ``SourcesFileError`` for a bad sources file."""
-    store = await Store.open(settings.database)
+    store = await Store.open(settings.store_location)
     try:
         await sync_file(store, settings.sources)
         lock = fetch_lock(store)

@@ -192,7 +192,7 @@ async def send_due(
     """``filmnews digest --now``: queue every due digest and send the whole outbox, waiting
     out retries; the send report is None when another process holds the sender lock (it will
     send them)."""
-    store = await Store.open(settings.database)
+    store = await Store.open(settings.store_location)
     try:
         composed = await compose_due(store, clock())
         await reminders.compose_due(store, clock(), settings.digest_time, settings.timezone)
