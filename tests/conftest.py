@@ -55,11 +55,17 @@ def postgres_url(postgres_server: PostgresServer) -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-async def backend_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    """An empty, migrated store on each backend in turn: a SQLite file, a PostgreSQL database."""
-    location: Path | str = tmp_path / "store.db"
+def backend_location(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """Each backend in turn: a SQLite file, a PostgreSQL database's URL. (Not inside the async
+    fixture: the server's set-up runs its own event loop, which cannot start inside one.)"""
     if request.param == "postgres":
-        location = request.getfixturevalue("postgres_url")
-    opened = await Store.open(location)
+        return str(request.getfixturevalue("postgres_url"))
+    return tmp_path / "store.db"
+
+
+@pytest.fixture
+async def backend_store(backend_location: Path | str) -> AsyncIterator[Store]:
+    """An empty, migrated store on each backend in turn: a SQLite file, a PostgreSQL database."""
+    opened = await Store.open(backend_location)
     yield opened
     await opened.close()
