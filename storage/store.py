@@ -10,6 +10,7 @@ from storage import postgres
 from storage.articles import Articles
 from storage.audit import AdminActions, IngestRuns
 from storage.chats import Chats
+from storage.conversations import Conversations
 from storage.database import Database, SqliteDatabase, connect, migrate
 from storage.drafts import Drafts
 from storage.festivals import Festivals
@@ -18,6 +19,7 @@ from storage.languages import ChatLanguages
 from storage.outbox import Outbox
 from storage.rates import Rates
 from storage.reminders import Reminders
+from storage.reply_counts import ReplyCounts
 from storage.runner_locks import AdvisoryLock, FileLock, RunnerLock
 from storage.search import Search
 from storage.search_index import reindex
@@ -52,6 +54,8 @@ class Store:
         self.tags = ArticleTags(db)
         self.filters = ReaderFilters(db)
         self.chats = Chats(db, self.languages)
+        self.conversations = Conversations(db)
+        self.reply_counts = ReplyCounts(db)
 
     @classmethod
     async def open(cls, path: Path | str) -> Store:

@@ -223,6 +223,25 @@ CREATE TABLE chat_languages (
     language text   NOT NULL
 );
 
+-- SQLite's 0020: conversations and the readers' replies per replica (state every replica sees).
+CREATE TABLE conversations (
+    chat_id    bigint NOT NULL,
+    user_id    bigint NOT NULL,
+    name       text   NOT NULL,
+    state      text   NOT NULL,
+    draft      text   NOT NULL DEFAULT '{}',
+    updated_at text   NOT NULL,
+    PRIMARY KEY (chat_id, user_id, name)
+);
+CREATE INDEX conversations_by_age ON conversations (updated_at);
+
+CREATE TABLE reply_counts (
+    replica text             PRIMARY KEY,
+    replies integer          NOT NULL,
+    sending integer          NOT NULL DEFAULT 0,
+    at      double precision NOT NULL
+);
+
 CREATE TABLE reader_filters (
     chat_id   bigint  PRIMARY KEY,
     countries integer NOT NULL DEFAULT 0,
