@@ -181,7 +181,7 @@ async def _open(application: App) -> None:
         )
     processor = application.update_processor
     if isinstance(processor, PerChatUpdateProcessor):
-        left = await processor.journal.open(settings.database)
+        left = await processor.journal.open(settings.store_location)
         if left:
             logger.warning("handling %d update(s) received but not handled before", len(left))
         for payload in left:

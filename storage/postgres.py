@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any, cast
 
 import asyncpg
@@ -53,6 +54,11 @@ def bundled_migrations() -> list[Migration]:
     if versions != list(range(1, len(found) + 1)):
         raise StorageError(f"migrations must be numbered 0001, 0002, … without gaps: {versions}")
     return found
+
+
+def is_postgres_url(location: Path | str) -> bool:
+    """Whether ``location`` names a PostgreSQL database rather than a SQLite file."""
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
 
 
 @lru_cache(maxsize=1024)

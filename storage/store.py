@@ -28,11 +28,6 @@ from storage.subscribers import Subscribers
 from storage.tags import ArticleTags
 
 
-def is_postgres_url(location: Path | str) -> bool:
-    """Whether ``location`` names a PostgreSQL database rather than a SQLite file."""
-    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
-
-
 class Store:
     """Everything the bot keeps, one repository per table group."""
 
@@ -62,7 +57,7 @@ class Store:
         """Open (creating if need be) and migrate the database at ``path``, a SQLite file or a
         ``postgresql://`` URL; search terms made by another analysis (or none) are computed
         again."""
-        if is_postgres_url(path):
+        if postgres.is_postgres_url(path):
             pool = await postgres.connect(str(path))
             try:
                 await postgres.migrate(pool)

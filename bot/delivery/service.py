@@ -59,6 +59,7 @@ class DeliveryService:
         self.pacer = pacer or Pacer()
         self._wake = asyncio.Event()
         self._sender: asyncio.Task[None] | None = None
+        self._worker = False  # this process holds the sender's lock
         self._tidied: datetime | None = None
 
     def schedule(self, application: App) -> None:
@@ -79,8 +80,12 @@ class DeliveryService:
         queue.run_once(self.tick, when=0, name=f"{JOB} catch-up", job_kwargs=options)
 
     async def tick(self, context: Context) -> None:
-        """The job: queue the digests that are due and keep the sender running."""
-        await self.compose(application_of(context))
+        """The job: keep the sender running and, in the one process that holds the sender's
+        lock (the worker: one of several replicas), queue the digests that are due."""
+        application = application_of(context)
+        self.wake(application)
+        if self._worker:
+            await self.compose(application)
 
     async def compose(self, application: App) -> ComposeReport:
         """Queue the digests due now and wake the sender (tests call this to skip waiting)."""
@@ -148,12 +153,14 @@ class DeliveryService:
                 await self._idle(LOCK_RETRY, stopping)
                 if stopping():
                     return
+            self._worker = True
             if recovered := await store.outbox.recover():
                 logger.warning(
                     "%d messages were in flight when the last sender stopped: sending them "
                     "again (each may arrive twice)",
                     recovered,
                 )
+            await self.compose(application)  # what fell due while no process was the worker
             while not stopping():
                 self._wake.clear()
                 if await store.outbox.ready(self.now(), 1):
@@ -166,6 +173,7 @@ class DeliveryService:
                     await sender.drain(stopping)
                 await self._idle(IDLE, stopping)
         finally:
+            self._worker = False
             await lock.release()
             if bot is not None:
                 await bot.shutdown()

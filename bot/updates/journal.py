@@ -47,12 +47,15 @@ class UpdateJournal:
         self._to_mark: list[int] = []  # handled, not yet marked
         self._marking = asyncio.Lock()
 
-    async def open(self, database: Path) -> list[dict[str, Any]]:
-        """Open the journal of ``database``; return the updates kept but never handled by
-        processes that are gone (or by this one, before: a journal closed and opened again),
-        now this process's to handle."""
-        updates = await Updates.open(journal_path(database))
+    async def open(self, database: Path | str) -> list[dict[str, Any]]:
+        """Open the journal of ``database`` (a SQLite file, or a PostgreSQL URL: the journal is
+        its ``updates`` table); return the updates kept but never handled by processes that are
+        gone (or by this one, before: a journal closed and opened again), now this process's
+        to handle."""
+        location = database if isinstance(database, str) else journal_path(database)
+        updates = await Updates.open(location)
         try:
+            await updates.announce(self._owner)
             await updates.prune(datetime.now(UTC) - KEEP_HANDLED)
             left = await self._claim(updates, also_mine=True)
         except BaseException:
@@ -70,7 +73,7 @@ class UpdateJournal:
     async def _claim(self, updates: Updates, also_mine: bool) -> list[dict[str, Any]]:
         claimed = []
         for owner in await updates.owners():
-            if (also_mine and owner == self._owner) or not alive(owner):
+            if (also_mine and owner == self._owner) or not await _alive(updates, owner):
                 claimed += await updates.claim(owner, self._owner)
         return [kept.payload for kept in sorted(claimed, key=lambda kept: kept.update_id)]
 
@@ -128,6 +131,15 @@ class UpdateJournal:
                 await self._updates.mark_all_handled(marks)
             except (StorageError, sqlite3.Error, ValueError) as error:  # ValueError: closed
                 logger.warning("updates %s handled but not marked: %s", marks, error)
+
+
+async def _alive(updates: Updates, owner: Owner | None) -> bool:
+    """Whether ``owner`` still answers for its updates: present on the shared journal, else
+    (SQLite) running on this machine."""
+    if owner is None:
+        return False
+    present = await updates.present(owner)
+    return alive(owner) if present is None else present
 
 
 class JournalingRequest(BaseRequest):

@@ -7,6 +7,7 @@ process (or, in a restarted container, to the bot again), whose start time diffe
 from __future__ import annotations
 
 import os
+import socket
 
 import psutil
 
@@ -20,13 +21,14 @@ SAME_START = 1.0  # seconds
 def this_process() -> Owner:
     """This process, as the owner of the updates it takes."""
     pid = os.getpid()
-    return Owner(pid, psutil.Process(pid).create_time())
+    return Owner(pid, psutil.Process(pid).create_time(), socket.gethostname())
 
 
 def alive(owner: Owner | None) -> bool:
-    """Whether ``owner`` (None: no process) is still running: not gone, no zombie, not another
-    process under a reused pid."""
-    if owner is None:
+    """Whether ``owner`` (None: no process) is still running on this machine: not gone, no
+    zombie, not another process under a reused pid. (Of another machine's process only the
+    journal's presence locks can tell: ``Updates.present``.)"""
+    if owner is None or owner.host not in ("", socket.gethostname()):
         return False
     try:
         process = psutil.Process(owner.pid)

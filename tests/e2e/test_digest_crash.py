@@ -14,6 +14,7 @@ import sys
 from collections import Counter
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -25,6 +26,7 @@ from tests.emulator import TEST_TOKEN, BotApiEmulator
 SUBSCRIBERS = 1000
 KILLS = 4
 ANSWER = 0.02  # seconds the emulator takes to answer sendMessage
+RUN_LIMIT = 60  # seconds for one run of the sender (about 3 s on an idle machine)
 # The sender of `filmnews digest --now` with its default lanes, without Telegram's pace (the
 # emulator has no limit here), so that the run lasts seconds rather than a minute.
 RUN = (
@@ -46,6 +48,15 @@ async def prepare(database: Path) -> None:
     for title in ("Crash-proof premiere", "Restart retrospective"):
         await store.articles.add(NewArticle(title, f"About {title}.", "admin:42"))
     await store.close()
+
+
+async def fail_stuck(process: asyncio.subprocess.Process) -> NoReturn:
+    """Kill a sender that neither sent nor exited in time and fail with its stderr: one that
+    failed with its store left open never exits (the store's thread keeps it alive), and the
+    whole run would hang on it."""
+    process.kill()
+    _, errors = await process.communicate()
+    pytest.fail(f"the sender was stuck for {RUN_LIMIT} s; its stderr:\n{errors.decode()}")
 
 
 async def in_flight(database: Path) -> int:
@@ -85,15 +96,23 @@ async def test_sigkill_loses_no_digest_and_repeats_at_most_lanes_per_kill(
                 await asyncio.sleep(rng.uniform(0.3, 1.2))
             else:  # in the middle of sending
                 target = len(emulator.sent()) + rng.randint(1, 250)
-                while len(emulator.sent()) < target and process.returncode is None:  # noqa: ASYNC110
-                    await asyncio.sleep(0.001)
+                try:
+                    async with asyncio.timeout(RUN_LIMIT):
+                        while len(emulator.sent()) < target and process.returncode is None:  # noqa: ASYNC110
+                            await asyncio.sleep(0.001)
+                except TimeoutError:
+                    await fail_stuck(process)
             if process.returncode is None:
                 process.send_signal(signal.SIGKILL)
                 await process.wait()
                 kills += 1
                 left_in_flight.append(await in_flight(database))
                 continue
-        _, errors = await process.communicate()
+        try:
+            async with asyncio.timeout(RUN_LIMIT):
+                _, errors = await process.communicate()
+        except TimeoutError:
+            await fail_stuck(process)
         assert process.returncode == 0, errors.decode()
         if kills >= KILLS:
             break
