@@ -110,11 +110,11 @@ class Settings:
             value = values.get(name, "").strip()
             return value or None
 
-        _no_database_url(get("FILMNEWS_DATABASE_URL"))
         return cls(
             token=get("TELEGRAM_BOT_TOKEN"),
             api_url=_api_url(get("TELEGRAM_API_URL") or DEFAULT_API_URL),
             database=Path(get("FILMNEWS_DATABASE") or "data/filmnews.db"),
+            database_url=_database_url(get("FILMNEWS_DATABASE_URL")),
             admin_ids=_admin_ids(get("FILMNEWS_ADMIN_IDS") or ""),
             seeds=_seeds(get("FILMNEWS_SEEDS")),
             timezone=_checked("FILMNEWS_TIMEZONE", parse_zone, get("FILMNEWS_TIMEZONE"))
@@ -231,16 +231,6 @@ def _database_url(raw: str | None) -> str | None:
             "not a PostgreSQL URL like postgresql://filmnews:secret@db:5432/filmnews",
         )
     return raw
-
-
-def _no_database_url(raw: str | None) -> None:
-    """The contract's PostgreSQL switch, refused until that backend exists (never ignored)."""
-    if raw is not None:
-        raise ConfigError(
-            "FILMNEWS_DATABASE_URL",
-            "PostgreSQL is not supported by this version yet; unset it to use the SQLite file "
-            "FILMNEWS_DATABASE",
-        )
 
 
 def _listen(raw: str | None) -> tuple[str, int] | None:

@@ -143,9 +143,19 @@ def test_a_webhook_is_https_or_on_this_machine(url: str) -> None:
     assert Settings.from_env({"FILMNEWS_WEBHOOK_URL": url}, env_file=None).webhook_url == url
 
 
-def test_the_postgresql_switch_is_refused_not_ignored() -> None:
-    with pytest.raises(ConfigError, match=r"^FILMNEWS_DATABASE_URL: PostgreSQL is not supported"):
-        Settings.from_env({"FILMNEWS_DATABASE_URL": "postgresql://db/filmnews"}, env_file=None)
+def test_the_postgresql_switch_names_the_store_without_its_password() -> None:
+    url = "postgresql://filmnews:s3cret@db:5432/filmnews"
+    settings = Settings.from_env({"FILMNEWS_DATABASE_URL": url}, env_file=None)
+    assert settings.store_location == url
+    assert settings.store_name == "postgresql://filmnews:***@db:5432/filmnews"
+    sqlite = Settings.from_env({"FILMNEWS_DATABASE": "x/news.db"}, env_file=None)
+    assert sqlite.store_location == Path("x/news.db")
+
+
+@pytest.mark.parametrize("url", ["mysql://db/filmnews", "postgresql://db", "db:5432/filmnews"])
+def test_a_database_url_that_is_not_postgresql_is_refused(url: str) -> None:
+    with pytest.raises(ConfigError, match=r"^FILMNEWS_DATABASE_URL: not a PostgreSQL URL"):
+        Settings.from_env({"FILMNEWS_DATABASE_URL": url}, env_file=None)
 
 
 def test_a_bad_variable_in_the_dot_env_file_is_named(tmp_path: Path) -> None:
