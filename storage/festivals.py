@@ -31,6 +31,9 @@ _COLUMNS = (
     "id, name, aliases, kind, city, country, starts_on, ends_on, edition, description, url, "
     "origin, sources"
 )
+# By name as SQLite's NOCASE orders it, on both backends: lower() folds ASCII letters only, as
+# NOCASE does (on PostgreSQL the column is COLLATE "C", whatever the database's locale).
+_BY_NAME = "lower(name)"
 # Rejections with this article id keep a deleted festival out of the festivals file's reach.
 FROM_FILE = 0
 CACHE_SECONDS = 5.0
@@ -52,6 +55,13 @@ class Merged:
 
     festival: Festival | None
     outcome: MergeOutcome
+
+
+def _alias_keys(aliases: Iterable[str]) -> str:
+    """The keys of a festival's aliases as stored beside them (a JSON array), so that a lookup
+    by alias is plain SQL on every backend (``name_key`` is Python)."""
+    keys = sorted({name_key(alias) for alias in aliases} - {""})
+    return json.dumps(keys, ensure_ascii=False, separators=(",", ":"))
 
 
 def _festival(row: Row) -> Festival:
@@ -134,13 +144,13 @@ class Festivals:
             f"""
             SELECT {_COLUMNS} FROM (
                 SELECT 0 AS rank, * FROM festivals
-                WHERE name_key IN (SELECT value FROM json_each(:keys))
+                WHERE name_key IN (SELECT value FROM json_each(?))
                 UNION ALL
-                SELECT 1 AS rank, f.* FROM festivals AS f, json_each(f.aliases) AS alias
-                WHERE name_key(alias.value) IN (SELECT value FROM json_each(:keys))
-            ) ORDER BY rank, id LIMIT 1
+                SELECT 1 AS rank, f.* FROM festivals AS f, json_each(f.alias_keys) AS alias
+                WHERE alias.value IN (SELECT value FROM json_each(?))
+            ) AS found ORDER BY rank, id LIMIT 1
             """,
-            {"keys": json.dumps(keys)},
+            (json.dumps(keys),) * 2,
         )
         return None if row is None else _festival(row)
 
@@ -149,15 +159,16 @@ class Festivals:
         row = await self._db.fetch_one(
             f"""
             INSERT INTO festivals
-                (name, name_key, aliases, kind, city, country, starts_on, ends_on, edition,
-                 description, url, origin, sources)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                (name, name_key, aliases, alias_keys, kind, city, country, starts_on, ends_on,
+                 edition, description, url, origin, sources)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             RETURNING {_COLUMNS}
             """,
             (
                 new.name,
                 name_key(new.name),
                 json.dumps(list(new.aliases), ensure_ascii=False),
+                _alias_keys(new.aliases),
                 new.kind or "festival",
                 new.city or None,
                 new.country or None,
@@ -187,8 +198,8 @@ class Festivals:
         row = await self._db.fetch_one(
             f"""
             UPDATE festivals SET
-                name = ?, name_key = ?, aliases = ?, kind = ?, city = ?, country = ?,
-                starts_on = ?, ends_on = ?, edition = ?, description = ?, url = ?,
+                name = ?, name_key = ?, aliases = ?, alias_keys = ?, kind = ?, city = ?,
+                country = ?, starts_on = ?, ends_on = ?, edition = ?, description = ?, url = ?,
                 origin = ?, sources = ?
             WHERE id = ?
             RETURNING {_COLUMNS}
@@ -197,6 +208,7 @@ class Festivals:
                 name,
                 name_key(name),
                 json.dumps(list(facts["aliases"] or ()), ensure_ascii=False),
+                _alias_keys(facts["aliases"] or ()),
                 facts["kind"] or "festival",
                 facts["city"],
                 facts["country"],
@@ -253,7 +265,7 @@ class Festivals:
             return kept
         reading = self._recent.reading()
         mark = self._db.read_mark()
-        rows = await self._db.fetch_all(f"SELECT {_COLUMNS} FROM festivals ORDER BY name")
+        rows = await self._db.fetch_all(f"SELECT {_COLUMNS} FROM festivals ORDER BY {_BY_NAME}")
         found = Catalog(tuple(_festival(row) for row in rows))
         if mark is not None and self._db.read_mark() == mark:
             self._recent.keep(_EVERY, found, reading)
@@ -276,8 +288,9 @@ class Festivals:
     async def many(self, festival_ids: Iterable[int]) -> list[Festival]:
         """The festivals of these ids that exist, by name."""
         rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM festivals WHERE id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY name",
+            f"SELECT {_COLUMNS} FROM festivals "
+            "WHERE id IN (SELECT CAST(value AS bigint) FROM json_each(?)) "
+            f"ORDER BY {_BY_NAME}",
             (json.dumps(list(festival_ids)),),
         )
         return [_festival(row) for row in rows]
