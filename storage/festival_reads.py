@@ -14,23 +14,24 @@ from storage.models import Article, Festival
 T = TypeVar("T")
 
 # The card's counts and the chat's buttons beside its newest articles: one row when none names it.
+# Parameters: festival, chat, festival, chat, festival, festival, limit (``read_card``).
 CARD_SQL = f"""
 SELECT c.mentions, c.reminded, c.followed, a.*
 FROM (
     SELECT
-        (SELECT count(*) FROM festival_mentions WHERE festival_id = :festival) AS mentions,
+        (SELECT count(*) FROM festival_mentions WHERE festival_id = ?) AS mentions,
         EXISTS (
-            SELECT 1 FROM reminders WHERE chat_id = :chat AND festival_id = :festival
+            SELECT 1 FROM reminders WHERE chat_id = ? AND festival_id = ?
         ) AS reminded,
         EXISTS (
-            SELECT 1 FROM festival_follows WHERE chat_id = :chat AND festival_id = :festival
+            SELECT 1 FROM festival_follows WHERE chat_id = ? AND festival_id = ?
         ) AS followed
 ) AS c
 LEFT JOIN (
     SELECT {_COLUMNS}, {DATED} AS dated FROM articles
-    WHERE id IN (SELECT article_id FROM festival_mentions WHERE festival_id = :festival)
-    ORDER BY dated DESC, id DESC LIMIT :limit
-) AS a ON 1
+    WHERE id IN (SELECT article_id FROM festival_mentions WHERE festival_id = ?)
+    ORDER BY dated DESC, id DESC LIMIT ?
+) AS a ON true
 ORDER BY a.dated DESC, a.id DESC
 """
 
@@ -64,7 +65,10 @@ class CardData:
 async def read_card(db: Database, festival_id: int, chat_id: int, limit: int) -> CardData:
     """A festival's card data for a chat, in one statement."""
     rows = list(
-        await db.fetch_all(CARD_SQL, {"festival": festival_id, "chat": chat_id, "limit": limit})
+        await db.fetch_all(
+            CARD_SQL,
+            (festival_id, chat_id, festival_id, chat_id, festival_id, festival_id, limit),
+        )
     )
     first = rows[0]  # the counts' one row is always there
     return CardData(

@@ -122,6 +122,33 @@ async def test_an_alias_names_the_same_festival(store: Store) -> None:
     assert await store.festivals.count() == 1
 
 
+async def test_a_card_reads_its_newest_articles_counts_and_the_chat_buttons(store: Store) -> None:
+    festival, _ = await store.festivals.upsert(DIDOR)
+    other, _ = await store.festivals.upsert(NewFestival("Silk Road Film Festival"))
+    ids = []
+    for day in (3, 1, 2):
+        article = NewArticle(f"Didor, day {day}", "Didor.", "t", seen_on=date(2026, 5, day))
+        ids.append((await store.articles.add(article))[0])
+    await store.articles.link_many([(article_id, festival.id) for article_id in ids])
+    await store.reminders.add(7, festival.id, {})
+    await store.filters.follow(8, festival.id, on=True)
+
+    reminded = await store.festivals.card(festival.id, 7, 2)
+    followed = await store.festivals.card(festival.id, 8, 5)
+    empty = await store.festivals.card(other.id, 7, 5)
+
+    assert [a.title for a in reminded.articles] == ["Didor, day 3", "Didor, day 2"]
+    assert (reminded.mentions, reminded.reminded, reminded.followed) == (3, True, False)
+    assert [a.title for a in followed.articles] == ["Didor, day 3", "Didor, day 2", "Didor, day 1"]
+    assert (followed.reminded, followed.followed) == (False, True)
+    assert (empty.articles, empty.mentions, empty.reminded, empty.followed) == (
+        (),
+        0,
+        False,
+        False,
+    )
+
+
 async def test_the_migration_keeps_what_admins_changed_before_it(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     connection = await connect(path)
