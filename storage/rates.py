@@ -11,7 +11,7 @@ from enum import IntEnum
 from typing import Any
 
 from storage.convert import from_date
-from storage.database import Database
+from storage.database import Database, Dialect
 from storage.models import Rate
 from storage.recent import Recent
 
@@ -42,6 +42,7 @@ class Standing(IntEnum):
 
 # An existing row of a day gives way to a higher rank; a bank's (or the peg's) to the same
 # source's corrected figures; an admin's to a newer /setrate. Among gap-fillers the first stays.
+# {differs}: SQLite's "IS NOT" is PostgreSQL's "IS DISTINCT FROM" (SQLite's only from 3.39).
 _UPSERT = f"""
     ON CONFLICT (currency, base, as_of) DO UPDATE SET
         value = excluded.value, change_pct = excluded.change_pct, source = excluded.source,
@@ -51,48 +52,71 @@ _UPSERT = f"""
     WHERE (excluded.rank > rates.rank OR (excluded.rank = rates.rank AND (
            excluded.rank = {int(Standing.ADMIN)}
            OR (excluded.rank > {int(Standing.FILL)} AND excluded.source = rates.source))))
-      AND (excluded.value IS NOT rates.value OR excluded.source IS NOT rates.source
-           OR excluded.per_usd IS NOT rates.per_usd OR excluded.digits IS NOT rates.digits
-           OR excluded.change_pct IS NOT rates.change_pct
-           OR excluded.quote_value IS NOT rates.quote_value)
+      AND (excluded.value {{differs}} rates.value OR excluded.source {{differs}} rates.source
+           OR excluded.per_usd {{differs}} rates.per_usd
+           OR excluded.digits {{differs}} rates.digits
+           OR excluded.change_pct {{differs}} rates.change_pct
+           OR excluded.quote_value {{differs}} rates.quote_value)
     RETURNING currency, base, as_of
 """
+_UPSERTS = {
+    Dialect.SQLITE: _UPSERT.format(differs="IS NOT"),
+    Dialect.POSTGRES: _UPSERT.format(differs="IS DISTINCT FROM"),
+}
 
 
 # Each currency's current rate and the one before it, in a few index seeks per currency (a
-# skip-scan of the currencies), never a pass over the history: see ``Rates.latest``.
-LATEST_SQL = f"""
+# skip-scan of the currencies), never a pass over the history: see ``Rates.latest``. Every
+# parameter is the base; {firm_index} and {week_before} are each backend's (``_LATEST``).
+_LATEST_TEMPLATE = """
         WITH RECURSIVE codes (currency) AS (
             -- a skip-scan of the primary key: one seek per currency, not a row per day
-            SELECT min(currency) FROM rates WHERE base = :base
+            SELECT min(currency) FROM rates WHERE base = ?
             UNION ALL
             SELECT (SELECT min(currency) FROM rates
-                    WHERE currency > codes.currency AND base = :base)
+                    WHERE currency > codes.currency AND base = ?)
             FROM codes WHERE codes.currency IS NOT NULL
         ), newest AS MATERIALIZED (
             SELECT currency,
                    (SELECT max(as_of) FROM rates
-                    WHERE currency = codes.currency AND base = :base) AS as_of,
-                   (SELECT max(as_of) FROM rates INDEXED BY rates_firm
-                    WHERE base = :base AND currency = codes.currency AND rank >= 2) AS firm
+                    WHERE currency = codes.currency AND base = ?) AS as_of,
+                   (SELECT max(as_of) FROM rates {firm_index}
+                    WHERE base = ? AND currency = codes.currency AND rank >= 2) AS firm
             FROM codes WHERE currency IS NOT NULL
         ), chosen AS MATERIALIZED (
             SELECT currency,
-                   CASE WHEN firm >= date(as_of, '-{FIRM_GRACE_DAYS} days')
+                   CASE WHEN firm >= {week_before}
                         THEN firm ELSE as_of END AS as_of
             FROM newest
         )
-        SELECT {", ".join(f"r.{c}" for c in _COLUMNS.split(", "))},
-               {", ".join(f"p.{c} AS p_{c}" for c in _COLUMNS.split(", "))}
+        SELECT {r_columns},
+               {p_columns}
         FROM chosen
         JOIN rates AS r
-          ON r.currency = chosen.currency AND r.base = :base AND r.as_of = chosen.as_of
+          ON r.currency = chosen.currency AND r.base = ? AND r.as_of = chosen.as_of
         LEFT JOIN rates AS p
-          ON p.currency = chosen.currency AND p.base = :base AND p.as_of = (
+          ON p.currency = chosen.currency AND p.base = ? AND p.as_of = (
               SELECT max(as_of) FROM rates
-              WHERE currency = chosen.currency AND base = :base AND as_of < chosen.as_of)
+              WHERE currency = chosen.currency AND base = ? AND as_of < chosen.as_of)
         ORDER BY r.currency
         """
+_LATEST = {
+    dialect: _LATEST_TEMPLATE.format(
+        firm_index=firm_index,
+        week_before=week_before,
+        r_columns=", ".join(f"r.{c}" for c in _COLUMNS.split(", ")),
+        p_columns=", ".join(f"p.{c} AS p_{c}" for c in _COLUMNS.split(", ")),
+    )
+    for dialect, firm_index, week_before in (
+        (Dialect.SQLITE, "INDEXED BY rates_firm", f"date(as_of, '-{FIRM_GRACE_DAYS} days')"),
+        (
+            Dialect.POSTGRES,
+            "",
+            f"to_char(CAST(as_of AS date) - {FIRM_GRACE_DAYS}, 'YYYY-MM-DD')",
+        ),
+    )
+}
+LATEST_SQL = _LATEST[Dialect.SQLITE]
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +187,22 @@ def _params(entry: Entry) -> tuple[object, ...]:
     )
 
 
+def _chunks(entries: Sequence[Entry]) -> list[list[Entry]]:
+    """Entries in order, up to ``_INSERT_CHUNK`` to a statement, a day's second rate in the next
+    one: PostgreSQL refuses to upsert a row twice in one statement (SQLite applies them in turn,
+    as these statements do)."""
+    chunks: list[list[Entry]] = []
+    keys: _Keys = _Keys()
+    for entry in entries:
+        key = (entry.rate.currency, entry.rate.base, str(from_date(entry.rate.as_of)))
+        if not chunks or len(chunks[-1]) == _INSERT_CHUNK or key in keys:
+            chunks.append([])
+            keys.clear()
+        chunks[-1].append(entry)
+        keys.add(key)
+    return chunks
+
+
 def _linked(rows: Sequence[Rate]) -> list[Rate]:
     """Rates newest first, each with the next (older) one as its ``previous``."""
     return [
@@ -209,11 +249,10 @@ class Rates:
         changed: _Keys = _Keys()
         try:
             async with self._db.transaction():
-                for start in range(0, len(entries), _INSERT_CHUNK):
-                    chunk = entries[start : start + _INSERT_CHUNK]
+                for chunk in _chunks(entries):
                     rows = await self._db.fetch_all(
                         f"INSERT INTO rates ({_WRITTEN}) VALUES "
-                        f"{', '.join([_PLACES] * len(chunk))} {_UPSERT}",
+                        f"{', '.join([_PLACES] * len(chunk))} {_UPSERTS[self._db.dialect]}",
                         [value for entry in chunk for value in _params(entry)],
                     )
                     changed.update((row[0], row[1], row[2]) for row in rows)
@@ -235,7 +274,8 @@ class Rates:
         if (kept := self._latest.get(base)) is not None:
             return list(kept)
         reading = self._latest.reading()
-        rows = await self._db.fetch_all(LATEST_SQL, {"base": base})
+        sql = _LATEST[self._db.dialect]
+        rows = await self._db.fetch_all(sql, (base,) * sql.count("?"))
         found = []
         for row in rows:
             previous = None if row["p_currency"] is None else _rate(row, "p_")

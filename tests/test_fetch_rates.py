@@ -17,6 +17,13 @@ from bot.newsroom.sources.rates import fetch_rates
 from storage import Store
 from tests.bank_server import Banks, recorded, serve_banks
 
+
+@pytest.fixture
+def store(backend_store: Store) -> Store:
+    """Each test on SQLite and on PostgreSQL."""
+    return backend_store
+
+
 NBK_DAY = date(2026, 4, 1)  # a Wednesday
 NBKR_DAY = date(2026, 7, 2)  # the daily file is dated the next day
 NBT_DAY = date(2026, 5, 18)

@@ -3,8 +3,6 @@ and rows no sane code wrote (any text in the value column reads without an error
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +15,13 @@ from bot.render.rates import rates_table
 from storage import Store
 from storage.models import Rate
 from storage.rates import LATEST_SQL, BankLine, Entry, Standing
+
+
+@pytest.fixture
+def store(backend_store: Store) -> Store:
+    """Each test on SQLite and on PostgreSQL."""
+    return backend_store
+
 
 DAY = date(2026, 4, 1)
 
@@ -96,12 +101,12 @@ async def test_the_banks_line_and_the_exact_figures_are_kept(store: Store, tmp_p
     await store.rates.record([Entry(rate, Standing.FILL, line)])
     [stored] = await store.rates.history("RUB")
     assert (stored.value, stored.per_usd, stored.digits) == (rate.value, rate.per_usd, 5)
-    with closing(sqlite3.connect(tmp_path / "store.db")) as connection:
-        row = connection.execute(
-            "SELECT value, per_usd, rank, quote_value, quote_nominal, quote_code, quote_home "
-            "FROM rates WHERE currency = 'RUB'"
-        ).fetchone()
-    assert row == (
+    row = await store.db.fetch_one(
+        "SELECT value, per_usd, rank, quote_value, quote_nominal, quote_code, quote_home "
+        "FROM rates WHERE currency = 'RUB'"
+    )
+    assert row is not None
+    assert tuple(row) == (
         "0.01283756783756783756783756784",
         "77.8964321914049648545243348",
         1,
@@ -149,12 +154,11 @@ async def test_any_value_in_the_table_reads_and_renders(
     store: Store, tmp_path: Path, value: str
 ) -> None:
     await store.rates.add(Rate("TMT", "USD", Decimal("0.2857"), None, date(2026, 2, 1), "s"))
-    with closing(sqlite3.connect(tmp_path / "store.db")) as connection, connection:
-        connection.execute(
-            "INSERT INTO rates (currency, base, value, per_usd, as_of, source, rank) "
-            "VALUES ('TMT', 'USD', ?, ?, '2026-02-02', 'admin:1', 4)",
-            (value, value),
-        )
+    await store.db.execute(
+        "INSERT INTO rates (currency, base, value, per_usd, as_of, source, rank) "
+        "VALUES ('TMT', 'USD', ?, ?, '2026-02-02', 'admin:1', 4)",
+        (value, value),
+    )
     latest = await store.rates.latest()
     text = rates_table(Catalogs.load().get("en"), latest, date(2026, 2, 3))
     assert "TMT" in text
@@ -163,8 +167,15 @@ async def test_any_value_in_the_table_reads_and_renders(
     assert money.change_pct(tmt) is None or money.usable(tmt.value)
 
 
-async def test_latest_seeks_and_never_scans_the_history(store: Store) -> None:
-    plan = await store.db.fetch_all(f"EXPLAIN QUERY PLAN {LATEST_SQL}", {"base": "USD"})
+async def test_latest_seeks_and_never_scans_the_history(tmp_path: Path) -> None:
+    """SQLite's plan (PostgreSQL's planner scans a table this small whatever the indexes)."""
+    store = await Store.open(tmp_path / "store.db")
+    try:
+        plan = await store.db.fetch_all(
+            f"EXPLAIN QUERY PLAN {LATEST_SQL}", ("USD",) * LATEST_SQL.count("?")
+        )
+    finally:
+        await store.close()
     steps = [row[3] for row in plan]
     assert not [step for step in steps if step.startswith("SCAN rates")], steps
     assert "SEARCH rates USING INDEX rates_firm (base=? AND currency=?)" in steps
