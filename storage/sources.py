@@ -16,6 +16,8 @@ _STATE = (
     "last_error, yielded, alerting, alerts, next_at"
 )
 _COLUMNS = f"name, kind, url, provider, every_s, origin, added_by, {_STATE}"
+# The file's address is the stored one (both may be None), in words both backends speak.
+_SAME_URL = "(sources.url = excluded.url OR (sources.url IS NULL AND excluded.url IS NULL))"
 
 
 class SourceKind(StrEnum):
@@ -132,11 +134,11 @@ class Sources:
             await self._db.execute_many(
                 "INSERT INTO sources (name, kind, url, provider, every_s, origin) "
                 "VALUES (?, ?, ?, ?, ?, 'file') ON CONFLICT (name) DO UPDATE SET "
-                "etag = iif(url IS excluded.url, etag, NULL), "
-                "last_modified = iif(url IS excluded.url, last_modified, NULL), "
+                f"etag = CASE WHEN {_SAME_URL} THEN sources.etag END, "
+                f"last_modified = CASE WHEN {_SAME_URL} THEN sources.last_modified END, "
                 "kind = excluded.kind, provider = excluded.provider, "
                 "every_s = excluded.every_s, url = excluded.url "
-                "WHERE origin = 'file' AND removed = 0",
+                "WHERE sources.origin = 'file' AND sources.removed = 0",
                 [_spec_params(spec) for spec in specs],
             )
         return [spec.name for spec in specs if spec.name not in known]
@@ -150,7 +152,7 @@ class Sources:
                 "kind = excluded.kind, url = excluded.url, provider = excluded.provider, "
                 "every_s = excluded.every_s, origin = 'admin', added_by = excluded.added_by, "
                 "removed = 0, failures = 0, last_error = NULL, alerting = 0 "
-                "WHERE removed = 1 RETURNING name",
+                "WHERE sources.removed = 1 RETURNING name",
                 (*_spec_params(spec), added_by),
             )
             if not rows:

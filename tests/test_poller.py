@@ -16,10 +16,18 @@ from bot.newsroom.sources.http import build_client
 from bot.newsroom.sources.outcomes import Alert, Outcome, Watch
 from bot.newsroom.sources.poller import ALERT_AFTER, LAYOUT_CHANGED, Poller
 from storage import Store
+from storage.database import Dialect
 from storage.models import NewArticle, NewFestival
 from storage.sources import Origin, SourceKind, SourceSpec, SourceState
 from tests.conftest import SEEDS
 from tests.source_server import FEEDS, Item, SourceServer, rss, serving
+
+
+@pytest.fixture
+def store(backend_store: Store) -> Store:
+    """Each test on SQLite and on PostgreSQL."""
+    return backend_store
+
 
 ZONE = ZoneInfo("Asia/Almaty")
 ADMINS = frozenset({42, 7})
@@ -89,6 +97,12 @@ async def desk(store: Store) -> AsyncIterator[Desk]:
         yield Desk(store, site, poller, clock)
 
 
+def skip_until_articles_run_on_postgres(store: Store) -> None:
+    """Storing a feed's items reads Articles.containing_any (FTS5 MATCH): not on PostgreSQL yet."""
+    if store.db.dialect is Dialect.POSTGRES:
+        pytest.skip("Articles.containing_any (FTS5 MATCH) is not on PostgreSQL yet")
+
+
 def item(n: int, text: str = "A paragraph about the film.", day: int = 13) -> Item:
     return Item(
         f"Film story {n}",
@@ -104,6 +118,7 @@ async def titles(store: Store) -> list[str]:
 
 
 async def test_feed_items_become_articles_with_title_link_date_text_and_source(desk: Desk) -> None:
+    skip_until_articles_run_on_postgres(desk.store)
     url = desk.site.put_fixture("/tag/cinema/feed/", FEEDS / "wordpress-tag-cinema.xml")
     await desk.follow("cinema", "/tag/cinema/feed/")
 
@@ -135,6 +150,7 @@ async def test_newest_item_gets_the_highest_id(desk: Desk) -> None:
 
 
 async def test_feed_items_are_linked_to_the_festivals_they_name(desk: Desk) -> None:
+    skip_until_articles_run_on_postgres(desk.store)
     festival, _ = await desk.store.festivals.upsert(
         NewFestival("Busan International Film Festival", aliases=("Busan",))
     )
@@ -201,6 +217,7 @@ async def test_same_url_with_a_new_title_is_the_same_article(desk: Desk) -> None
 
 
 async def test_an_item_on_a_seed_page_is_not_stored_again(desk: Desk) -> None:
+    skip_until_articles_run_on_postgres(desk.store)
     await ingest(desk.store, [SEEDS])
     before = await desk.store.articles.count()
     desk.site.put_fixture("/c", FEEDS / "wordpress-tag-cinema.xml")

@@ -19,6 +19,13 @@ from storage import Store
 from storage.errors import Conflict, NotFound
 from storage.sources import Origin, SourceKind, SourceSpec, SourceState
 
+
+@pytest.fixture
+def store(backend_store: Store) -> Store:
+    """Each test on SQLite and on PostgreSQL."""
+    return backend_store
+
+
 HOUR = timedelta(hours=1)
 
 
@@ -128,8 +135,10 @@ async def test_the_file_can_move_its_own_source_which_forgets_old_validators(
     assert source.state.last_modified is None
 
 
-async def test_a_removed_source_stays_removed_whatever_the_file_says(tmp_path: Path) -> None:
-    path = tmp_path / "db.sqlite"
+async def test_a_removed_source_stays_removed_whatever_the_file_says(
+    backend_location: Path | str,
+) -> None:
+    path = backend_location
     store = await Store.open(path)
     await store.sources.sync([feed("a", "https://a.example/feed"), feed("b", "https://b/")])
     await store.sources.remove("a")
@@ -145,6 +154,31 @@ async def test_a_removed_source_stays_removed_whatever_the_file_says(tmp_path: P
             await reopened.sources.remove("a")
     finally:
         await reopened.close()
+
+
+async def test_a_source_without_an_address_keeps_its_validators_and_the_order_is_binary(
+    store: Store,
+) -> None:
+    bank = SourceSpec("nbk", SourceKind.RATES, None, HOUR, provider="nbk")
+    names = ["b-feed", "B-feed", "a_feed", "a-feed", "ä-feed"]
+    await store.sources.sync(
+        [bank, *(feed(name, f"https://{i}.example/") for i, name in enumerate(names))]
+    )
+    await store.sources.save("nbk", SourceState(etag='"7"', last_modified="today"))
+
+    await store.sources.sync([bank])
+
+    source = await store.sources.get("nbk")
+    assert (source.state.etag, source.state.last_modified) == ('"7"', "today")
+    # Feeds first, then rates, each by name as SQLite's BINARY collation orders it.
+    assert [s.name for s in await store.sources.all()] == [
+        "B-feed",
+        "a-feed",
+        "a_feed",
+        "b-feed",
+        "ä-feed",
+        "nbk",
+    ]
 
 
 async def test_the_file_never_overrides_an_admins_source(store: Store) -> None:
