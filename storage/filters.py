@@ -73,7 +73,7 @@ class ReaderFilters:
     async def narrowing(self) -> dict[int, ReaderFilter]:
         """Every chat whose filter leaves something out (a publish-now fan-out's question)."""
         rows = await self._db.fetch_all(
-            "SELECT chat_id FROM reader_filters WHERE countries OR topics "
+            "SELECT chat_id FROM reader_filters WHERE countries != 0 OR topics != 0 "
             "OR include != '[]' OR exclude != '[]'"
         )
         return await self.many([row[0] for row in rows])
@@ -112,7 +112,8 @@ class ReaderFilters:
             f"INSERT INTO reader_filters (chat_id, {column}) VALUES (?, ?) "
             # SQLite has no XOR: (a | b) - (a & b) flips the bit.
             f"ON CONFLICT (chat_id) DO UPDATE SET {column} = "
-            f"({column} | excluded.{column}) - ({column} & excluded.{column})",
+            f"(reader_filters.{column} | excluded.{column}) "
+            f"- (reader_filters.{column} & excluded.{column})",
             (chat_id, bit),
         )
         return await self.get(chat_id)

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from storage import checkpoints
 from storage.convert import from_datetime, to_datetime
-from storage.database import Database, Row
+from storage.database import Database, Dialect, Row
 
 
 class OutboxState(StrEnum):
@@ -79,6 +79,15 @@ _MAX_PARAMS = 1000
 # Rows the tidy forgets per statement: each batch holds the shared connection a few ms.
 PRUNE_BATCH = 200
 _COLUMNS = "id, kind, ref, chat_id, text, reply_markup, state, attempts, not_before, thread_id"
+_CLAIM = {
+    Dialect.SQLITE: "UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
+    "WHERE id = ? AND state = 'pending'",
+    # A row another sender's transaction is claiming is skipped at once: without SKIP LOCKED
+    # this sender would wait for that commit (then find the row taken).
+    Dialect.POSTGRES: "UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
+    "WHERE id = (SELECT id FROM outbox WHERE id = ? AND state = 'pending' "
+    "FOR UPDATE SKIP LOCKED)",
+}
 
 
 def _message(row: Row) -> OutboxMessage:
@@ -128,7 +137,8 @@ class Outbox:
         )
 
     async def ready(self, now: datetime, limit: int) -> list[OutboxMessage]:
-        """Pending messages whose time has come, oldest first."""
+        """Pending messages whose time has come, oldest first (read without locks: one that
+        another sender takes meanwhile is then refused by ``claim``)."""
         rows = await self._db.fetch_all(
             f"SELECT {_COLUMNS} FROM outbox WHERE state = 'pending' AND not_before <= ? "
             "ORDER BY not_before, id LIMIT ?",
@@ -145,12 +155,8 @@ class Outbox:
 
     async def claim(self, message_id: int) -> bool:
         """Mark a pending message as in flight (committed before it is sent); False if it is
-        not pending any more (another sender took it)."""
-        changed = await self._db.execute(
-            "UPDATE outbox SET state = 'sending', attempts = attempts + 1 "
-            "WHERE id = ? AND state = 'pending'",
-            (message_id,),
-        )
+        not pending any more, or another sender is taking it right now."""
+        changed = await self._db.execute(_CLAIM[self._db.dialect], (message_id,))
         return changed > 0
 
     async def mark_sent(self, message_id: int, telegram_id: int | None, at: datetime) -> None:
@@ -173,8 +179,10 @@ class Outbox:
         one already queued there is kept instead."""
         async with self._db.transaction():
             await self._db.execute(
-                "UPDATE OR IGNORE outbox SET chat_id = ?, state = 'pending' WHERE id = ?",
-                (chat_id, message_id),
+                "UPDATE outbox SET chat_id = ?, state = 'pending' WHERE id = ? AND NOT EXISTS "
+                "(SELECT 1 FROM outbox AS kept WHERE kept.kind = outbox.kind "
+                "AND kept.ref = outbox.ref AND kept.chat_id = ? AND kept.id != outbox.id)",
+                (chat_id, message_id, chat_id),
             )
             await self._db.execute(
                 "UPDATE outbox SET state = 'failed', error = 'chat migrated' "

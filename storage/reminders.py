@@ -109,7 +109,8 @@ class Reminders:
             LEFT JOIN subscribers AS s ON s.chat_id = r.chat_id AND s.active = 1
             LEFT JOIN chat_languages AS l ON l.chat_id = r.chat_id
             WHERE f.starts_on IS NOT NULL AND coalesce(f.ends_on, f.starts_on) >= ?
-              AND (r.week_for IS NOT f.starts_on OR r.day_for IS NOT f.starts_on)
+              AND (coalesce(r.week_for, '') != f.starts_on
+                   OR coalesce(r.day_for, '') != f.starts_on)
             ORDER BY f.starts_on, r.festival_id, r.chat_id
             """,
             (from_date(since),),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 
 from storage import checkpoints
 from storage.convert import from_date, from_datetime, to_date, to_datetime
-from storage.database import Database, Row
+from storage.database import Database, Dialect, Row
 from storage.errors import NotFound
 
 PAUSED = "paused"
@@ -19,6 +19,18 @@ _COLUMNS = (
     "chat_id, user_id, digest_time, timezone, active, last_article_id, next_due_at, "
     "inactive_reason, created_at, first_day, thread_id, language"
 )
+_DUE = (
+    f"SELECT {_COLUMNS} FROM subscribers "
+    "WHERE active = 1 AND next_due_at <= ? ORDER BY next_due_at LIMIT ?"
+)
+_DUE_PICK = {
+    # Writers take turns: a second composer's transaction begins after the first one's commit,
+    # and reads the schedule it moved on.
+    Dialect.SQLITE: _DUE,
+    # Transactions run side by side: the rows a composer's open transaction picked are locked
+    # until it commits, and another composer passes over them (then finds them moved on).
+    Dialect.POSTGRES: f"{_DUE} FOR UPDATE SKIP LOCKED",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +92,7 @@ class Subscribers:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._due = _DUE_PICK[db.dialect]
 
     async def subscribe(
         self,
@@ -113,15 +126,16 @@ class Subscribers:
                     user_id = excluded.user_id,
                     digest_time = excluded.digest_time,
                     timezone = excluded.timezone,
-                    last_article_id = CASE WHEN active THEN last_article_id
-                                           ELSE excluded.last_article_id END,
-                    first_day = CASE WHEN active THEN first_day ELSE excluded.first_day END,
+                    last_article_id = CASE WHEN subscribers.active = 1
+                        THEN subscribers.last_article_id ELSE excluded.last_article_id END,
+                    first_day = CASE WHEN subscribers.active = 1 THEN subscribers.first_day
+                        ELSE excluded.first_day END,
                     next_due_at = excluded.next_due_at,
                     thread_id = excluded.thread_id,
-                    language = COALESCE(excluded.language, language),
+                    language = COALESCE(excluded.language, subscribers.language),
                     active = 1,
                     inactive_reason = NULL,
-                    updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+                    updated_at = ?
                 RETURNING {_COLUMNS}
                 """,
                 (
@@ -134,6 +148,7 @@ class Subscribers:
                     None if first_day is None else from_date(first_day),
                     thread_id,
                     language,
+                    from_datetime(datetime.now(UTC)),
                 ),
             )
         assert row is not None
@@ -143,8 +158,8 @@ class Subscribers:
         """Stop a chat's digests (unsubscribed, blocked the bot…); True if it was active."""
         changed = await self._db.execute(
             "UPDATE subscribers SET active = 0, next_due_at = NULL, inactive_reason = ?, "
-            "updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE chat_id = ? AND active",
-            (reason, chat_id),
+            "updated_at = ? WHERE chat_id = ? AND active = 1",
+            (reason, from_datetime(datetime.now(UTC)), chat_id),
         )
         return changed > 0
 
@@ -163,12 +178,11 @@ class Subscribers:
         return found
 
     async def due(self, now: datetime, limit: int) -> list[Subscriber]:
-        """Active subscribers whose next digest is due by ``now``, longest overdue first."""
-        rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM subscribers "
-            "WHERE active = 1 AND next_due_at <= ? ORDER BY next_due_at LIMIT ?",
-            (from_datetime(now), limit),
-        )
+        """Active subscribers whose next digest is due by ``now``, longest overdue first.
+
+        Inside a transaction that moves their schedule on, a subscriber is picked by one
+        composer at a time: another one running at once does not pick it as well."""
+        rows = await self._db.fetch_all(self._due, (from_datetime(now), limit))
         return [_subscriber(row) for row in rows]
 
     async def count(self, *, active: bool = True) -> int:
@@ -212,9 +226,9 @@ class Subscribers:
                 [(r.chat_id, from_date(r.day), r.last_article_id, r.articles) for r in records],
             )
             await self._db.execute_many(
-                "UPDATE subscribers SET last_article_id = max(last_article_id, ?), "
-                "first_day = NULL WHERE chat_id = ?",
-                [(r.last_article_id, r.chat_id) for r in records],
+                "UPDATE subscribers SET last_article_id = CASE WHEN last_article_id < ? "
+                "THEN ? ELSE last_article_id END, first_day = NULL WHERE chat_id = ?",
+                [(r.last_article_id, r.last_article_id, r.chat_id) for r in records],
             )
 
     async def reschedule(self, schedule: Sequence[tuple[int, datetime]]) -> None:

@@ -6,14 +6,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from storage.articles import _COLUMNS, DATED, _article
-from storage.database import Database, Row
+from storage.database import Database, Dialect, Row
 from storage.models import Article
 
-_FACETS = (
-    "tags, title_terms, body_terms, "
-    "(SELECT group_concat(festival_id) FROM festival_mentions WHERE article_id = articles.id) "
+_FESTIVAL_IDS = {
+    Dialect.SQLITE: "group_concat(festival_id)",
+    Dialect.POSTGRES: "string_agg(CAST(festival_id AS text), ',')",
+}
+_FACETS = {
+    dialect: "tags, title_terms, body_terms, "
+    f"(SELECT {festival_ids} FROM festival_mentions WHERE article_id = articles.id) "
     "AS festival_ids"
-)
+    for dialect, festival_ids in _FESTIVAL_IDS.items()
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +47,7 @@ class ArticleTags:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._facets = _FACETS[db.dialect]
 
     async def untagged(self, limit: int) -> list[tuple[int, str, str]]:
         """(id, title, body) of up to ``limit`` articles not tagged yet, oldest first."""
@@ -61,7 +67,7 @@ class ArticleTags:
     async def of(self, article_id: int) -> Facets | None:
         """One article's facets, or None when there is no such article."""
         row = await self._db.fetch_one(
-            f"SELECT id, {_FACETS} FROM articles WHERE id = ?", (article_id,)
+            f"SELECT id, {self._facets} FROM articles WHERE id = ?", (article_id,)
         )
         return None if row is None else _facets(row)
 
@@ -71,9 +77,10 @@ class ArticleTags:
         """Articles stored after ``article_id`` (but ``exclude``) with their facets, newest
         first by their own date, as ``Articles.newer_than`` lists them."""
         skip = sorted(set(exclude))
+        # PostgreSQL has no empty list: "NOT IN ()" is SQLite's alone.
+        skipped = f"AND id NOT IN ({', '.join('?' * len(skip))}) " if skip else ""
         rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS}, {_FACETS} FROM articles WHERE id > ? "
-            f"AND id NOT IN ({', '.join('?' * len(skip))}) "
+            f"SELECT {_COLUMNS}, {self._facets} FROM articles WHERE id > ? {skipped}"
             f"ORDER BY {DATED} DESC, id DESC LIMIT ?",
             (article_id, *skip, limit),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
+import pytest
 from telegram import InlineKeyboardMarkup
 
 from bot.delivery.fanout import FanOut, queue
@@ -15,6 +16,12 @@ from storage import Store
 CATALOGS = Catalogs.load()
 # A message the Russian catalog already translates (a command's description).
 MESSAGE = "the list of commands"
+
+
+@pytest.fixture
+def store(backend_store: Store) -> Store:
+    """Each test on SQLite and on PostgreSQL."""
+    return backend_store
 
 
 async def _subscribe(store: Store, chat_id: int, language: str | None) -> None:
