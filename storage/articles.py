@@ -20,6 +20,10 @@ from storage.models import Article, NewArticle, Position
 from storage.search_index import remember, terms_of
 
 _INSERT_CHUNK = 500  # rows per INSERT statement, well under SQLite's limit of variables
+# Article writers take turns (Database.serialise): an id is then visible only after every
+# smaller one, so a digest's watermark (the last id it read) never skips an article whose
+# transaction committed late; and two feeds storing one URL at once find each other's row.
+_WRITERS = 0x61727463  # "artc"
 
 T = TypeVar("T")
 
@@ -144,6 +148,7 @@ class Articles:
         fingerprint of its title; a completed article takes the URL if it had none.
         """
         async with self._db.transaction():
+            await self._db.serialise(_WRITERS)
             keys = await self._keys(news)
             rows = await self._db.fetch_all(
                 "SELECT fingerprint, id, truncated, length(body) FROM articles "
@@ -241,6 +246,7 @@ class Articles:
         """Store a new article; ``Conflict`` (with the existing id) if the title is taken."""
         key = fingerprint(new.title)
         async with self._db.transaction():
+            await self._db.serialise(_WRITERS)
             rows = await self._db.fetch_all(
                 "SELECT id FROM articles WHERE fingerprint = ?", (key,)
             )

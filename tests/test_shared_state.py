@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from storage import Store
-from storage.conversations import EXPIRY, ConversationKey
+from storage.conversations import EXPIRY, KEPT, ConversationKey
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 KEY = ConversationKey(chat_id=42, user_id=42, name="addfestival")
@@ -64,18 +64,34 @@ async def test_conversations_are_kept_apart_by_chat_user_and_name(store: Store) 
     assert kept.state == "dates"
 
 
-async def test_an_abandoned_conversation_expires_and_is_cleared(store: Store) -> None:
+async def test_an_abandoned_conversation_lapses_and_is_cleared_a_day_later(store: Store) -> None:
     await store.conversations.start(KEY, "name", NOW)
     assert await store.conversations.advance(KEY, "name", "city", {"name": "A"}, NOW)
+    before = await store.conversations.get(KEY, NOW + EXPIRY - timedelta(seconds=1))
+    assert before is not None
+    assert not before.lapsed
     later = NOW + EXPIRY + timedelta(seconds=1)
-    assert await store.conversations.get(KEY, NOW + EXPIRY - timedelta(seconds=1)) is not None
-    assert await store.conversations.get(KEY, later) is None
+    lapsed = await store.conversations.get(KEY, later)  # still found, to tell its owner
+    assert lapsed is not None
+    assert (lapsed.state, dict(lapsed.draft), lapsed.lapsed) == ("city", {"name": "A"}, True)
     assert not await store.conversations.advance(KEY, "city", "country", {}, later)
 
     other = ConversationKey(7, 7, "addfestival")
-    await store.conversations.start(other, "name", later)  # clears the abandoned ones away
+    await store.conversations.start(other, "name", later)  # lapsed a second ago: kept
+    assert await store.conversations.get(KEY, later) is not None
+    gone = NOW + EXPIRY + KEPT + timedelta(seconds=1)
+    assert await store.conversations.get(KEY, gone) is None
+    await store.conversations.start(other, "name", gone)  # clears the ones lapsed a day ago
     rows = await store.db.fetch_all("SELECT chat_id FROM conversations ORDER BY chat_id")
     assert [row["chat_id"] for row in rows] == [7]
+
+
+async def test_a_lapsed_conversation_can_still_be_ended_once(store: Store) -> None:
+    await store.conversations.start(KEY, "dates", NOW)
+    later = NOW + EXPIRY + timedelta(minutes=5)
+    assert await store.conversations.end(KEY, "dates")  # by one replica, telling its owner
+    assert not await store.conversations.end(KEY, "dates")  # not by another too
+    assert await store.conversations.get(KEY, later) is None
 
 
 async def test_starting_again_forgets_the_answers(store: Store) -> None:

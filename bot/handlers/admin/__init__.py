@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from telegram import Update
 from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
 
 from bot.context import App, Context
+from bot.handlers import fallback
 from bot.handlers.admin import (
     broadcast,
     channel,
@@ -32,7 +33,13 @@ def register(application: App) -> None:
     application.add_handler(CommandHandler("edit", editing.edit))
     application.add_handler(CommandHandler("delete", posting.delete))
     rates.register(application)  # /setrate and its confirmation buttons
-    application.add_handler(_addfestival_conversation())
+    application.add_handler(CommandHandler("addfestival", festivals.addfestival))
+    # An admin's text and /cancel may belong to their guided /addfestival (its state is in the
+    # store: any replica may take the next answer); before the fallback's, which they replace.
+    admins = filters.User(user_id=application.bot_data.settings.admin_ids)
+    application.add_handler(CommandHandler("cancel", _cancel, filters=admins))
+    text = filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+    application.add_handler(MessageHandler(admins & text, _text))
     application.add_handler(CommandHandler("delfestival", festivals.delfestival))
     for prefix, callback in (
         (render_festivals.DELETE, festivals.confirm_delete),
@@ -64,13 +71,15 @@ def register(application: App) -> None:
         )
 
 
-def _addfestival_conversation() -> ConversationHandler[Context]:
-    """/addfestival with arguments saves at once; without, it asks field by field."""
-    answer = MessageHandler(filters.TEXT & ~filters.COMMAND, festivals.answer)
-    return ConversationHandler(
-        entry_points=[CommandHandler("addfestival", festivals.addfestival)],
-        states={step: [answer] for step in range(festivals.DESCRIPTION + 1)},
-        fallbacks=[CommandHandler("cancel", festivals.cancel)],
-        allow_reentry=True,
-        name="addfestival",
-    )
+async def _text(update: Update, context: Context) -> None:
+    """An admin's text: the answer of their open /addfestival, else what anyone's text gets."""
+    if await festivals.answer(update, context):
+        return
+    if filters.ChatType.PRIVATE.check_update(update):
+        await fallback.plain_text(update, context)
+
+
+async def _cancel(update: Update, context: Context) -> None:
+    """An admin's /cancel: their open /addfestival closes, else nothing was open."""
+    if not await festivals.cancel(update, context):
+        await fallback.nothing_to_cancel(update, context)

@@ -3,10 +3,11 @@ removes one after a confirmation."""
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from datetime import UTC, datetime
+from enum import Enum
 
 from telegram import Update
-from telegram.ext import ConversationHandler
 
 from bot.context import Context, store_of
 from bot.delivery.kinds import OutboxKind
@@ -28,8 +29,11 @@ from bot.newsroom.problems import Problem
 from bot.render import admin_festivals as render_festivals
 from bot.render.common import callback_ids
 from bot.render.problems import usage
+from storage.conversations import ConversationKey
 from storage.errors import NotFound
 from storage.names import name_key
+
+logger = logging.getLogger(__name__)
 
 FESTIVAL_EXAMPLE = (
     "/addfestival Didor International Film Festival | Dushanbe | Tajikistan | "
@@ -38,9 +42,21 @@ FESTIVAL_EXAMPLE = (
 )
 DELETE_EXAMPLE = "/delfestival 7"
 
-# The guided /addfestival: one question per field, answers kept in the admin's user_data.
-NAME, CITY, COUNTRY, DATES, EDITION, ALIASES, DESCRIPTION = range(7)
-_DRAFT = "admin_festival_draft"
+# The guided /addfestival: one question per field. Its step and the answers so far are kept in
+# the store (storage/conversations.py), not in this process: the next answer may reach another
+# replica. (PTB's ConversationHandler with a persistence would not do: it reads the stored
+# conversations once, at start, and keeps them in memory.)
+STEPS = NAME, CITY, COUNTRY, DATES, EDITION, ALIASES, DESCRIPTION = (
+    "name",
+    "city",
+    "country",
+    "dates",
+    "edition",
+    "aliases",
+    "description",
+)
+CONVERSATION = "addfestival"
+_ATTEMPTS = 3  # tries to take an answer while other replicas take answers of the same form
 _QUESTIONS = {
     NAME: (mark("Name"), "Didor International Film Festival"),
     CITY: (mark("City"), mark("Dushanbe")),
@@ -53,58 +69,94 @@ _QUESTIONS = {
 _SKIP = ("-", "—")
 
 
+class _Outcome(Enum):
+    """What became of an admin's text offered as an answer."""
+
+    TAKEN = "taken"  # answered: the next question, a saved festival, a problem, or lapsed
+    NONE = "none"  # no conversation is open: the text is not an answer
+    RACED = "raced"  # another replica moved the conversation first: try the step it is at
+
+
 @gate.admin_only("addfestival")
-async def addfestival(update: Update, context: Context) -> int:
+async def addfestival(update: Update, context: Context) -> None:
     """/addfestival Name | City | Country | dates | description | edition: N | aliases: A, B;
     alone, it asks field by field."""
     message = update.effective_message
     assert message is not None
+    conversations = store_of(context).conversations
     text = argument_text(message)
     if not text.strip():
-        _user_data(context)[_DRAFT] = {}
+        await conversations.start(_key(update), NAME, datetime.now(UTC))
         await message.reply_text(render_festivals.festival_question(context.t, *_QUESTIONS[NAME]))
-        return NAME
+        return
+    await conversations.end(_key(update))  # a guided one left open is over
     try:
         form = parse_festival(text, await _known_names(context))
     except Problem as error:
         await message.reply_text(usage(context.t, error, FESTIVAL_EXAMPLE))
-        return ConversationHandler.END
+        return
     await _save(update, context, form)
-    return ConversationHandler.END
 
 
-@gate.admin_only("addfestival")
-async def answer(update: Update, context: Context) -> int:
-    """One answer of the guided /addfestival; the next question, or the festival saved."""
+async def answer(update: Update, context: Context) -> bool:
+    """An admin's text, as the answer of their guided /addfestival if one is open: the next
+    question, or the festival saved. False when no conversation is open (the text is not an
+    answer)."""
     message = update.effective_message
     assert message is not None
     assert message.text is not None
-    draft: dict[int, str] = _user_data(context).setdefault(_DRAFT, {})
-    step = len(draft)
     reply = " ".join(message.text.split())
+    key = _key(update)
+    # Another replica may take an answer of this conversation meanwhile (the admin sent two
+    # quickly, each to another replica): this one is then the answer to the step after.
+    for _ in range(_ATTEMPTS):
+        outcome = await _take(update, context, key, reply)
+        if outcome is not _Outcome.RACED:
+            return outcome is _Outcome.TAKEN
+    logger.warning("%s: an answer lost %d races for its step; dropped", key, _ATTEMPTS)
+    return True
+
+
+async def _take(update: Update, context: Context, key: ConversationKey, reply: str) -> _Outcome:
+    """Take ``reply`` as the answer of the step the conversation waits for now."""
+    message = update.effective_message
+    assert message is not None
+    conversations = store_of(context).conversations
+    now = datetime.now(UTC)
+    conversation = await conversations.get(key, now)
+    if conversation is None or conversation.state not in STEPS:
+        return _Outcome.NONE
+    step = conversation.state
+    if conversation.lapsed:  # over: its owner is told once (by one replica), then text is text
+        if await conversations.end(key, step):
+            await message.reply_text(render_festivals.cancelled(context.t))
+        return _Outcome.TAKEN
     try:
         _check(step, reply, await _known_names(context) if step == NAME else frozenset())
     except Problem as error:
         await message.reply_text(usage(context.t, error, context.t(_QUESTIONS[step][1])))
-        return step
-    draft[step] = "" if reply in _SKIP else reply.replace("|", "/")
-    if step < DESCRIPTION:
-        question = render_festivals.festival_question(context.t, *_QUESTIONS[step + 1])
+        return _Outcome.TAKEN
+    draft = {**conversation.draft, step: "" if reply in _SKIP else reply.replace("|", "/")}
+    if step != DESCRIPTION:
+        following = STEPS[STEPS.index(step) + 1]
+        if not await conversations.advance(key, step, following, draft, now):
+            return _Outcome.RACED
+        question = render_festivals.festival_question(context.t, *_QUESTIONS[following])
         await message.reply_text(question)
-        return step + 1
-    _user_data(context).pop(_DRAFT, None)
+        return _Outcome.TAKEN
     fields = [draft[NAME], draft[CITY], draft[COUNTRY], draft[DATES], draft[DESCRIPTION]]
     fields += [f"edition: {draft[EDITION]}", f"aliases: {draft[ALIASES]}"]
     try:
         form = parse_festival(" | ".join(fields), await _known_names(context))
     except Problem as error:
+        if not await conversations.end(key, step):
+            return _Outcome.RACED
         await message.reply_text(usage(context.t, error, FESTIVAL_EXAMPLE))
-        return ConversationHandler.END
-    await _save(update, context, form)
-    return ConversationHandler.END
+        return _Outcome.TAKEN
+    return _Outcome.TAKEN if await _save(update, context, form, (key, step)) else _Outcome.RACED
 
 
-def _check(step: int, reply: str, known: frozenset[str]) -> None:
+def _check(step: str, reply: str, known: frozenset[str]) -> None:
     """Refuse an answer that cannot be stored (``Problem``)."""
     if step == NAME:
         check_name("" if reply in _SKIP else reply, known)
@@ -116,12 +168,19 @@ def _check(step: int, reply: str, known: frozenset[str]) -> None:
         parse_aliases(reply)
 
 
-async def cancel(update: Update, context: Context) -> int:
-    """/cancel during the guided /addfestival."""
-    _user_data(context).pop(_DRAFT, None)
+async def cancel(update: Update, context: Context) -> bool:
+    """/cancel: close the guided /addfestival; False when none was open."""
+    if not await store_of(context).conversations.end(_key(update)):
+        return False
     if update.effective_message is not None:
         await update.effective_message.reply_text(render_festivals.cancelled(context.t))
-    return ConversationHandler.END
+    return True
+
+
+def _key(update: Update) -> ConversationKey:
+    """The conversation of the update's user in the update's chat, as PTB's would be keyed."""
+    assert update.effective_chat is not None
+    return ConversationKey(update.effective_chat.id, gate.user_id_of(update), CONVERSATION)
 
 
 async def _known_names(context: Context) -> frozenset[str]:
@@ -130,13 +189,22 @@ async def _known_names(context: Context) -> frozenset[str]:
     return frozenset(name_key(name) for festival in festivals for name in festival.names)
 
 
-async def _save(update: Update, context: Context, form: FestivalForm) -> None:
+async def _save(
+    update: Update,
+    context: Context,
+    form: FestivalForm,
+    ending: tuple[ConversationKey, str] | None = None,
+) -> bool:
     """Store the festival (an existing or discovered one keeps its id and articles; the facts
-    given become the newsroom's) and link the articles that name it."""
+    given become the newsroom's) and link the articles that name it; ``ending``: the
+    conversation (at its last step) that gave it ends, and nothing is stored (False) if another
+    replica ended it first."""
     message = update.effective_message
     assert message is not None
     store = store_of(context)
     async with store.transaction():
+        if ending is not None and not await store.conversations.end(*ending):
+            return False
         festival, created = await store.festivals.upsert(festival_from(form))
         linked = await link_festival(store, festival)
         await gate.record(
@@ -147,6 +215,7 @@ async def _save(update: Update, context: Context, form: FestivalForm) -> None:
             detail=festival.name,
         )
     await message.reply_text(render_festivals.festival_saved(context.t, festival, created, linked))
+    return True
 
 
 @gate.admin_only("delfestival")
@@ -208,9 +277,3 @@ async def keep(update: Update, context: Context) -> None:
     assert query is not None
     await query.answer()
     await replace(query, render_festivals.kept(context.t))
-
-
-def _user_data(context: Context) -> dict[Any, Any]:
-    """The admin's own data (PTB has some for every update from a user, as all of these are)."""
-    assert context.user_data is not None
-    return context.user_data
