@@ -106,6 +106,11 @@ class Database(ABC):
         return None if row is None else row[0]
 
     @abstractmethod
+    async def serialise(self, key: int) -> None:
+        """Inside a transaction: wait until no other open transaction has serialised on
+        ``key``, and hold it until this one ends."""
+
+    @abstractmethod
     def read_mark(self) -> int | None:
         """None while a read could see writes not committed yet; else a number that changes
         whenever this database writes. A read may be kept (cached) when the mark was not None
@@ -175,6 +180,9 @@ class SqliteDatabase(Database):
         """
         async with _constraints():
             return cast(Sequence[Row], await self._connection.execute_fetchall(sql, params))
+
+    async def serialise(self, key: int) -> None:
+        """Nothing to wait for: this database's writers take turns already."""
 
     def read_mark(self) -> int | None:
         # One connection for every task: any task's open transaction is visible to all reads.

@@ -139,6 +139,11 @@ class PostgresDatabase(Database):
         async with _constraints():
             return cast(Sequence[Row], await runner.fetch(numbered(sql), *_params(params)))
 
+    async def serialise(self, key: int) -> None:
+        if self._current.get() is None:
+            raise RuntimeError("serialise() holds its lock until a transaction ends: open one")
+        await self.execute("SELECT pg_advisory_xact_lock(?)", (key,))
+
     def read_mark(self) -> int | None:
         # A read outside a transaction runs on a connection of its own and sees only what was
         # committed; inside one, it sees the transaction's own writes, which may be rolled back.

@@ -12,6 +12,7 @@ import pytest
 from storage import Store, postgres
 from storage.database import Database, Dialect
 from storage.errors import SchemaTooNew, StorageError
+from storage.models import NewArticle
 from storage.postgres import Migration, PostgresDatabase, numbered
 
 
@@ -151,5 +152,39 @@ async def test_a_killed_runner_leaves_the_lock_to_the_next(postgres_url: str) ->
             await asyncio.sleep(0.1)
         assert await lock.acquire()
         await lock.release()
+    finally:
+        await store.close()
+
+
+async def test_an_article_committed_late_is_never_skipped_by_a_watermark(
+    postgres_url: str,
+) -> None:
+    """A digest remembers the last article id it read. Were ids visible out of order (a
+    transaction taking id 1 committing after one taking id 2), a digest read in between would
+    move past id 1 for good. Article writers take turns, so no larger id is seen first."""
+    store = await Store.open(postgres_url)
+    inside, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_writer() -> int:
+        async with store.db.transaction():
+            [(article_id, _)] = await store.articles.add_many(
+                [NewArticle("Slow dispatch from Khujand", "Filed first.", "admin:1")]
+            )
+            inside.set()
+            await release.wait()  # still uncommitted while the other writer comes
+        return article_id
+
+    try:
+        slow = asyncio.create_task(slow_writer())
+        await inside.wait()
+        fast = asyncio.create_task(
+            store.articles.add(NewArticle("Quick note from Osh", "Filed second.", "admin:1"))
+        )
+        await asyncio.sleep(0.3)
+        seen_meanwhile = await store.db.fetch_value("SELECT max(id) FROM articles")
+        release.set()
+        first, (second, _) = await slow, await fast
+        assert seen_meanwhile is None  # not the quick note's id, with the slow one unseen
+        assert first < second
     finally:
         await store.close()
