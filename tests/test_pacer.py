@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.delivery.pacer import COUNTED, Pacer
+from bot.delivery.pacer import COUNTED, SHARE_EVERY, Pacer
+from storage import Store
 
 STEP = 0.001  # the simulation's tick
 ANSWER = 0.15  # a Bot API round trip: Telegram counts a digest this long after it left
@@ -162,3 +163,154 @@ async def test_an_expected_reply_that_never_comes_is_forgotten() -> None:
     assert pacer.delay() > 0
     ticks[0] += 2.5
     assert pacer.delay() == 0
+
+
+@dataclass
+class TwoReplicas:
+    """Replica A sends the outbox, replica B answers readers at a steady rate: two pacers on one
+    database, each telling the other of its second through ``exchange`` (every SHARE_EVERY, as
+    ``Pacer.share`` does), on a simulated clock; what Telegram would count."""
+
+    store: Store
+    readers: float
+    now: float = 0.0
+    digests: list[float] = field(default_factory=list)
+    replies: list[float] = field(default_factory=list)
+    handling: deque[float] = field(default_factory=deque)
+    flying: deque[tuple[float, float]] = field(default_factory=deque)
+    exchanged: float = -SHARE_EVERY
+    sender: Pacer = field(init=False)
+    answering: Pacer = field(init=False)
+
+    def __post_init__(self) -> None:
+        counts = self.store.reply_counts
+        self.sender = Pacer(clock=self.clock, sleep=self.sleep, counts=counts)
+        self.answering = Pacer(clock=self.clock, sleep=self.sleep, counts=counts)
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        until = self.now + seconds
+        while self.now < until:
+            self.now += STEP
+            await self.tick()
+
+    async def tick(self) -> None:
+        while self.handling and self.handling[0] <= self.now:
+            self.handling.popleft()
+            self.answering.replied()
+        while self.flying and self.flying[0][0] <= self.now:
+            self.sender.answered(self.flying.popleft()[1])
+        if self.now - self.exchanged >= SHARE_EVERY:
+            self.exchanged = self.now
+            await self.answering.exchange()
+            await self.sender.exchange()
+
+    async def run(self) -> None:
+        next_update = 0.5
+        while self.now < SECONDS:
+            while next_update <= self.now < SECONDS:
+                await self.answering.admit_reply()
+                self.handling.append(self.now + HANDLING)
+                self.replies.append(self.now + HANDLING - STEP)
+                next_update += 1 / self.readers
+            await self.tick()
+            if self.sender.delay() == 0:
+                taken = await self.sender.wait()
+                self.digests.append(self.now + ANSWER - STEP)
+                self.flying.append((self.now + ANSWER, taken))
+            self.now += STEP
+
+    def digest_rate(self) -> float:
+        counted = [at for at in self.digests if STEADY <= at < SECONDS]
+        return len(counted) / (SECONDS - STEADY)
+
+    def busiest_second(self, since: float) -> int:
+        """The most messages Telegram counted in any one second ending after ``since``."""
+        counted = sorted(self.digests + self.replies)
+        return max(
+            bisect_right(counted, at) - bisect_right(counted, at - 1.0)
+            for at in counted
+            if at >= since
+        )
+
+
+@pytest.mark.parametrize(("readers", "share"), [(5, 0.85), (15, 0.65)])
+async def test_the_sender_leaves_room_for_another_replicas_readers(
+    backend_store: Store, readers: float, share: float
+) -> None:
+    replicas = TwoReplicas(backend_store, readers)
+    await replicas.run()
+
+    # Once the other replica's count is known, digests take what its readers leave.
+    assert replicas.busiest_second(since=STEADY) <= 30
+    assert replicas.digest_rate() >= share * (30 - readers)
+    assert replicas.digest_rate() <= 30 - readers
+
+
+async def test_another_replicas_replies_take_their_room_until_it_stops(
+    backend_store: Store,
+) -> None:
+    ticks = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        await asyncio.sleep(0)  # time moves only when the test says so
+
+    counts = backend_store.reply_counts
+    sender = Pacer(rate=1000.0, clock=lambda: ticks[0], limit=30, sleep=sleep, counts=counts)
+    answering = Pacer(clock=lambda: ticks[0], sleep=sleep)
+    for _ in range(12):
+        await answering.admit_reply()
+    for _ in range(12):
+        answering.replied()
+    stop = asyncio.Event()
+    sharing = asyncio.create_task(answering.share(counts, stop.is_set))
+    try:
+        async with asyncio.timeout(5):
+            while (await counts.elsewhere(sender.replica)).replies != 12:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+
+        await sender.wait()  # the first send reads the others' count
+        taken = 1
+        ticks[0] += 0.002
+        while sender.delay() == 0:
+            await sender.wait()
+            taken += 1
+            ticks[0] += 0.002
+        assert taken == 30 - 12 - 1  # the others' 12 replies, and a message of margin
+    finally:
+        stop.set()  # replica B stops: its count goes
+        await sharing
+
+    assert await backend_store.db.fetch_all("SELECT replica FROM reply_counts") == []
+    ticks[0] += COUNTED + SHARE_EVERY
+    async with asyncio.timeout(5):
+        for _ in range(30):  # the whole second is the sender's again (readers idle everywhere)
+            await sender.wait()
+            ticks[0] += 0.002
+    assert sender.delay() > 0
+
+
+async def test_an_old_count_of_the_others_never_holds_the_sender(backend_store: Store) -> None:
+    ticks = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        await asyncio.sleep(0)
+
+    counts = backend_store.reply_counts
+    sender = Pacer(rate=1000.0, clock=lambda: ticks[0], limit=30, sleep=sleep, counts=counts)
+    await counts.publish("b", 28, sending=False)
+    await sender.wait()  # reads replica b's 28: with a message of margin, the second is full
+    ticks[0] += 0.002
+    assert sender.delay() > 0
+
+    await counts.publish("b", 5, sending=False)  # b's readers calm down
+    ticks[0] += 0.6  # nothing read since: the 28 is not believed any more
+    assert sender.delay() == 0
+    taken = 0
+    while sender.delay() == 0:
+        await sender.wait()  # the first reads b's 5
+        taken += 1
+        ticks[0] += 0.002
+    assert taken == 30 - 1 - 5 - 1

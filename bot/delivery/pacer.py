@@ -1,13 +1,22 @@
-"""Telegram's ~30 messages a second, shared between readers' replies and fan-outs."""
+"""Telegram's ~30 messages a second, shared between readers' replies and fan-outs, and between
+replicas: every replica answers readers, one of them sends the outbox."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
+import os
+import secrets
+import socket
 import sys
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+
+from storage.reply_counts import ReplyCounts
+
+logger = logging.getLogger(__name__)
 
 SEND_RATE = 29.5  # the schedule's pace (the second's count may hold it back further)
 TELEGRAM_LIMIT = 30  # messages in any one second, replies included
@@ -25,6 +34,16 @@ TRIPS = 50  # the quickest of this many round trips is the network's own
 REQUEST_SHARE = 0.5  # of a round trip, before Telegram counts the message (the way there)
 _POLL_ROOM = 0.01  # how often a second held by expected replies looks for room again
 _MIN_WAIT = 0.0005
+# Replicas: each writes its readers' replies of the last second this often (when they changed),
+# and the one that sends reads the others' as often; one round trip each, never one per reply.
+SHARE_EVERY = 0.25
+KEEP_FRESH = 1.0  # a count unchanged but not zero is written again this often (others drop
+# counts older than storage.reply_counts.FRESH)
+SENDING_LATELY = 1.0  # a pacer asked for a slot this recently reads the others' counts
+# The others' counts read longer ago than this are not used (``wait`` reads them again first),
+# so that an old count never holds the sender back for good.
+READ_KEPT = 2 * SHARE_EVERY
+_STOP_POLL = 0.05  # how soon ``share`` notices that the application stops
 
 
 class Pacer:
@@ -44,6 +63,14 @@ class Pacer:
     The room readers need is lent to digests and reclaimed at once: a reply that finds the
     second full waits until the next message leaves it, and no digest takes that place
     meanwhile (a 429 would hold the reply a whole second).
+
+    Several replicas: each pacer hears of its own replica's readers only. With ``counts`` (the
+    store's ``reply_counts``, given here or to ``share``) each writes the replies of its last
+    second every ``SHARE_EVERY`` while they change, and the pacer that sends reads the other
+    replicas' as often and leaves them room as it does its own readers'. Their counts come
+    that much late: a burst on another replica may crowd the first half second of it (Telegram
+    then holds the excess with a 429, which the replies' retry waits out); in a steady state
+    digests take what all the replicas' readers leave.
     """
 
     def __init__(
@@ -52,6 +79,8 @@ class Pacer:
         clock: Callable[[], float] = time.monotonic,
         limit: int = TELEGRAM_LIMIT,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        *,
+        counts: ReplyCounts | None = None,
     ) -> None:
         self._interval = 1.0 / rate
         self._limit = limit
@@ -65,6 +94,17 @@ class Pacer:
         self._quickest = 0.0  # the quickest of them
         self._answered: list[tuple[float, float]] = []  # sends still counted: taken, round trip
         self._waiting = 0  # replies waiting in ``admit_reply``: the next free places are theirs
+        # Replicas: this one's name in ``counts``, the other replicas' replies of their last
+        # second (as last read, and when), what this one last wrote (and when), and when a
+        # send last asked for a slot.
+        self.replica = f"{socket.gethostname()}/{os.getpid()}/{secrets.token_hex(4)}"
+        self._counts = counts
+        self._elsewhere = 0
+        self._read_at = -math.inf
+        self._written: tuple[int, bool] = (0, False)
+        self._written_at = -math.inf
+        self._asked_at = -math.inf
+        self._sharing = False
 
     @classmethod
     def unlimited(cls) -> Pacer:
@@ -73,8 +113,12 @@ class Pacer:
 
     async def wait(self) -> float:
         """Wait for the next free slot and take it; returns when (for ``answered``)."""
-        while (wait := self.delay()) > 0:
-            await self._sleep(wait)
+        while True:
+            if self._counts is not None and self._clock() - self._read_at >= SHARE_EVERY:
+                await self._read(self._counts)  # the first send after a pause: not from memory
+            if (wait := self.delay()) <= 0:
+                break
+            await self._sleep(wait if self._counts is None else min(wait, SHARE_EVERY))
         now = self._clock()
         # A little late: keep the schedule. Later: the schedule moves, rather than two sends
         # go close together (Telegram counts them a little apart from where we do).
@@ -99,6 +143,7 @@ class Pacer:
     def delay(self) -> float:
         """Seconds until a send may go (0: now)."""
         now = self._clock()
+        self._asked_at = now
         if self._room(now) <= 0:
             # Until the oldest message leaves the second (an expected reply may go any time).
             return min(self._until_leaving(now), _POLL_ROOM if self._expected else math.inf)
@@ -137,8 +182,48 @@ class Pacer:
         """Take no slot for ``seconds`` (Telegram said: retry after)."""
         self._next = max(self._next, self._clock() + seconds)
 
+    async def share(self, counts: ReplyCounts, stopping: Callable[[], bool]) -> None:
+        """Share Telegram's second with the other replicas on ``counts``' database until
+        ``stopping()``: ``exchange`` every ``SHARE_EVERY``; this replica's count is removed at
+        the end. Returns at once if this pacer shares already."""
+        if self._sharing:
+            return
+        self._sharing, self._counts = True, counts
+        try:
+            while not stopping():
+                await self.exchange()
+                until = self._clock() + SHARE_EVERY
+                while not stopping() and self._clock() < until:
+                    await self._sleep(min(_STOP_POLL, SHARE_EVERY))
+        finally:
+            self._sharing = False
+            await counts.leave(self.replica)
+
+    async def exchange(self) -> None:
+        """Write this replica's readers' replies of the last second, if they changed (or to keep
+        a count above zero fresh); read the other replicas' if this pacer sends."""
+        counts = self._counts
+        if counts is None:
+            return
+        now = self._clock()
+        self._free(now)  # forget what left the second
+        written = (len(self._replies) + len(self._expected), bool(self._sent))
+        if written != self._written or (any(written) and now - self._written_at >= KEEP_FRESH):
+            await counts.publish(self.replica, written[0], sending=written[1])
+            self._written, self._written_at = written, now
+        if now - self._asked_at < SENDING_LATELY:
+            await self._read(counts)
+
+    async def _read(self, counts: ReplyCounts) -> None:
+        """Read the other replicas' replies of their last second."""
+        elsewhere = await counts.elsewhere(self.replica)
+        if elsewhere.replies != self._elsewhere:
+            logger.debug("other replicas' readers: %d replies a second", elsewhere.replies)
+        self._elsewhere, self._read_at = elsewhere.replies, self._clock()
+
     def _free(self, now: float) -> int:
-        """Telegram's limit less the messages of the last second and the replies expected."""
+        """Telegram's limit less the messages of the last second and the replies expected (the
+        other replicas' replies of their last second too)."""
         for times, keep in (
             (self._sent, COUNTED),
             (self._replies, COUNTED),
@@ -154,7 +239,8 @@ class Pacer:
         ]
         late = sum(1 for taken, _ in self._answered if taken + COUNTED <= now)
         sent = len(self._sent) + late
-        return self._limit - sent - len(self._replies) - len(self._expected)
+        readers = len(self._replies) + len(self._expected) + self._others(now)
+        return self._limit - sent - readers
 
     def _until_leaving(self, now: float) -> float:
         """Seconds until the oldest message of the last second leaves it."""
@@ -176,4 +262,9 @@ class Pacer:
             return 0  # replies are held up (flood control?): when they go, they go together
         # While readers write, one message of margin for the milliseconds by which Telegram
         # may count a message later than we do; idle readers leave the whole second to digests.
-        return free - (BUSY_MARGIN if self._replies or self._expected else 0)
+        busy = self._replies or self._expected or self._others(now)
+        return free - (BUSY_MARGIN if busy else 0)
+
+    def _others(self, now: float) -> int:
+        """The other replicas' replies of their last second, as read lately (else none)."""
+        return self._elsewhere if now - self._read_at < READ_KEPT else 0
