@@ -126,7 +126,7 @@ def build_application(
         builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     # (assignment: the builder's generics don't follow .context_types(); App names them.)
     application: App = builder.build()  # type: ignore[assignment]
-    delivery = DeliveryService()
+    delivery = DeliveryService(lanes=settings.sender_lanes)
     application.bot_data.settings = settings
     application.bot_data.delivery = delivery
     application.add_handler(TypeHandler(Update, delivery.expect_reply), group=Group.PACER_IN)

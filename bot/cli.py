@@ -247,7 +247,7 @@ async def digest_command(settings: Settings) -> int:
         )
         return 2
     try:
-        composed, sent = await send_due(settings)
+        composed, sent = await send_due(settings, lanes=settings.sender_lanes)
     except InvalidToken as error:
         print(f"filmnews digest: Telegram refused TELEGRAM_BOT_TOKEN ({error})", file=sys.stderr)
         return 2

@@ -19,6 +19,11 @@ from dotenv import dotenv_values
 from bot.i18n import mark
 from bot.newsroom.problems import Problem
 
+# Telegram's pace needs about 30 a second times the call's round trip (five at 150 ms); 8 leaves
+# headroom. Fewer lanes repeat fewer messages after a crash, and send slower.
+SENDER_LANES = 8
+MAX_SENDER_LANES = 16
+
 T = TypeVar("T")
 DEFAULT_API_URL = "https://api.telegram.org"
 # The shipped live sources: sources.toml beside the package, wherever the process starts.
@@ -83,6 +88,9 @@ class Settings:
     webhook_url: str | None = None
     listen: tuple[str, int] | None = None
     webhook_secret: str | None = None
+    # FILMNEWS_SENDER_LANES: messages the sender has on their way at once (bot/delivery/sender.py),
+    # hence how many a crash of the sender may repeat.
+    sender_lanes: int = SENDER_LANES
 
     @property
     def store_location(self) -> Path | str:
@@ -128,6 +136,7 @@ class Settings:
             webhook_url=_webhook_url(get("FILMNEWS_WEBHOOK_URL")),
             listen=_listen(get("FILMNEWS_LISTEN")),
             webhook_secret=_webhook_secret(get("FILMNEWS_WEBHOOK_SECRET")),
+            sender_lanes=_sender_lanes(get("FILMNEWS_SENDER_LANES")),
         )
 
 
@@ -249,3 +258,13 @@ def _webhook_secret(raw: str | None) -> str | None:
             "FILMNEWS_WEBHOOK_SECRET", "use 1 to 256 characters of A-Z, a-z, 0-9, _ and -"
         )
     return raw
+
+
+def _sender_lanes(raw: str | None) -> int:
+    if raw is None:
+        return SENDER_LANES
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_SENDER_LANES:
+        raise ConfigError(
+            "FILMNEWS_SENDER_LANES", f"{raw!r} is not a whole number from 1 to {MAX_SENDER_LANES}"
+        )
+    return int(raw)

@@ -172,10 +172,10 @@ class LiveSources:
         settings = application.bot_data.settings
         store = application.bot_data.store
         lock = fetch_lock(store)
-        if not await lock.acquire():
-            logger.info("another process is fetching the sources of this database")
-            return None
-        try:
+        try:  # released even when refused: a PostgreSQL lock holds a connection while it tries
+            if not await lock.acquire():
+                logger.info("another process is fetching the sources of this database")
+                return None
             due = await store.sources.due(self.clock())
             catalogs = application.bot_data.catalogs
             cycle = asyncio.ensure_future(
@@ -212,11 +212,11 @@ async def fetch_once(
         lock = fetch_lock(store)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + lock_wait
-        while not await lock.acquire():
-            if loop.time() >= deadline:
-                return None
-            await asyncio.sleep(0.2)
         try:
+            while not await lock.acquire():
+                if loop.time() >= deadline:
+                    return None
+                await asyncio.sleep(0.2)
             chosen, unknown = pick(await store.sources.all(), names)
             return await poll(settings, store, chosen), unknown
         finally:

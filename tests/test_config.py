@@ -33,6 +33,7 @@ def test_defaults_when_nothing_is_set() -> None:
     assert settings.timezone == ZoneInfo("Asia/Almaty")
     assert settings.digest_time == time(9, 0)
     assert settings.log_level == "INFO"
+    assert settings.sender_lanes == 8
 
 
 def test_every_variable_is_read() -> None:
@@ -46,9 +47,11 @@ def test_every_variable_is_read() -> None:
             "FILMNEWS_TIMEZONE": "Asia/Bishkek",
             "FILMNEWS_DIGEST_TIME": "7:30",
             "FILMNEWS_LOG_LEVEL": "debug",
+            "FILMNEWS_SENDER_LANES": "1",
         },
         env_file=None,
     )
+    assert settings.sender_lanes == 1
     assert settings.token == "123:ABC"
     assert settings.api_url == "http://127.0.0.1:8081"
     assert settings.database == Path("/tmp/x/news.db")
@@ -124,6 +127,9 @@ def test_the_process_environment_is_used_by_default(monkeypatch: pytest.MonkeyPa
         ("FILMNEWS_LOG_LEVEL", "LOUD"),
         ("FILMNEWS_WEBHOOK_URL", "http://bot.example.com/telegram"),
         ("FILMNEWS_WEBHOOK_URL", "bot.example.com/telegram"),
+        ("FILMNEWS_SENDER_LANES", "0"),
+        ("FILMNEWS_SENDER_LANES", "17"),
+        ("FILMNEWS_SENDER_LANES", "four"),
     ],
 )
 def test_a_bad_variable_is_named(variable: str, value: str) -> None:

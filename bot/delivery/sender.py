@@ -43,7 +43,7 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.config import Settings
+from bot.config import SENDER_LANES, Settings
 from bot.delivery.outbox import Clock, utc_now
 from bot.delivery.pacer import Pacer
 from bot.delivery.report import SendReport
@@ -53,9 +53,9 @@ from storage.outbox import OutboxMessage, OutboxState
 
 logger = logging.getLogger(__name__)
 
-# Messages marked in flight at most, answered or not: what a crash may repeat. Telegram's pace
-# needs about 30 a second times the call's round trip (five at 150 ms); the rest is headroom.
-LANES = 8
+# Messages marked in flight at most, answered or not: what a crash may repeat (the default of
+# FILMNEWS_SENDER_LANES).
+LANES = SENDER_LANES
 MAX_ATTEMPTS = 5  # network failures before a message is given up as failed
 MAX_BACKOFF = 300.0
 THROTTLED_RESENDS = 5  # 429s waited out in place before the message goes back in the queue

@@ -35,7 +35,7 @@ KEEP_DIGESTS = timedelta(days=31)
 TIDY_EVERY = timedelta(hours=1)
 TICK = timedelta(minutes=1)
 IDLE = 1.0  # seconds between looks at the outbox when nothing woke the sender
-LOCK_RETRY = 10.0  # seconds between tries to become the sender when another process is
+LOCK_RETRY = 2.0  # seconds between tries to become the sender when another process is
 SENDER = "sender"  # the outbox sender's runner lock (storage/runner_locks.py)
 STOP_POLL = 0.05  # how soon an idle sender notices that the application stops
 
@@ -59,7 +59,9 @@ class DeliveryService:
         self.pacer = pacer or Pacer()
         self._wake = asyncio.Event()
         self._sender: asyncio.Task[None] | None = None
-        self._worker = False  # this process holds the sender's lock
+        self._worker = False  # this process holds the sender's lock (and has caught up)
+        self._became_worker = asyncio.Event()
+        self._composing = asyncio.Lock()  # the minute job's and a new worker's, one at a time
         self._tidied: datetime | None = None
 
     def schedule(self, application: App) -> None:
@@ -87,8 +89,21 @@ class DeliveryService:
         if self._worker:
             await self.compose(application)
 
+    @property
+    def is_worker(self) -> bool:
+        """Whether this process holds the worker role (and has caught up on what fell due)."""
+        return self._worker
+
+    async def became_worker(self) -> None:
+        """Wait until this process holds the worker role and has caught up."""
+        await self._became_worker.wait()
+
     async def compose(self, application: App) -> ComposeReport:
         """Queue the digests due now and wake the sender (tests call this to skip waiting)."""
+        async with self._composing:
+            return await self._compose(application)
+
+    async def _compose(self, application: App) -> ComposeReport:
         store, now = application.bot_data.store, self.clock()
         report = await compose_due(store, now, catalogs=application.bot_data.catalogs)
         settings = application.bot_data.settings
@@ -145,6 +160,9 @@ class DeliveryService:
         def stopping() -> bool:
             return not application.running
 
+        # Every replica shares its readers' replies a second, so that the one that sends gives
+        # digests only what all of them leave of Telegram's budget.
+        application.create_task(self.pacer.share(store.reply_counts, stopping), name="pacer")
         try:
             if not await lock.acquire():
                 logger.info("another process sends the outbox of this database")
@@ -153,7 +171,7 @@ class DeliveryService:
                 await self._idle(LOCK_RETRY, stopping)
                 if stopping():
                     return
-            self._worker = True
+            logger.info("this process is the worker now: it queues the digests and sends them")
             if recovered := await store.outbox.recover():
                 logger.warning(
                     "%d messages were in flight when the last sender stopped: sending them "
@@ -161,6 +179,8 @@ class DeliveryService:
                     recovered,
                 )
             await self.compose(application)  # what fell due while no process was the worker
+            self._worker = True
+            self._became_worker.set()
             while not stopping():
                 self._wake.clear()
                 if await store.outbox.ready(self.now(), 1):
@@ -174,6 +194,7 @@ class DeliveryService:
                 await self._idle(IDLE, stopping)
         finally:
             self._worker = False
+            self._became_worker.clear()
             await lock.release()
             if bot is not None:
                 await bot.shutdown()
@@ -206,9 +227,9 @@ async def send_due(
         await reminders.compose_due(store, clock(), settings.digest_time, settings.timezone)
         await tidy(store, clock())
         lock = store.runner_lock(SENDER)
-        if not await lock.acquire():
-            return composed, None
-        try:
+        try:  # released even when refused: a PostgreSQL lock holds a connection while it tries
+            if not await lock.acquire():
+                return composed, None
             if recovered := await store.outbox.recover():
                 logger.warning("sending again %d messages left in flight by a crash", recovered)
             totals = SendReport()

@@ -168,13 +168,6 @@ async def test_only_one_sender_per_database(
         settings = Settings(
             token=TEST_TOKEN, api_url=emulator.api_url, database_url=backend_location
         )
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="send_due returns without releasing a refused AdvisoryLock, whose "
-                "connection is then left unclosed (bot/delivery/service.py, not this test's)",
-            )
-        )
     # The file beside a SQLite database, an advisory lock on PostgreSQL.
     held = store.runner_lock("sender")
     assert await held.acquire()

@@ -13,6 +13,8 @@ import pytest
 from tests.e2e.conftest import ADMIN_ID, RunningBot
 from tests.e2e.test_reader_reads import Statements
 
+pytestmark = pytest.mark.sqlite_only("counts statements through SQLite's trace callback")
+
 LIST = "FROM festivals ORDER BY name"
 BISHKEK = "Bishkek International Film Festival"
 

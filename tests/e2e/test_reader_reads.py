@@ -13,6 +13,8 @@ import pytest
 
 from tests.e2e.conftest import ADMIN_ID, RunningBot
 
+pytestmark = pytest.mark.sqlite_only("counts statements through SQLite's trace callback")
+
 GROUP = -4242
 SUPERGROUP = -1004343
 
@@ -100,7 +102,8 @@ async def test_rates_are_read_once_for_a_run_of_updates_and_anew_after_setrate(
     first = await reader.send("/rates")
     await reader.send("/rates")
     await reader.send("/convert 100 USD KZT")
-    assert statements.count("FROM rates") == 1
+    # At most once for the three (none when the worker's catch-up digest read them just before).
+    assert statements.count("FROM rates") <= 1
 
     await bot.private(ADMIN_ID).send("/setrate KZT 510")
     replies = await reader.send("/rates")

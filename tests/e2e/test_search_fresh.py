@@ -8,10 +8,16 @@ import asyncio
 import sqlite3
 from contextlib import closing
 
+import pytest
+
 from storage.models import NewArticle
 from storage.search_index import terms_of
 from tests.e2e.conftest import ADMIN_ID, RunningBot
 from tests.e2e.test_search import count_of
+
+pytestmark = pytest.mark.sqlite_only(
+    "counts index queries through SQLite's trace callback; writes as another process with sqlite3"
+)
 
 
 async def fts_queries(bot: RunningBot, words: str) -> tuple[str, int]:

@@ -153,6 +153,7 @@ async def test_addsource_refuses_private_addresses_unless_allowed(
 ) -> None:
     url = site.put("/club/feed/", rss("Club", [fresh(5)]))
     async with launch(sources=sources_toml) as bot:
+        await started_sources(bot)
         replies = await bot.private(ADMIN_ID).send(f"/addsource {url}")
         listed = [source.name for source in await bot.store.sources.all()]
     assert "Not added" in replies.text
