@@ -1,4 +1,5 @@
-"""Concurrent writers on one SQLite file: BEGIN IMMEDIATE makes them wait, never fail."""
+"""Concurrent writers on one database: they wait for each other, never fail (SQLite's BEGIN
+IMMEDIATE; on PostgreSQL, article writers take turns too)."""
 
 from __future__ import annotations
 
@@ -37,10 +38,16 @@ asyncio.run(main(sys.argv[1], int(sys.argv[2])))
 
 
 @pytest.fixture
-async def two_stores(tmp_path: Path) -> AsyncIterator[tuple[Store, Store]]:
-    """Two Store objects (two connections) on the same file."""
-    first = await Store.open(tmp_path / "shared.db")
-    second = await Store.open(tmp_path / "shared.db")
+def store(backend_store: Store) -> Store:
+    """Each test on SQLite and on PostgreSQL."""
+    return backend_store
+
+
+@pytest.fixture
+async def two_stores(backend_location: Path | str) -> AsyncIterator[tuple[Store, Store]]:
+    """Two Store objects (two processes' connections) on the same database, on each backend."""
+    first = await Store.open(backend_location)
+    second = await Store.open(backend_location)
     yield first, second
     await first.close()
     await second.close()
@@ -114,8 +121,8 @@ async def test_tasks_sharing_one_store_do_not_interleave_transactions(store: Sto
     assert len(titles) == 20
 
 
-async def test_another_process_writing_at_the_same_time(tmp_path: Path) -> None:
-    path = tmp_path / "shared.db"
+async def test_another_process_writing_at_the_same_time(backend_location: Path | str) -> None:
+    path = backend_location
     store = await Store.open(path)
     try:
         process = await asyncio.create_subprocess_exec(
@@ -139,7 +146,8 @@ async def test_another_process_writing_at_the_same_time(tmp_path: Path) -> None:
 
 
 def test_begin_immediate_on_a_stale_read_snapshot_fails_at_once(tmp_path: Path) -> None:
-    """The mechanism behind "database is locked" next to an ingest, in plain sqlite3.
+    """The mechanism behind "database is locked" next to an ingest, in plain sqlite3 (SQLite's
+    alone: PostgreSQL has no such upgrade).
 
     A statement left open holds a read snapshot; once another connection commits, SQLite can't
     upgrade that snapshot to a writer, and BEGIN IMMEDIATE fails without waiting its busy timeout.
