@@ -8,7 +8,6 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.ext import ConversationHandler
 
 from bot.context import Context, settings_of, store_of
 from bot.i18n import mark
@@ -61,10 +60,7 @@ async def refuse(update: Update, context: Context, action: str) -> None:
 
 
 def admin_only(action: str) -> Callable[[Callback], Callback]:
-    """Run the handler for admins only; refuse (and record) everyone else.
-
-    A refused entry into a conversation ends it: the wrapper then returns ``END``.
-    """
+    """Run the handler for admins only; refuse (and record) everyone else."""
 
     def decorate(handler: Callback) -> Callback:
         @functools.wraps(handler)
@@ -72,7 +68,7 @@ def admin_only(action: str) -> Callable[[Callback], Callback]:
             if is_admin(context, user_id_of(update)):
                 return await handler(update, context)
             await refuse(update, context, action)
-            return ConversationHandler.END
+            return None
 
         return gated
 
