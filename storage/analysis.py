@@ -239,6 +239,13 @@ def any_phrase_match(phrases: list[str]) -> str | None:
     return " OR ".join(found) if found else None
 
 
+def any_phrase_tsquery(phrases: list[str]) -> str | None:
+    """``any_phrase_match`` as a PostgreSQL ``tsquery`` (see ``ts_query``)."""
+    groups = [" & ".join(map(_lexeme, terms.split())) for terms in map(index_terms, phrases)]
+    found = [f"({group})" for group in groups if group]
+    return " | ".join(found) if found else None
+
+
 def exact_form(word: str) -> str:
     """A word with case and accents folded, as FTS5's ``unicode61 remove_diacritics 2``."""
     folded = word.casefold()
@@ -295,3 +302,23 @@ def fts_match(terms: list[QueryTerm], columns: tuple[str, ...] | None = ("terms"
     if columns is None:
         return " AND ".join(parts)
     return "{" + " ".join(columns) + "} : (" + " AND ".join(parts) + ")"
+
+
+def _lexeme(term: str) -> str:
+    """A ``tsquery`` lexeme: in single quotes, inner ones doubled and backslashes escaped (the
+    input syntax, not a parser's: no configuration normalises it, as the index's terms are
+    already)."""
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def ts_query(terms: list[QueryTerm]) -> str | None:
+    """``fts_match`` for PostgreSQL: the ``tsquery`` text (cast with ``::tsquery``) finding every
+    term in the ``terms`` tsvector, a term's stems OR'd, a prefix as ``'stem':*``; None when
+    there is no term."""
+    parts = []
+    for term in terms:
+        star = ":*" if term.prefix else ""
+        alternatives = [_lexeme(stem) + star for stem in term.stems if stem]
+        if alternatives:
+            parts.append("(" + " | ".join(alternatives) + ")")
+    return " & ".join(parts) if parts else None

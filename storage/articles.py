@@ -12,12 +12,12 @@ from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
-from storage.analysis import any_phrase_match, index_terms
+from storage.analysis import index_terms
 from storage.convert import from_date, to_date, to_datetime
-from storage.database import Database, Row
+from storage.database import Database, Dialect, Row
 from storage.errors import Conflict, ConstraintError, NotFound
 from storage.models import Article, NewArticle, Position
-from storage.search_index import remember, terms_of
+from storage.search_index import FULL_TEXT, remember, terms_of
 
 _INSERT_CHUNK = 500  # rows per INSERT statement, well under SQLite's limit of variables
 # Article writers take turns (Database.serialise): an id is then visible only after every
@@ -34,6 +34,20 @@ DATED = "coalesce(seen_on, substr(created_at, 1, 10))"
 # Newer articles than a digest's watermark read by id and sorted, rather than by the date index.
 _FEW_NEWER = 2_000
 _NEWEST_FIRST = f"{DATED} DESC, id DESC"
+# The articles after an id (the {where} clause), newest first by date: a few read by id and
+# sorted (SQLite: NOT INDEXED; PostgreSQL: a materialised CTE, read by the primary key), or
+# many through the date index.
+_NEWER_THAN = {
+    (Dialect.SQLITE, True): f"SELECT {_COLUMNS} FROM articles NOT INDEXED WHERE {{where}} "
+    f"ORDER BY {_NEWEST_FIRST} LIMIT ?",
+    (Dialect.POSTGRES, True): f"WITH newer AS MATERIALIZED (SELECT {_COLUMNS} FROM articles "
+    f"WHERE {{where}}) SELECT {_COLUMNS} FROM newer ORDER BY {_NEWEST_FIRST} LIMIT ?",
+}
+_NEWER_THAN |= {
+    (dialect, False): f"SELECT {_COLUMNS} FROM articles WHERE {{where}} "
+    f"ORDER BY {_NEWEST_FIRST} LIMIT ?"
+    for dialect in Dialect
+}
 _A_DATED = "coalesce(a.seen_on, substr(a.created_at, 1, 10))"
 _NOT_ALNUM = re.compile(r"[\W_]+")
 
@@ -357,10 +371,9 @@ class Articles:
         # index finds the newest first. The index alone walked every article dated after new
         # ones of old dates (an archive ingested): 70 ms at 1M.
         few = await self.last_id() - article_id <= _FEW_NEWER
+        where = "id > ?" + (f" AND id NOT IN ({', '.join('?' * len(skip))})" if skip else "")
         rows = await self._db.fetch_all(
-            f"SELECT {_COLUMNS} FROM articles {'NOT INDEXED' if few else ''} WHERE id > ? "
-            f"AND id NOT IN ({', '.join('?' * len(skip))}) ORDER BY {_NEWEST_FIRST} LIMIT ?",
-            (article_id, *skip, limit),
+            _NEWER_THAN[self._db.dialect, few].format(where=where), (article_id, *skip, limit)
         )
         return [_article(row) for row in rows]
 
@@ -371,17 +384,21 @@ class Articles:
         if await self.last_id() - article_id <= article_id:
             return int(
                 await self._db.fetch_value(
-                    f"SELECT count(*) FROM articles WHERE id > ? AND id NOT IN ({marks})",
+                    "SELECT count(*) FROM articles WHERE id > ?"
+                    + (f" AND id NOT IN ({marks})" if skip else ""),
                     (article_id, *skip),
                 )
             )
         # Far back (a preview from the start): the kept total less the fewer rows before it.
+        # (PostgreSQL has no empty list: "IN ()" is SQLite's.)
+        skipped = (
+            f"- (SELECT count(*) FROM articles WHERE id > ? AND id IN ({marks}))" if skip else ""
+        )
         return int(
             await self._db.fetch_value(
                 "SELECT (SELECT value FROM counts WHERE name = 'articles') "
-                "- (SELECT count(*) FROM articles WHERE id <= ?) "
-                f"- (SELECT count(*) FROM articles WHERE id > ? AND id IN ({marks}))",
-                (article_id, article_id, *skip),
+                f"- (SELECT count(*) FROM articles WHERE id <= ?) {skipped}",
+                (article_id, *((article_id, *skip) if skip else ())),
             )
         )
 
@@ -429,21 +446,15 @@ class Articles:
 
         A candidate search: callers that need exact matches check the text themselves.
         """
-        query = any_phrase_match(list(phrases))
+        full_text = FULL_TEXT[self._db.dialect]
+        query = full_text.any_phrase(list(phrases))
         if query is None:
             return
         below = 2**63 - 1
         while True:
-            # The LIMIT inside: FTS5 then walks back from ``below`` and stops at a batch, where
-            # a LIMIT outside had it list every older match for each batch (quadratic).
-            rows = list(
-                await self._db.fetch_all(
-                    f"SELECT {_COLUMNS} FROM articles WHERE id IN "
-                    "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
-                    "AND rowid < ? ORDER BY rowid DESC LIMIT ?) ORDER BY id DESC",
-                    (query, below, batch),
-                )
-            )
+            # Each batch from the index's newest matches below the last one (storage/
+            # search_index.py): never every older match for each batch (quadratic).
+            rows = await full_text.newest(self._db, query, batch, _COLUMNS, below)
             if not rows:
                 return
             yield [_article(row) for row in rows]

@@ -1,8 +1,9 @@
 """Full-text search over articles: word forms, both alphabets, prefixes, ranked and paged.
 
 A query is analysed as the index is (storage/analysis.py), so ``Бишкек`` finds ``Bishkek`` and
-``festivals`` finds ``festival``; FTS5 finds the newest ``SEARCH_CANDIDATES`` articles holding
-every word, and storage/ranking.py orders them (title above body, exact form above stem, newer
+``festivals`` finds ``festival``; the index (FTS5 on SQLite, a tsvector on PostgreSQL:
+storage/search_index.py) finds the newest ``SEARCH_CANDIDATES`` articles holding every word,
+and storage/ranking.py orders them (title above body, exact form above stem, newer
 among equals). A search costs about the same whether a word is in ten articles or in half a
 million; the count of matches stops at ``COUNT_CAP``. Only the page's hits get snippets, and a
 search repeated while no article changed is answered from memory (storage/search_cache.py).
@@ -12,16 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
 from storage import ranking
-from storage.analysis import QueryTerm, fts_match, query_terms
+from storage.analysis import QueryTerm, query_terms
 from storage.articles import _COLUMNS, DATED, _article
+from storage.convert import from_date
 from storage.database import Database, Row
 from storage.errors import NotFound
 from storage.models import SearchHit, SearchPage
 from storage.search_cache import Generation, ResultCache, generation
+from storage.search_index import FULL_TEXT
 from storage.snippets import SNIPPET_WORDS, Marker
 from storage.suggestions import suggest, vocabulary
 
@@ -30,7 +33,6 @@ SEARCH_CANDIDATES = 200
 INDEXED_PREFIX = 3  # prefixes of up to 3 letters are indexed (migration 0008)
 MAX_EXPANSION = 64  # a longer prefix is searched as the words it starts, when at most these
 COUNT_CAP = 1_000  # "1,000+ matches": counting every match of a common word costs too much
-COLUMNS = None  # every column: the index keeps no column details (migration 0008)
 SAVED_DAYS = 30  # saved searches (for buttons) unused this long are forgotten
 CACHED_PAGES = 128  # pages of results kept while no article changes
 CACHED_SUGGESTIONS = 128
@@ -46,6 +48,7 @@ class Search:
 
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._full_text = FULL_TEXT[db.dialect]
         self._pages: ResultCache[SearchPage] = ResultCache(CACHED_PAGES)
         self._suggestions: ResultCache[tuple[str | None]] = ResultCache(CACHED_SUGGESTIONS)
         self._saved: dict[str, tuple[date, int]] = {}  # words → (UTC day saved, number)
@@ -62,16 +65,14 @@ class Search:
     async def _find(self, typed: list[QueryTerm], offset: int, limit: int) -> SearchPage:
         """``find`` without the cache."""
         terms = [await self._expanded(term) for term in typed]
-        match = fts_match(terms, COLUMNS)
+        match = self._full_text.query(terms)
         if match is None:
             return _EMPTY
-        rows = list(
-            await self._db.fetch_all(
-                f"SELECT {_COLUMNS}, title_terms, body_terms, {DATED} AS dated FROM articles "
-                "WHERE id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? "
-                "ORDER BY rowid DESC LIMIT ?)",
-                (match, SEARCH_CANDIDATES),
-            )
+        rows = await self._full_text.newest(
+            self._db,
+            match,
+            SEARCH_CANDIDATES,
+            f"{_COLUMNS}, title_terms, body_terms, {DATED} AS dated",
         )
         if not rows:
             return _EMPTY
@@ -108,7 +109,7 @@ class Search:
 
     async def _suggest(self, words: str) -> tuple[str | None]:
         """``suggest`` without the cache (as a tuple: a cached None is a result too)."""
-        suggestion = await suggest(self._db, words, COLUMNS)
+        suggestion = await suggest(self._db, words)
         if suggestion is None or not await self._finds_any(suggestion):
             return (None,)
         return (suggestion,)
@@ -116,15 +117,10 @@ class Search:
     async def _finds_any(self, words: str) -> bool:
         """Whether ``words`` find an article (without ranking them)."""
         terms = [await self._expanded(term) for term in query_terms(words)]
-        match = fts_match(terms, COLUMNS) if terms else None
+        match = self._full_text.query(terms) if terms else None
         if match is None:
             return False
-        return (
-            await self._db.fetch_one(
-                "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1", (match,)
-            )
-            is not None
-        )
+        return await self._full_text.exists(self._db, match)
 
     async def _cached(
         self,
@@ -148,21 +144,21 @@ class Search:
     async def save(self, words: str) -> int:
         """A number for ``words`` that a button can carry; unused ones are forgotten later.
 
-        Saved once a day (UTC, as SQLite's date('now')) per process: a number saved today
-        is not forgotten for ``SAVED_DAYS``, so a repeated search writes nothing."""
+        Saved once a day (UTC) per process: a number saved today is not forgotten for
+        ``SAVED_DAYS``, so a repeated search writes nothing."""
         today = datetime.now(UTC).date()
         known = self._saved.get(words)
         if known is not None and known[0] == today:
             return known[1]
         async with self._db.transaction():
             await self._db.execute(
-                "DELETE FROM saved_searches WHERE used_on < date('now', ?)",
-                (f"-{SAVED_DAYS} days",),
+                "DELETE FROM saved_searches WHERE used_on < ?",
+                (from_date(today - timedelta(days=SAVED_DAYS)),),
             )
             rows = await self._db.fetch_all(
-                "INSERT INTO saved_searches (words) VALUES (?) ON CONFLICT (words) "
-                "DO UPDATE SET used_on = date('now') RETURNING id",
-                (words,),
+                "INSERT INTO saved_searches (words, used_on) VALUES (?, ?) ON CONFLICT (words) "
+                "DO UPDATE SET used_on = excluded.used_on RETURNING id",
+                (words, from_date(today)),
             )
         search_id = int(next(iter(rows))[0])
         if len(self._saved) >= SAVED_KEPT:
@@ -197,33 +193,16 @@ class Search:
         """How many articles match (exact under ``COUNT_CAP``), and whether there are more."""
         if candidates < SEARCH_CANDIDATES:
             return candidates, False
-        found = int(
-            await self._db.fetch_value(
-                "SELECT count(*) FROM (SELECT rowid FROM articles_fts "
-                "WHERE articles_fts MATCH ? LIMIT ?)",
-                (match, COUNT_CAP + 1),
-            )
-        )
+        found = await self._full_text.count(self._db, match, COUNT_CAP + 1)
         return min(found, COUNT_CAP), found > COUNT_CAP
 
     async def _idfs(self, terms: Sequence[QueryTerm]) -> list[float]:
         """Each word's inverse document frequency, from its newest matches only."""
-        per_term = " UNION ALL ".join(
-            f"SELECT {number}, count(*), min(rowid) FROM (SELECT rowid FROM articles_fts "
-            f"WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT {SEARCH_CANDIDATES})"
-            for number in range(len(terms))
-        )
-        rows = await self._db.fetch_all(
-            f"SELECT -1, 0, max(id) FROM articles UNION ALL {per_term}",
-            [fts_match([term], COLUMNS) for term in terms],
-        )
-        stats = {row[0]: (row[1], row[2]) for row in rows}
-        last_id = stats[-1][1] or 0
+        queries = [self._full_text.query([term]) or "" for term in terms]
+        last_id, spans = await self._full_text.spans(self._db, queries, SEARCH_CANDIDATES)
         return [
-            ranking.idf(
-                ranking.estimated_matches(*stats[number], last_id, SEARCH_CANDIDATES), last_id
-            )
-            for number in range(len(terms))
+            ranking.idf(ranking.estimated_matches(*span, last_id, SEARCH_CANDIDATES), last_id)
+            for span in spans
         ]
 
 

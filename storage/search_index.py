@@ -17,13 +17,23 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import time
-from collections.abc import Iterable
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
 
 import aiosqlite
 
-from storage.analysis import ANALYSIS_VERSION, index_terms
-from storage.database import Database
+from storage.analysis import (
+    ANALYSIS_VERSION,
+    QueryTerm,
+    any_phrase_match,
+    any_phrase_tsquery,
+    fts_match,
+    index_terms,
+    ts_query,
+)
+from storage.database import Database, Dialect, Row
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +42,179 @@ PROGRESS_EVERY = 10.0  # seconds between two progress lines
 _VOCABULARY_MISSING = (
     "SELECT NOT EXISTS (SELECT 1 FROM search_terms) AND EXISTS (SELECT 1 FROM articles)"
 )
+
+
+TOP = 2**63 - 1  # above every article id
+# PostgreSQL's steering (``PostgresFullText.newest``): the first walk reads this many ids per
+# match wanted (at least ``FIRST_WALK``); a match read from a bitmap costs about as much as
+# ``BITMAP_COST`` ids walked (1M generated articles: ~1 µs an id walked, ~2 µs a match).
+WALK_PER_WANTED = 4
+FIRST_WALK = 500
+BITMAP_COST = 2.0
+
+
+class FullText(ABC):
+    """One backend's full-text index: a query's text, its newest matches, whether any, how
+    many. A query's words are every one required, each in any of its stems (``fts_match``)."""
+
+    @abstractmethod
+    def query(self, terms: list[QueryTerm]) -> str | None:
+        """The query finding the articles holding every one of ``terms``; None without any."""
+
+    @abstractmethod
+    def any_phrase(self, phrases: list[str]) -> str | None:
+        """The query finding the articles holding every term of any of ``phrases``."""
+
+    @abstractmethod
+    async def newest(
+        self, db: Database, query: str, wanted: int, columns: str, below: int = TOP
+    ) -> list[Row]:
+        """``columns`` of the ``wanted`` newest articles matching (by id, below ``below``),
+        newest first."""
+
+    @abstractmethod
+    async def count(self, db: Database, query: str, cap: int) -> int:
+        """How many articles match, counted up to ``cap``."""
+
+    async def exists(self, db: Database, query: str) -> bool:
+        """Whether any article matches."""
+        return await self.count(db, query, 1) > 0
+
+    async def spans(
+        self, db: Database, queries: Sequence[str], cap: int
+    ) -> tuple[int, list[tuple[int, int | None]]]:
+        """The newest article's id, and for each query its newest matches (at most ``cap``):
+        how many, and the oldest one's id."""
+        spans: list[tuple[int, int | None]] = []
+        for query in queries:
+            ids = [row[0] for row in await self.newest(db, query, cap, "id")]
+            spans.append((len(ids), min(ids, default=None)))
+        last = await db.fetch_value("SELECT coalesce(max(id), 0) FROM articles")
+        return int(last), spans
+
+
+class SqliteFullText(FullText):
+    """FTS5 (``articles_fts``, ``detail = none``): the newest matches walk its lists back."""
+
+    def query(self, terms: list[QueryTerm]) -> str | None:
+        return fts_match(terms, None)  # every column: the index keeps no column details
+
+    def any_phrase(self, phrases: list[str]) -> str | None:
+        return any_phrase_match(phrases)
+
+    async def newest(
+        self, db: Database, query: str, wanted: int, columns: str, below: int = TOP
+    ) -> list[Row]:
+        # The LIMIT inside: FTS5 then walks back from ``below`` and stops at ``wanted``, where
+        # a LIMIT outside had it list every older match.
+        return list(
+            await db.fetch_all(
+                f"SELECT {columns} FROM articles WHERE id IN (SELECT rowid FROM articles_fts "
+                "WHERE articles_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?) "
+                "ORDER BY id DESC",
+                (query, below, wanted),
+            )
+        )
+
+    async def count(self, db: Database, query: str, cap: int) -> int:
+        return int(
+            await db.fetch_value(
+                "SELECT count(*) FROM (SELECT rowid FROM articles_fts "
+                "WHERE articles_fts MATCH ? LIMIT ?)",
+                (query, cap),
+            )
+        )
+
+    async def spans(
+        self, db: Database, queries: Sequence[str], cap: int
+    ) -> tuple[int, list[tuple[int, int | None]]]:
+        # One statement: FTS5 stops at each query's newest ``cap`` matches.
+        per_query = " UNION ALL ".join(
+            f"SELECT {number}, count(*), min(rowid) FROM (SELECT rowid FROM articles_fts "
+            f"WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT {int(cap)})"
+            for number in range(len(queries))
+        )
+        rows = await db.fetch_all(
+            f"SELECT -1, 0, max(id) FROM articles UNION ALL {per_query}", list(queries)
+        )
+        stats = {row[0]: (int(row[1]), row[2]) for row in rows}
+        return int(stats[-1][1] or 0), [stats[number] for number in range(len(queries))]
+
+
+class PostgresFullText(FullText):
+    """A GIN index over the ``terms`` tsvector (the same terms, 'simple' configuration). The
+    newest matches are read from the newest ids down, a walk whose cost is its length, while
+    the matches come often enough; else from the index's bitmap, whose cost is the number of
+    matches (the functions of migration 0001, each with its plan forced)."""
+
+    def query(self, terms: list[QueryTerm]) -> str | None:
+        return ts_query(terms)
+
+    def any_phrase(self, phrases: list[str]) -> str | None:
+        return any_phrase_tsquery(phrases)
+
+    async def newest(
+        self, db: Database, query: str, wanted: int, columns: str, below: int = TOP
+    ) -> list[Row]:
+        found: list[Row] = []
+        top = await db.fetch_value("SELECT max(id) FROM articles WHERE id < ?", (below,))
+        walk, walked = max(FIRST_WALK, WALK_PER_WANTED * wanted), 0
+        while top is not None and top > 0 and len(found) < wanted:
+            found += await db.fetch_all(
+                f"SELECT {columns} FROM articles WHERE id IN "
+                "(SELECT search_walk(?::tsquery, ?, ?, ?)) ORDER BY id DESC",
+                (query, top, walk, wanted - len(found)),
+            )
+            top, walked = top - walk, walked + walk
+            missing = wanted - len(found)
+            if missing <= 0 or top <= 0:
+                break
+            next_walk = _next_walk(len(found), walked, missing, top)
+            if next_walk is None:
+                found += await db.fetch_all(
+                    f"SELECT {columns} FROM articles WHERE id IN "
+                    "(SELECT search_bitmap(?::tsquery, ?, ?)) ORDER BY id DESC",
+                    (query, top, missing),
+                )
+                break
+            walk = next_walk
+        return found
+
+    async def count(self, db: Database, query: str, cap: int) -> int:
+        top = await db.fetch_value("SELECT max(id) FROM articles")
+        if top is None:
+            return 0
+        walk = max(FIRST_WALK, WALK_PER_WANTED * cap)
+        found = int(
+            await db.fetch_value(
+                "SELECT count(*) FROM search_walk(?::tsquery, ?, ?, ?)", (query, top, walk, cap)
+            )
+        )
+        if found >= cap or top - walk <= 0:
+            return found
+        return found + int(
+            await db.fetch_value(
+                "SELECT search_bitmap_count(?::tsquery, ?, ?)", (query, top - walk, cap - found)
+            )
+        )
+
+
+def _next_walk(found: int, walked: int, missing: int, left: int) -> int | None:
+    """How many more ids to walk for ``missing`` matches, when ``found`` came in the ``walked``
+    newest; None when reading the bitmap of every match of the ``left`` older ids costs less
+    (the walk: an id each; the bitmap: ``BITMAP_COST`` a match, as dense as they were)."""
+    if not found:
+        return None
+    density = found / walked
+    if missing / density > BITMAP_COST * density * left:
+        return None
+    return min(left, math.ceil(2 * missing / density))
+
+
+FULL_TEXT: dict[Dialect, FullText] = {
+    Dialect.SQLITE: SqliteFullText(),
+    Dialect.POSTGRES: PostgresFullText(),
+}
 
 
 def terms_of(title: str, body: str) -> tuple[str, str]:
@@ -168,3 +351,50 @@ async def _batch(connection: aiosqlite.Connection, size: int) -> int:
         raise
     await connection.execute("COMMIT")
     return len(updates)
+
+
+_REINDEXING = 0x73726368  # "srch": replicas opening at once take turns at each batch
+
+
+async def reindex_postgres(db: Database, *, batch: int | None = None) -> int:
+    """``reindex`` on PostgreSQL: the tsvector is a column generated from the terms, so writing
+    an article's terms indexes it, and there is no index to rebuild. Each batch is a
+    transaction holding an advisory lock: replicas opening together share the batches."""
+    async with db.transaction():
+        await db.serialise(_REINDEXING)
+        state = await db.fetch_one("SELECT analysis, backfilling FROM search_index")
+        if state is None:
+            raise RuntimeError("search_index has no row: migration 0001 was not applied")
+        if (state[0], state[1]) == (ANALYSIS_VERSION, 0):
+            await db.execute(
+                "INSERT INTO search_terms (term) SELECT DISTINCT term FROM articles, "
+                "unnest(tsvector_to_array(terms)) AS term "
+                f"WHERE ({_VOCABULARY_MISSING}) ON CONFLICT DO NOTHING"
+            )
+            return 0
+        if state[0] != ANALYSIS_VERSION:
+            await db.execute(
+                "UPDATE search_index SET analysis = ?, backfilling = 1, done_to = 0",
+                (ANALYSIS_VERSION,),
+            )
+            await db.execute("DELETE FROM search_terms")  # the other analysis's terms
+    done = 0
+    while True:
+        async with db.transaction():
+            await db.serialise(_REINDEXING)
+            rows = await db.fetch_all(
+                "SELECT id, title, body FROM articles "
+                "WHERE id > (SELECT done_to FROM search_index) ORDER BY id LIMIT ?",
+                (batch or BATCH,),
+            )
+            updates = [(*terms_of(row[1], row[2]), row[0]) for row in rows]
+            if not updates:
+                await db.execute("UPDATE search_index SET backfilling = 0")
+                return done
+            await db.execute_many(
+                "UPDATE articles SET title_terms = ?, body_terms = ? WHERE id = ?", updates
+            )
+            await remember(db, (terms for update in updates for terms in update[:2]))
+            await db.execute("UPDATE search_index SET done_to = ?", (updates[-1][2],))
+        done += len(updates)
+        logger.info("search index: %d articles analysed", done)

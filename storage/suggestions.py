@@ -7,7 +7,7 @@ then the word of the newest articles holding that term closest to what was typed
 ``fesival`` → ``festival`` and ``фестевали`` → ``фестивали``, each in its own alphabet).
 
 The vocabulary may still list a term that only a deleted or edited article held: a term is
-taken only once MATCH finds articles holding it, else the next closest is tried.
+taken only once the index finds articles holding it, else the next closest is tried.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from collections.abc import AsyncIterator
 
 from rapidfuzz import fuzz, process
 
-from storage.analysis import QueryTerm, analysed, fts_match, query_terms, words_of
-from storage.database import Database
+from storage.analysis import QueryTerm, analysed, query_terms, words_of
+from storage.database import Database, Dialect
+from storage.search_index import FULL_TEXT
 
 MIN_SCORE = 75.0  # rapidfuzz ratio (0-100) of a term close enough to suggest
 MIN_LENGTH = 3  # shorter words are not corrected
@@ -26,6 +27,16 @@ VOCABULARY_PREFIXES = (3, 2)  # first letters a close term shares with the typed
 ANY_LENGTH = 1 << 30
 MAX_LENGTH_CHANGE = 2  # letters a close term has more or fewer than the typed one
 CLOSE_TERMS = 5  # the closest terms tried in turn (one may be held by no article any more)
+
+# The vocabulary's terms in one row (SQLite's group_concat is PostgreSQL's string_agg).
+_VOCABULARY = {
+    dialect: f"SELECT {joined} FROM (SELECT term FROM search_terms "
+    "WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ? ORDER BY term LIMIT ?) AS terms"
+    for dialect, joined in (
+        (Dialect.SQLITE, "group_concat(term, ' ')"),
+        (Dialect.POSTGRES, "string_agg(term, ' ' ORDER BY term)"),
+    )
+}
 
 
 async def vocabulary(
@@ -37,23 +48,27 @@ async def vocabulary(
     # One row of the terms joined, rather than a row each: thousands of rows (``zha`` at 1M
     # generated articles) cost more to make in Python than to read.
     joined = await db.fetch_value(
-        "SELECT group_concat(term, ' ') FROM (SELECT term FROM search_terms "
-        "WHERE term >= ? AND term < ? AND length(term) BETWEEN ? AND ? ORDER BY term LIMIT ?)",
-        (start, start[:-1] + chr(ord(start[-1]) + 1), *lengths, limit),
+        _VOCABULARY[db.dialect],
+        (
+            start,
+            start[:-1] + chr(ord(start[-1]) + 1),
+            *lengths,
+            ANY_LENGTH if limit < 0 else limit,
+        ),
     )
     return tuple(joined.split()) if joined else ()
 
 
-async def suggest(db: Database, words: str, columns: tuple[str, ...] | None) -> str | None:
+async def suggest(db: Database, words: str) -> str | None:
     """``words`` with each word that finds nothing replaced by a close one from the index's
     vocabulary; None if none is."""
     changed = False
     out = []
     for term in query_terms(words):
-        if term.prefix or await _found(db, term, columns):
+        if term.prefix or await _found(db, term):
             out.append(term.word + ("*" if term.prefix else ""))
             continue
-        replacement = await _closest_word(db, term, columns)
+        replacement = await _closest_word(db, term)
         if replacement is None:
             return None
         out.append(replacement)
@@ -61,13 +76,11 @@ async def suggest(db: Database, words: str, columns: tuple[str, ...] | None) -> 
     return " ".join(out) if changed else None
 
 
-async def _found(db: Database, term: QueryTerm, columns: tuple[str, ...] | None) -> bool:
+async def _found(db: Database, term: QueryTerm) -> bool:
     """Whether any article holds the word."""
-    row = await db.fetch_one(
-        "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? LIMIT 1",
-        (fts_match([term], columns),),
-    )
-    return row is not None
+    full_text = FULL_TEXT[db.dialect]
+    query = full_text.query([term])
+    return query is not None and await full_text.exists(db, query)
 
 
 async def _close_terms(db: Database, typed: str) -> AsyncIterator[str]:
@@ -91,30 +104,26 @@ async def _close_terms(db: Database, typed: str) -> AsyncIterator[str]:
             yield str(found[0])
 
 
-async def _closest_word(
-    db: Database, term: QueryTerm, columns: tuple[str, ...] | None
-) -> str | None:
+async def _closest_word(db: Database, term: QueryTerm) -> str | None:
     """The written word of the index closest to ``term``, or None."""
     typed = term.stems[0]
     if len(term.word) < MIN_LENGTH or not typed.isascii():
         return None
     async for stem in _close_terms(db, typed):
-        found = await _written_word(db, term, stem, columns)
+        found = await _written_word(db, term, stem)
         if found is not None:
             return found
     return None
 
 
-async def _written_word(
-    db: Database, term: QueryTerm, stem: str, columns: tuple[str, ...] | None
-) -> str | None:
+async def _written_word(db: Database, term: QueryTerm, stem: str) -> str | None:
     """The word of the newest articles holding ``stem`` closest to ``term`` as typed; None if
     no article holds it (any more)."""
-    rows = await db.fetch_all(
-        "SELECT title, body FROM articles WHERE id IN (SELECT rowid FROM articles_fts "
-        "WHERE articles_fts MATCH ? ORDER BY rowid DESC LIMIT ?)",
-        (fts_match([QueryTerm(stem, stem, (stem,), False)], columns), SAMPLE_ARTICLES),
-    )
+    full_text = FULL_TEXT[db.dialect]
+    query = full_text.query([QueryTerm(stem, stem, (stem,), False)])
+    if query is None:
+        return None
+    rows = await full_text.newest(db, query, SAMPLE_ARTICLES, "title, body")
     seen = sorted(
         {word.group().lower() for row in rows for word in words_of(f"{row[0]}\n{row[1]}")}
     )

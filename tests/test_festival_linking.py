@@ -10,7 +10,6 @@ import pytest
 from bot.newsroom.mentions import link_festival
 from storage import Store
 from storage.articles import fingerprint
-from storage.database import Dialect
 from storage.models import NewFestival
 from storage.search_index import terms_of
 
@@ -72,8 +71,6 @@ async def test_candidates_come_newest_first_in_batches_each_read_once(tmp_path: 
 
 
 async def test_a_new_festival_is_linked_to_every_article_that_names_it(store: Store) -> None:
-    if store.db.dialect is Dialect.POSTGRES:
-        pytest.skip("link_festival reads Articles.containing_any: FTS5 MATCH, not on PostgreSQL")
     await fill(store, 1100)
     festival, _ = await store.festivals.upsert(
         NewFestival(name="Premiere Cinema Days", city="Almaty", country="Kazakhstan")

@@ -16,7 +16,6 @@ from bot.newsroom.sources.http import build_client
 from bot.newsroom.sources.outcomes import Alert, Outcome, Watch
 from bot.newsroom.sources.poller import ALERT_AFTER, LAYOUT_CHANGED, Poller
 from storage import Store
-from storage.database import Dialect
 from storage.models import NewArticle, NewFestival
 from storage.sources import Origin, SourceKind, SourceSpec, SourceState
 from tests.conftest import SEEDS
@@ -97,12 +96,6 @@ async def desk(store: Store) -> AsyncIterator[Desk]:
         yield Desk(store, site, poller, clock)
 
 
-def skip_until_articles_run_on_postgres(store: Store) -> None:
-    """Storing a feed's items reads Articles.containing_any (FTS5 MATCH): not on PostgreSQL yet."""
-    if store.db.dialect is Dialect.POSTGRES:
-        pytest.skip("Articles.containing_any (FTS5 MATCH) is not on PostgreSQL yet")
-
-
 def item(n: int, text: str = "A paragraph about the film.", day: int = 13) -> Item:
     return Item(
         f"Film story {n}",
@@ -118,7 +111,6 @@ async def titles(store: Store) -> list[str]:
 
 
 async def test_feed_items_become_articles_with_title_link_date_text_and_source(desk: Desk) -> None:
-    skip_until_articles_run_on_postgres(desk.store)
     url = desk.site.put_fixture("/tag/cinema/feed/", FEEDS / "wordpress-tag-cinema.xml")
     await desk.follow("cinema", "/tag/cinema/feed/")
 
@@ -150,7 +142,6 @@ async def test_newest_item_gets_the_highest_id(desk: Desk) -> None:
 
 
 async def test_feed_items_are_linked_to_the_festivals_they_name(desk: Desk) -> None:
-    skip_until_articles_run_on_postgres(desk.store)
     festival, _ = await desk.store.festivals.upsert(
         NewFestival("Busan International Film Festival", aliases=("Busan",))
     )
@@ -217,7 +208,6 @@ async def test_same_url_with_a_new_title_is_the_same_article(desk: Desk) -> None
 
 
 async def test_an_item_on_a_seed_page_is_not_stored_again(desk: Desk) -> None:
-    skip_until_articles_run_on_postgres(desk.store)
     await ingest(desk.store, [SEEDS])
     before = await desk.store.articles.count()
     desk.site.put_fixture("/c", FEEDS / "wordpress-tag-cinema.xml")

@@ -1,7 +1,9 @@
-"""Search on a real SQLite file: snippets in original forms, "Did you mean", saved searches,
+"""Search on SQLite and PostgreSQL: snippets in original forms, "Did you mean", saved searches,
 paging, hostile queries."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -10,6 +12,12 @@ from storage.analysis import index_terms, query_terms
 from storage.errors import NotFound
 from storage.models import MATCH_END, MATCH_START, NewArticle
 from storage.snippets import Marker, marked
+
+
+@pytest.fixture
+def store(backend_store: Store) -> Store:
+    """Each test on SQLite and on PostgreSQL."""
+    return backend_store
 
 
 def marks(snippet: str | None) -> list[str]:
@@ -113,7 +121,8 @@ async def test_saved_searches_give_their_words_back(store: Store) -> None:
 
 async def test_old_saved_searches_are_forgotten(store: Store) -> None:
     old = await store.search.save("old words")
-    await store.db.execute("UPDATE saved_searches SET used_on = date('now', '-40 days')")
+    forty_days_ago = (datetime.now(UTC) - timedelta(days=40)).date().isoformat()
+    await store.db.execute("UPDATE saved_searches SET used_on = ?", (forty_days_ago,))
     await store.search.save("new words")
     with pytest.raises(NotFound):
         await store.search.saved(old)

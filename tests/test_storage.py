@@ -19,12 +19,6 @@ def store(backend_store: Store) -> Store:
     return backend_store
 
 
-def articles_not_yet_on_postgres(store: Store) -> None:
-    """Articles.newer_than and search are being ported to PostgreSQL (issue 17, another task)."""
-    if store.db.dialect is Dialect.POSTGRES:
-        pytest.skip("Articles.newer_than and search are not on PostgreSQL yet")
-
-
 def new(title: str, body: str = "A body.", **fields: object) -> NewArticle:
     """A new article from the tests."""
     return NewArticle(title=title, body=body, source="test", **fields)  # type: ignore[arg-type]
@@ -207,7 +201,6 @@ async def test_the_id_of_a_deleted_newest_article_is_never_reused(store: Store) 
 
 
 async def test_newer_than_and_counts(store: Store) -> None:
-    articles_not_yet_on_postgres(store)
     assert (await store.articles.count(), await store.articles.last_id()) == (0, 0)
     ids = await add_all(store, *(f"Story {n}" for n in range(1, 8)))
     assert [a.id for a in await store.articles.newer_than(ids[3], 10)] == ids[:3:-1]
@@ -222,7 +215,6 @@ async def test_newer_than_and_counts(store: Store) -> None:
 
 
 async def test_search_finds_cyrillic_words_in_any_case(store: Store) -> None:
-    articles_not_yet_on_postgres(store)
     article_id, _ = await store.articles.add(
         new("Фестиваль кино в Бишкеке", "Режиссёры из Кыргызстана показали новые фильмы.")
     )
@@ -233,7 +225,6 @@ async def test_search_finds_cyrillic_words_in_any_case(store: Store) -> None:
 
 
 async def test_search_ignores_diacritics(store: Store) -> None:
-    articles_not_yet_on_postgres(store)
     article_id, _ = await store.articles.add(
         new("Premiere at San Sebastián", "César Benítez produced the film.")
     )
@@ -242,7 +233,6 @@ async def test_search_ignores_diacritics(store: Store) -> None:
 
 
 async def test_search_needs_every_word(store: Store) -> None:
-    articles_not_yet_on_postgres(store)
     panda, _ = await store.articles.add(new("Golden Panda", "Awards in Chengdu."))
     await store.articles.add(new("Red Panda", "Awards in Bishkek."))
     assert [hit.article.id for hit in await store.search.hits("panda chengdu")] == [panda]
@@ -250,7 +240,6 @@ async def test_search_needs_every_word(store: Store) -> None:
 
 
 async def test_a_title_match_outranks_a_body_only_match(store: Store) -> None:
-    articles_not_yet_on_postgres(store)
     in_title, _ = await store.articles.add(
         new("Snow leopard returns to the screen", "A retrospective of Tolomush Okeev.")
     )
@@ -263,7 +252,6 @@ async def test_a_title_match_outranks_a_body_only_match(store: Store) -> None:
 
 
 async def test_more_occurrences_rank_higher_among_body_matches(store: Store) -> None:
-    articles_not_yet_on_postgres(store)
     once, _ = await store.articles.add(new("One", "The steppe. " + "Other words here. " * 5))
     thrice, _ = await store.articles.add(new("Two", "The steppe, steppe and steppe. Words. " * 1))
     hits = await store.search.hits("steppe")
@@ -271,14 +259,12 @@ async def test_more_occurrences_rank_higher_among_body_matches(store: Store) -> 
 
 
 async def test_search_respects_the_limit_and_prefers_newer_on_ties(store: Store) -> None:
-    articles_not_yet_on_postgres(store)
     ids = await add_all(store, *(f"Festival news {n}" for n in range(1, 9)))
     hits = await store.search.hits("festival", limit=3)
     assert [hit.article.id for hit in hits] == ids[:4:-1]
 
 
 async def test_search_marks_the_matches_in_the_snippet(store: Store) -> None:
-    articles_not_yet_on_postgres(store)
     await store.articles.add(
         new("Kazakh film at the Golden Panda", "Qash was nominated at the Golden Panda Awards.")
     )
@@ -320,14 +306,12 @@ async def test_search_marks_the_matches_in_the_snippet(store: Store) -> None:
     ],
 )
 async def test_search_never_breaks_on_odd_input(store: Store, words: str) -> None:
-    articles_not_yet_on_postgres(store)
     await store.articles.add(new("C++ news and film", "AND OR NOT near the film news."))
     hits = await store.search.hits(words)
     assert isinstance(hits, list)
 
 
 async def test_operators_are_searched_as_plain_words(store: Store) -> None:
-    articles_not_yet_on_postgres(store)
     article_id, _ = await store.articles.add(new("C++ news", "Not a film, or is it and? Near."))
     await store.articles.add(new("Other news", "Nothing."))
     for words in ("C++ news", "not OR and", "NEAR(news"):
@@ -337,7 +321,6 @@ async def test_operators_are_searched_as_plain_words(store: Store) -> None:
 
 
 async def test_a_deleted_article_leaves_the_index(store: Store) -> None:
-    articles_not_yet_on_postgres(store)
     article_id, _ = await store.articles.add(new("Magtymguly Pyragy wins", "Audience award."))
     assert [hit.article.id for hit in await store.search.hits("magtymguly")] == [article_id]
     await store.articles.delete(article_id)
@@ -346,7 +329,6 @@ async def test_a_deleted_article_leaves_the_index(store: Store) -> None:
 
 
 async def test_a_completed_body_is_reindexed(store: Store) -> None:
-    articles_not_yet_on_postgres(store)
     article_id, _ = await store.articles.add(
         new("Karlag story", "An early draft about quokkas...", truncated=True)
     )

@@ -12,6 +12,13 @@ from storage.analysis import index_terms, query_terms
 from storage.models import NewArticle
 from storage.ranking import Candidate, estimated_matches, fold, idf, rank, term_pattern, whole_word
 
+
+@pytest.fixture
+def store(backend_store: Store) -> Store:
+    """Each test on SQLite and on PostgreSQL."""
+    return backend_store
+
+
 DAY = date(2026, 2, 7)
 
 
