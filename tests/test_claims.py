@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.delivery.digests import compose_due
 from bot.delivery.kinds import OutboxKind
 from storage import Store
 from storage.database import Dialect
+from storage.models import NewArticle
 from storage.outbox import OutboxState, Outgoing
 
 NOW = datetime(2026, 2, 7, 3, 0, tzinfo=UTC)
@@ -153,3 +155,24 @@ async def test_a_due_subscriber_is_picked_by_one_composer(
     assert await first.subscribers.due(NOW, SUBSCRIBERS) == []
     # PostgreSQL's second composer passed over the locked rows at once; SQLite's waited its turn.
     assert second_done_while_held is (first.db.dialect is Dialect.POSTGRES)
+
+
+async def test_two_composers_at_once_queue_one_digest_per_chat(
+    two_stores: tuple[Store, Store],
+) -> None:
+    first, second = two_stores
+    await first.articles.add(NewArticle("Festival opens", "Body.", "test"))
+    chats = await subscribe_due(first, SUBSCRIBERS)
+
+    reports = await asyncio.gather(
+        compose_due(first, NOW, batch=7), compose_due(second, NOW, batch=7)
+    )
+
+    assert sum(r.due for r in reports) == SUBSCRIBERS  # each picked once, by one of the two
+    assert sum(r.queued for r in reports) == SUBSCRIBERS
+    assert all(r.repeated == 0 for r in reports)
+    assert (await first.outbox.report(OutboxKind.DIGEST)).pending == SUBSCRIBERS
+    day = NOW.date().isoformat()
+    for chat_id in chats:
+        assert await second.outbox.get(OutboxKind.DIGEST, day, chat_id) is not None
+    assert await second.subscribers.digests_on(NOW.date()) == SUBSCRIBERS

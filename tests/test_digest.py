@@ -7,6 +7,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.delivery.digests import (
     FIRST_DIGEST_EXCLUDE,
     compose_due,
@@ -23,6 +25,13 @@ from storage.outbox import OutboxReport, OutboxState, Outgoing
 from storage.subscribers import DigestRecord
 
 KIND, PUBLISH_KIND = OutboxKind.DIGEST, OutboxKind.PUBLISH
+
+
+@pytest.fixture
+def store(backend_store: Store) -> Store:
+    """Each test on SQLite and on PostgreSQL."""
+    return backend_store
+
 
 BISHKEK = ZoneInfo("Asia/Bishkek")
 DAY = date(2026, 2, 7)

@@ -1,4 +1,5 @@
-"""The /stats figures on a real store: kept counts that follow every change, and old databases."""
+"""The /stats figures on SQLite and PostgreSQL: kept counts that follow every change, and old
+databases."""
 
 from __future__ import annotations
 
@@ -17,6 +18,12 @@ from storage.outbox import Outgoing
 
 MIDNIGHT = datetime(2026, 2, 6, 18, 0, tzinfo=UTC)  # 00:00 in Almaty (UTC+6) on 7 February
 DUE = MIDNIGHT + timedelta(hours=5)
+
+
+@pytest.fixture
+def store(backend_store: Store) -> Store:
+    """Each test on SQLite and on PostgreSQL."""
+    return backend_store
 
 
 async def add_articles(store: Store, count: int, prefix: str = "Story") -> list[int]:
@@ -86,6 +93,7 @@ async def test_the_count_after_a_watermark_is_right_from_either_end(store: Store
 
 
 async def test_an_older_database_gets_its_counts_from_the_rows_it_has(tmp_path: Path) -> None:
+    """SQLite's alone: its schema had no kept counts before 0016 (PostgreSQL's 0001 has them)."""
     path = tmp_path / "old.db"
     connection = await connect(path)
     before_counts = [m for m in bundled_migrations() if m.name < "0016"]
@@ -154,6 +162,7 @@ async def vm_steps(store: Store, call: Callable[[], Awaitable[object]]) -> int:
 async def test_the_figures_take_no_more_work_with_a_hundred_times_the_rows(
     tmp_path: Path, rows: int
 ) -> None:
+    """SQLite's alone: the work is counted in its virtual machine's steps."""
     work = []
     for size in (rows // 100, rows):
         store = await Store.open(tmp_path / f"{size}.db")
