@@ -1,7 +1,9 @@
-"""Composing digests on a real store: who is due, what each digest holds, once per local day."""
+"""Composing digests on SQLite and PostgreSQL: who is due, what each digest holds, once per local
+day."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -514,3 +516,37 @@ async def test_a_huge_archive_after_todays_news_is_skipped_whole(store: Store) -
     assert "1 new article" in text
     assert "Fresh after subscribing" in text
     assert "Archive story" not in text
+
+
+async def test_an_article_committed_late_comes_in_the_next_digest(store: Store) -> None:
+    """Article ids are taken in one order and may commit in another (PostgreSQL): a digest
+    composed meanwhile must not move its watermark past an article not committed yet."""
+    await subscribe(store, 1, now=DUE - timedelta(hours=1))
+    await add_articles(store, "Committed before the digest")
+    inside, release = asyncio.Event(), asyncio.Event()
+
+    async def slow_writer() -> None:
+        async with store.transaction():
+            await store.articles.add_many([NewArticle("Slow dispatch", "Filed first.", "admin:1")])
+            inside.set()
+            await release.wait()  # its id is taken; it commits after the digest
+
+    slow = asyncio.create_task(slow_writer())
+    await inside.wait()
+    fast = asyncio.create_task(add_articles(store, "Quick note"))  # a later id
+    # Were article writers not waiting for each other, the quick note would be committed by
+    # now, before the slow dispatch with its smaller id.
+    await asyncio.wait([fast], timeout=0.3)
+    composing = asyncio.create_task(compose_due(store, DUE))
+    # PostgreSQL composes now, beside the open transaction; SQLite's composer waits its turn.
+    await asyncio.wait([composing], timeout=0.5)
+    release.set()
+    await asyncio.gather(slow, fast)
+    assert (await composing).queued == 1
+    await compose_due(store, DUE + timedelta(days=1))
+
+    texts = [await digest_text(store, 1)]
+    if next_day := await store.outbox.get(KIND, (DAY + timedelta(days=1)).isoformat(), 1):
+        texts.append(next_day.text)
+    for title in ("Committed before the digest", "Slow dispatch", "Quick note"):
+        assert sum(title in text for text in texts) == 1, (title, texts)
