@@ -76,7 +76,7 @@ class Search:
         )
         if not rows:
             return _EMPTY
-        total, more = await self._count(match, len(rows))
+        total, more = await self._count(match, [row["id"] for row in rows])
         found = {row["id"]: row for row in rows}
         candidates = [
             ranking.Candidate(
@@ -89,7 +89,7 @@ class Search:
             )
             for row in rows
         ]
-        ranked = ranking.rank(candidates, terms, await self._idfs(terms))
+        ranked = ranking.rank(candidates, terms, await self._idfs(terms, candidates))
         marker = Marker(terms)
         hits = tuple(  # only the page's articles are made and marked: a search ranks 200
             _hit(marker, found[article_id], score)
@@ -189,17 +189,25 @@ class Search:
             return term
         return replace(term, stems=unique, prefix=False)
 
-    async def _count(self, match: str, candidates: int) -> tuple[int, bool]:
+    async def _count(self, match: str, candidates: list[int]) -> tuple[int, bool]:
         """How many articles match (exact under ``COUNT_CAP``), and whether there are more."""
-        if candidates < SEARCH_CANDIDATES:
-            return candidates, False
-        found = await self._full_text.count(self._db, match, COUNT_CAP + 1)
+        if len(candidates) < SEARCH_CANDIDATES:
+            return len(candidates), False
+        found = await self._full_text.count(self._db, match, COUNT_CAP + 1, candidates)
         return min(found, COUNT_CAP), found > COUNT_CAP
 
-    async def _idfs(self, terms: Sequence[QueryTerm]) -> list[float]:
-        """Each word's inverse document frequency, from its newest matches only."""
-        queries = [self._full_text.query([term]) or "" for term in terms]
-        last_id, spans = await self._full_text.spans(self._db, queries, SEARCH_CANDIDATES)
+    async def _idfs(
+        self, terms: Sequence[QueryTerm], candidates: Sequence[ranking.Candidate]
+    ) -> list[float]:
+        """Each word's inverse document frequency, from its newest matches only (a single
+        word's are the candidates)."""
+        if len(terms) == 1:
+            last_id = await self._db.fetch_value("SELECT coalesce(max(id), 0) FROM articles")
+            ids = [candidate.id for candidate in candidates]
+            spans: list[tuple[int, int | None]] = [(len(ids), min(ids, default=None))]
+        else:
+            queries = [self._full_text.query([term]) or "" for term in terms]
+            last_id, spans = await self._full_text.spans(self._db, queries, SEARCH_CANDIDATES)
         return [
             ranking.idf(ranking.estimated_matches(*span, last_id, SEARCH_CANDIDATES), last_id)
             for span in spans

@@ -186,6 +186,9 @@ async def test_the_newest_matches_are_exact_whichever_way_they_are_read(
                 assert used == {"walk"}
     expected = len(newest(held, words, 10**9, 2**63 - 1))
     assert await full_text.count(store.db, query, wanted) == min(expected, wanted)
+    newest_ids = [row[0] for row in await full_text.newest(store.db, query, wanted, "id")]
+    cap = 2 * wanted + 5  # counted on from the newest, walked or from the bitmap
+    assert await full_text.count(store.db, query, cap, newest_ids) == min(expected, cap)
     assert await full_text.exists(store.db, query)
 
 
