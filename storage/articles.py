@@ -323,7 +323,8 @@ class Articles:
             rows = await self._db.fetch_all(
                 "UPDATE articles SET title = coalesce(?, title), body = coalesce(?, body), "
                 "title_terms = coalesce(?, title_terms), body_terms = coalesce(?, body_terms), "
-                f"truncated = truncated AND ? IS NULL WHERE id = ? RETURNING {_COLUMNS}",
+                "truncated = CASE WHEN CAST(? AS text) IS NULL THEN truncated ELSE 0 END "
+                f"WHERE id = ? RETURNING {_COLUMNS}",
                 (title, body, *terms, body, article_id),
             )
             if rows:

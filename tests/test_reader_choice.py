@@ -17,7 +17,6 @@ from bot.newsroom.ingest import ingest
 from bot.newsroom.tagging import tag_pending, tagged
 from bot.newsroom.tags import COUNTRY_BITS, TOPIC_BITS, Country, Topic, from_bits, tag, to_bits
 from storage import Store
-from storage.database import Dialect
 from storage.filters import Facet, ReaderFilter, Words
 from storage.models import NewArticle, NewFestival
 from storage.outbox import Outgoing
@@ -46,16 +45,8 @@ def test_tags_round_trip_through_their_bits() -> None:
 
 
 async def test_articles_are_stored_with_their_tags_and_edits_are_tagged_again(
-    store: Store, request: pytest.FixtureRequest
+    store: Store,
 ) -> None:
-    if store.db.dialect is Dialect.POSTGRES:
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="Articles.edit sets 'truncated = truncated AND ? IS NULL': PostgreSQL "
-                "refuses AND on an integer column (storage/articles.py, not this file's)",
-            )
-        )
     [(kg, _), (kz, _)] = await store.articles.add_many([tagged(KG_FEST), tagged(KZ_RELEASE)])
     facets = await store.tags.of(kg)
     assert facets is not None
