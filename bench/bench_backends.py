@@ -411,7 +411,7 @@ def main() -> None:
     bindir = find_bindir()
     if bindir is None:
         sys.exit("PostgreSQL's server programs are not installed (pg_config --bindir)")
-    started = time.perf_counter()
+    started, load = time.perf_counter(), os.getloadavg()[0]
     corpora = {}
     for size in args.articles:
         corpora[size] = [new_article(row) for row in corpus_rows(size)]
@@ -433,7 +433,8 @@ def main() -> None:
     print(
         f"SQLite {sqlite3.sqlite_version}, Python {sys.version.split()[0]}, "
         f"{os.cpu_count()} CPUs; {args.runs} calls per latency, {args.messages:,} messages "
-        f"queued per claim run; {time.perf_counter() - started:.0f} s in all"
+        f"queued per claim run; {time.perf_counter() - started:.0f} s in all; load average "
+        f"{load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (other work slows it)"
     )
     report(results, args.articles, args.subscribers)
 
