@@ -6,9 +6,13 @@ The ingest rate comes from the real ``bot.newsroom.ingest.ingest`` over generate
 pages. The databases for the latency figures are built in bulk by bench/articles_db.py (the real
 migrations, triggers and FTS index; the search terms and tags computed as ingest does) and
 cached under ``bench/out/``, with the same corpus in the schema before issue 13 (migration 0007)
-for the size baseline; ``--rebuild`` builds them again. The searches are those of ``/search``:
-the first page with its count, and for a word with no match the "Did you mean" suggestion, each
-as the first search after a change of the articles (no result kept from the call before).
+for the size baseline; ``--rebuild`` builds them again. With ``--database-url postgresql://…``
+(or ``FILMNEWS_DATABASE_URL``) the latencies are PostgreSQL's: each size's articles are copied
+from its SQLite database into a database of their own on that server (``filmnews_bench_N``,
+migrated, filled once; dropped and filled again with ``--rebuild``). The searches are those of
+``/search``: the first page with its count, and for a word with no match the "Did you mean"
+suggestion, each as the first search after a change of the articles (no result kept from the
+call before).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from itertools import pairwise
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
@@ -41,7 +46,9 @@ from pages import (  # noqa: E402
 )
 
 from bot.newsroom.ingest import ingest  # noqa: E402
-from storage import Store  # noqa: E402
+from storage import Store, postgres  # noqa: E402
+from storage.analysis import ANALYSIS_VERSION  # noqa: E402
+from storage.database import Dialect  # noqa: E402
 from storage.search import SEARCH_CANDIDATES  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -142,7 +149,7 @@ async def changer(store: Store) -> Callable[[], Awaitable[object]]:
     """What makes the next read come after a change of the articles, as a reader's search does
     when articles arrive: results kept in memory for a repeated search (storage/search_cache.py,
     from migration 0018 on) are then not used. A no-op before that migration."""
-    found = await store.db.fetch_value(
+    found = store.db.dialect is Dialect.POSTGRES or await store.db.fetch_value(
         "SELECT count(*) FROM sqlite_master WHERE name = 'article_changes'"
     )
 
@@ -154,8 +161,60 @@ async def changer(store: Store) -> Callable[[], Awaitable[object]]:
     return change
 
 
-async def latencies(path: Path, size: int, runs: int) -> dict[str, Samples]:
-    """Latency samples of each kind of read on the database at ``path``."""
+_COPIED = (  # the columns a bench database's articles are copied with
+    "id, title, body, truncated, url, source, seen_on, fingerprint, created_at, title_terms, "
+    "body_terms, tags"
+)
+
+
+def _with_database(url: str, name: str) -> str:
+    """``url`` naming the database ``name`` instead of its own."""
+    return urlsplit(url)._replace(path=f"/{name}").geturl()
+
+
+async def postgres_copy(path: Path, url: str, size: int, rebuild: bool) -> str:
+    """The URL of a PostgreSQL database holding the articles of the SQLite database at
+    ``path`` (made, migrated and filled by COPY, once per size; again with ``rebuild``)."""
+    import asyncpg
+
+    name = f"filmnews_bench_{size}"
+    server = await asyncpg.connect(url)
+    try:
+        exists = await server.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if exists and not rebuild:
+            return _with_database(url, name)
+        await server.execute(f"DROP DATABASE IF EXISTS {name}")
+        await server.execute(f"CREATE DATABASE {name}")
+    finally:
+        await server.close()
+    target = _with_database(url, name)
+    pool = await postgres.connect(target, size=1)
+    try:
+        await postgres.migrate(pool)
+        with sqlite3.connect(path) as source:
+            rows = source.execute(f"SELECT {_COPIED} FROM articles ORDER BY id").fetchall()
+            terms = source.execute("SELECT term FROM search_terms").fetchall()
+        async with pool.acquire() as connection:
+            await connection.copy_records_to_table(
+                "articles", records=rows, columns=_COPIED.split(", ")
+            )
+            await connection.copy_records_to_table("search_terms", records=terms)
+            await connection.execute(
+                "SELECT setval(pg_get_serial_sequence('articles', 'id'), max(id)) FROM articles"
+            )
+            await connection.execute(
+                "UPDATE search_index SET analysis = $1, backfilling = 0, done_to = 0",
+                ANALYSIS_VERSION,
+            )
+            await connection.execute("VACUUM ANALYZE articles")
+    finally:
+        await pool.close()
+    return target
+
+
+async def latencies(path: Path | str, size: int, runs: int) -> dict[str, Samples]:
+    """Latency samples of each kind of read on the database at ``path`` (a SQLite file or a
+    PostgreSQL URL)."""
     store = await Store.open(path)
     results: dict[str, Samples] = {}
     try:
@@ -218,6 +277,11 @@ def main() -> None:
     )
     parser.add_argument("--rebuild", action="store_true", help="rebuild the cached databases")
     parser.add_argument(
+        "--database-url",
+        default=os.environ.get("FILMNEWS_DATABASE_URL"),
+        help="a postgresql:// URL: the latencies on PostgreSQL (default: SQLite's)",
+    )
+    parser.add_argument(
         "--no-baseline",
         dest="baseline",
         action="store_false",
@@ -227,6 +291,9 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     python = sys.version.split()[0]
     print(f"SQLite {sqlite3.sqlite_version}, Python {python}, {os.cpu_count()} CPUs")
+    if args.database_url:
+        print("Latencies on PostgreSQL (the articles copied from the SQLite databases, whose")
+        print("sizes the last table gives)")
 
     if args.ingest:
         alone = asyncio.run(ingest_rate(args.ingest, tuple(args.words), processes=1))
@@ -254,7 +321,11 @@ def main() -> None:
         path, built = database_for(size, args.rebuild)
         print(f"\n{path.name}: {built}", file=sys.stderr)
         if args.runs:
-            figures[size] = asyncio.run(latencies(path, size, args.runs))
+            where: Path | str = path
+            if args.database_url:
+                where = asyncio.run(postgres_copy(path, args.database_url, size, args.rebuild))
+                print(f"PostgreSQL database {where.rsplit('/', 1)[-1]}", file=sys.stderr)
+            figures[size] = asyncio.run(latencies(where, size, args.runs))
         sizes[size] = {"bytes": size_of(path), **composition(path)}
         sizes[size]["vocabulary"] = vocabulary(path)
         if args.baseline:
