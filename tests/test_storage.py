@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from storage import Conflict, NotFound, Store
+from storage import articles as articles_module
 from storage.articles import AddOutcome, fingerprint
 from storage.database import Dialect
 from storage.models import MATCH_END, MATCH_START, NewArticle, NewFestival, Rate
@@ -200,11 +201,19 @@ async def test_the_id_of_a_deleted_newest_article_is_never_reused(store: Store) 
 # --- articles: listing --------------------------------------------------------------------------
 
 
-async def test_newer_than_and_counts(store: Store) -> None:
+@pytest.mark.parametrize("few", [2_000, 0])  # read by id and sorted, or by the date index
+async def test_newer_than_and_counts(
+    store: Store, monkeypatch: pytest.MonkeyPatch, few: int
+) -> None:
+    monkeypatch.setattr(articles_module, "_FEW_NEWER", few)
     assert (await store.articles.count(), await store.articles.last_id()) == (0, 0)
     ids = await add_all(store, *(f"Story {n}" for n in range(1, 8)))
     assert [a.id for a in await store.articles.newer_than(ids[3], 10)] == ids[:3:-1]
     assert [a.id for a in await store.articles.newer_than(ids[3], 2)] == [ids[6], ids[5]]
+    skipped = await store.articles.newer_than(ids[3], 10, exclude=[ids[5], ids[0]])
+    assert [a.id for a in skipped] == [ids[6], ids[4]]
+    assert await store.articles.count_newer_than(ids[3], exclude=[ids[5], ids[0]]) == 2
+    assert await store.articles.count_newer_than(ids[1], exclude=[ids[5], ids[0]]) == 4
     assert await store.articles.count_newer_than(ids[3]) == 3
     assert await store.articles.count_newer_than(ids[6]) == 0
     assert await store.articles.count_newer_than(0) == 7
