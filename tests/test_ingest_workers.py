@@ -163,6 +163,28 @@ async def test_a_repeated_ingest_analyses_only_what_it_may_store(
     assert [hit.article.id for hit in found.hits] == [article_id]  # its new terms are indexed
 
 
+async def test_pages_are_parsed_in_the_worker_processes_in_order(tmp_path: Path) -> None:
+    """Every page must be parsed before the first is written: the workers share the parsing
+    and give back what this process would, in the order given, failures named."""
+    folder = tmp_path / "pages"
+    generated.write_pages(folder, iter(generated.Corpus(90, words=(20, 40))))
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    (folder / "latin1.txt").write_bytes("01 March 2030\n\nCafé\n".encode("latin-1"))
+    _, paths = collect([folder])
+    paths.append(folder / "gone.txt")
+    expected = reading.read_pages(paths)
+    async with reading.Workers(reading.PROCESSES_FROM_PAGES, processes=2) as workers:
+        assert workers.processes == 2
+        parsed = await workers.read_pages(paths)
+        assert workers._executor is not None  # parsed there, not in a thread of this process
+    assert [path for path, _ in parsed] == paths
+    assert parsed == expected
+    errors = {path.name: page for path, page in parsed if isinstance(page, str)}
+    assert errors.keys() == {"empty.txt", "latin1.txt", "gone.txt"}
+    assert errors["empty.txt"].startswith("empty.txt:1:")
+    assert sum(len(page.articles) for _, page in parsed if not isinstance(page, str)) == 90
+
+
 class _InProcess:
     """Workers as the writer sees them, two of them, running each call here and recording it."""
 

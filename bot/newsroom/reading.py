@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import zip_longest
 from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
@@ -110,5 +111,13 @@ class Workers:
         return asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
 
     async def read_pages(self, paths: Sequence[Path]) -> list[tuple[Path, Page | str]]:
-        """``read_pages`` in a thread of this process (the parsed pages stay here)."""
-        return await asyncio.to_thread(read_pages, paths)
+        """``read_pages`` shared between the worker processes (in a thread of this process when
+        there are none), in order. Every page must be parsed before the first is written (they
+        are written by date), and this process's one thread did it alone meanwhile: ~44 µs of
+        CPU an article, 0.3-0.4 s of a 10k ingest's ~2 s before anything overlapped."""
+        if not self._processes or not paths:
+            return await asyncio.to_thread(read_pages, paths)
+        # Interleaved shares, so each worker gets pages of every size and date.
+        parts = [paths[start :: self._processes] for start in range(self._processes)]
+        shares = await asyncio.gather(*(self.run(read_pages, part) for part in parts if part))
+        return [item for row in zip_longest(*shares) for item in row if item is not None]
