@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+
+import ahocorasick  # type: ignore[import-not-found]
 
 from storage import Store
 from storage.models import Festival
@@ -15,44 +16,45 @@ from storage.models import Festival
 LINK_BATCH = 100
 
 
-@dataclass(frozen=True, slots=True)
-class _Matcher:
-    festival_id: int
-    first_words: tuple[str, ...]  # of each name, lower-cased
-    pattern: re.Pattern[str]  # every name, lower-cased, as whole words
-
-
 class MentionFinder:
     """Matches festival names and aliases as whole words, ignoring case and spacing."""
 
     def __init__(self, festivals: Iterable[Festival]) -> None:
-        self._matchers = []
+        self._ids: list[int] = []
+        # A name's first word (lower-cased) → (festival's index, the pattern of all its names)
+        # for each festival with a name that starts with it.
+        by_first_word: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
         for festival in festivals:
             names = [name.lower().split() for name in festival.names if name.strip()]
             if names:
-                first_words = tuple(dict.fromkeys(words[0] for words in names))
                 pattern = re.compile(_names_pattern(names))
-                self._matchers.append(_Matcher(festival.id, first_words, pattern))
+                for word in dict.fromkeys(words[0] for words in names):
+                    by_first_word.setdefault(word, []).append((len(self._ids), pattern))
+                self._ids.append(festival.id)
+        # Every first word found in one pass (Aho-Corasick, in C): a str.find per first word
+        # read the whole text each, ~17 µs an article for the seeds' 11 words, this ~5 µs.
+        self._first_words = ahocorasick.Automaton()
+        for word, candidates in by_first_word.items():
+            self._first_words.add_word(word, (len(word), candidates))
+        self._first_words.make_automaton()
 
     def find(self, *texts: str) -> list[int]:
         """The ids of the festivals named in any of ``texts``."""
-        lowered = [text.lower() for text in texts]
-        return [
-            matcher.festival_id
-            for matcher in self._matchers
-            if any(_names(matcher, text) for text in lowered)
-        ]
-
-
-def _names(matcher: _Matcher, text: str) -> bool:
-    # Trying the pattern only where a name's first word occurs is far faster than a search.
-    for word in matcher.first_words:
-        start = text.find(word)
-        while start >= 0:
-            if matcher.pattern.match(text, start):
-                return True
-            start = text.find(word, start + 1)
-    return False
+        if not self._ids:
+            return []
+        # One text: NUL is neither a word character nor a space, so no name matches across it.
+        if any("\0" in text for text in texts):
+            lowered = [text.lower() for text in texts]
+        else:
+            lowered = ["\0".join(texts).lower()]
+        found: set[int] = set()
+        # A pattern is tried only where a name's first word occurs: far faster than a search.
+        for text in lowered:
+            for end, (length, candidates) in self._first_words.iter(text):
+                for index, pattern in candidates:
+                    if index not in found and pattern.match(text, end - length + 1):
+                        found.add(index)
+        return [self._ids[index] for index in sorted(found)]
 
 
 def _names_pattern(names: Iterable[list[str]]) -> str:
