@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from telegram import Bot
 from telegram.error import TelegramError
 from telegram.request import HTTPXRequest
 
 from bot.config import Settings
-from storage import StorageError, Store
+from storage import DATABASE_ERRORS, Store
+
+# The database cannot be opened: it fails, or its file or server is out of reach.
+_UNOPENED: tuple[type[Exception], ...] = (*DATABASE_ERRORS, OSError)
 
 # A health check must answer well within the container's HEALTHCHECK timeout.
 TIMEOUT_SECONDS = 5.0
@@ -23,11 +24,11 @@ async def check(settings: Settings) -> str:
     """One line on what was checked; ``Unhealthy`` with the reason when something fails."""
     try:
         store = await Store.open(settings.store_location)
-    except (StorageError, OSError, sqlite3.Error) as error:
+    except _UNOPENED as error:
         raise Unhealthy(f"database {settings.store_name}: {error}") from None
     try:
         articles = await store.articles.count()
-    except (StorageError, sqlite3.Error) as error:
+    except DATABASE_ERRORS as error:
         raise Unhealthy(f"database {settings.store_name}: {error}") from None
     finally:
         await store.close()

@@ -1,6 +1,7 @@
-"""SQLite storage for filmnews: connection, migrations and repositories. No Telegram here."""
+"""Storage for filmnews on SQLite or PostgreSQL: connections, migrations and repositories. No
+Telegram here."""
 
-from storage.errors import Conflict, NotFound, SchemaTooNew, StorageError
+from storage.errors import DATABASE_ERRORS, Conflict, NotFound, SchemaTooNew, StorageError
 from storage.store import Store
 
-__all__ = ["Conflict", "NotFound", "SchemaTooNew", "StorageError", "Store"]
+__all__ = ["DATABASE_ERRORS", "Conflict", "NotFound", "SchemaTooNew", "StorageError", "Store"]

@@ -1,4 +1,9 @@
-"""Storage's own exceptions, so that callers never see raw sqlite3 errors."""
+"""Storage's own exceptions, and ``DATABASE_ERRORS``: what a call into storage may raise when
+the database itself fails, whichever backend it is."""
+
+import sqlite3
+
+import asyncpg
 
 
 class StorageError(Exception):
@@ -23,3 +28,13 @@ class SchemaTooNew(StorageError):
 
 class ConstraintError(StorageError):
     """A write broke a constraint of the schema (a unique column, a foreign key, a check)."""
+
+
+# A failing database (locked, gone, full, refused): storage's own errors and each backend's, so
+# that callers catch them without knowing which backend they talk to.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (
+    StorageError,
+    sqlite3.Error,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+)

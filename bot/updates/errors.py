@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
 from bot.context import Context, language_of
 from bot.i18n import DEFAULT, Translator, mark, supported
-from storage.errors import StorageError
+from storage.errors import DATABASE_ERRORS
 
 logger = logging.getLogger(__name__)
+
+# The chat's language could not be read (the database failed, or is closed).
+_NO_LANGUAGE: tuple[type[Exception], ...] = (*DATABASE_ERRORS, RuntimeError, ValueError)
 
 SORRY = mark("Sorry, something went wrong on my side. Please try again in a moment.")
 
@@ -47,6 +49,6 @@ async def _language(context: Context, chat_id: int) -> Translator:
     failed, the app's language, else English."""
     try:
         return await language_of(context.bot_data, chat_id, context.app_language)
-    except (StorageError, sqlite3.Error, RuntimeError, ValueError) as error:
+    except _NO_LANGUAGE as error:
         logger.warning("chat %s: language not looked up for the apology: %s", chat_id, error)
         return context.bot_data.catalogs.get(supported(context.app_language) or DEFAULT)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,10 +27,16 @@ from telegram.error import NetworkError
 from telegram.request import BaseRequest, RequestData
 
 from bot.updates.owners import alive, this_process
-from storage import StorageError
+from storage import DATABASE_ERRORS
 from storage.updates import Owner, Updates, journal_path
 
 logger = logging.getLogger(__name__)
+
+# Handled updates not marked: the database failed, or is closed (ValueError).
+_NOT_MARKED: tuple[type[Exception], ...] = (*DATABASE_ERRORS, ValueError)
+
+# Fetched updates not kept: the database failed, or an update is malformed.
+_NOT_KEPT: tuple[type[Exception], ...] = (*DATABASE_ERRORS, ValueError, KeyError, TypeError)
 
 # Handled updates are kept this long to recognise redeliveries (these come within seconds).
 KEEP_HANDLED = timedelta(days=1)
@@ -129,7 +134,7 @@ class UpdateJournal:
                 return
             try:
                 await self._updates.mark_all_handled(marks)
-            except (StorageError, sqlite3.Error, ValueError) as error:  # ValueError: closed
+            except _NOT_MARKED as error:  # ValueError: closed
                 logger.warning("updates %s handled but not marked: %s", marks, error)
 
 
@@ -188,7 +193,7 @@ class JournalingRequest(BaseRequest):
                 updates = answer.get("result") if isinstance(answer, dict) else None
                 if isinstance(updates, list):
                     await self._journal.keep(updates)
-            except (StorageError, sqlite3.Error, ValueError, KeyError, TypeError) as error:
+            except _NOT_KEPT as error:
                 # Not handed to PTB, so not confirmed: Telegram delivers the batch again.
                 raise NetworkError(f"updates not kept, fetched again later: {error}") from error
         return code, payload

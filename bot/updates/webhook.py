@@ -14,7 +14,6 @@ import asyncio
 import hmac
 import json
 import logging
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -34,9 +33,12 @@ from bot.updates.concurrency import PerChatUpdateProcessor
 from bot.updates.journal import UpdateJournal
 from bot.updates.runner import ThrottledLog
 from bot.updates.webhook_admin import SECRET_HEADER, secret_of
-from storage import StorageError
+from storage import DATABASE_ERRORS
 
 logger = logging.getLogger(__name__)
+
+# An update not taken: the database failed, or is closed (ValueError).
+_NOT_TAKEN: tuple[type[Exception], ...] = (*DATABASE_ERRORS, ValueError)
 
 MAX_BODY = 1 << 20  # bytes; an update is a few kilobytes
 PRUNE_EVERY = 3600.0  # seconds between two prunings of the updates handled
@@ -71,7 +73,7 @@ class Receiver:
             return HTTPStatus.BAD_REQUEST
         try:
             first = await self._journal.take(data)
-        except (StorageError, sqlite3.Error, ValueError) as error:
+        except _NOT_TAKEN as error:
             # Not taken: Telegram delivers it again, here or to another replica.
             logger.warning("update %d not taken, left to Telegram to resend: %s", update_id, error)
             return HTTPStatus.SERVICE_UNAVAILABLE
@@ -208,7 +210,7 @@ def _replaying(journal: UpdateJournal) -> Callable[[Any], Any]:
         """Handle the updates that processes now gone took but never handled."""
         try:
             left = await journal.orphans()
-        except (StorageError, sqlite3.Error) as error:
+        except DATABASE_ERRORS as error:
             logger.warning("could not look for updates left by processes gone: %s", error)
             return
         if left:
