@@ -20,13 +20,6 @@ def store(backend_store: Store) -> Store:
     return backend_store
 
 
-def edit_not_yet_on_postgres(store: Store) -> None:
-    """Articles.edit's ``truncated AND ? IS NULL`` is refused by PostgreSQL (an integer under
-    AND): not this port's method, reported; remove once it speaks both."""
-    if store.db.dialect is Dialect.POSTGRES:
-        pytest.skip("Articles.edit fails on PostgreSQL (truncated AND ? IS NULL)")
-
-
 async def test_a_rolled_back_article_is_never_served_from_memory(store: Store) -> None:
     if store.db.dialect is Dialect.POSTGRES:
         pytest.skip("SQLite's one shared connection reads an open transaction; see below")
@@ -98,7 +91,6 @@ async def test_another_tasks_open_transaction_is_neither_read_nor_kept(
 
 
 async def test_edits_and_deletions_change_the_generation(store: Store) -> None:
-    edit_not_yet_on_postgres(store)
     start = await generation(store.db)
     article_id, _ = await store.articles.add(NewArticle("Steppe", "Wide.", "t"))
     added = await generation(store.db)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from storage import Store, search_index
-from storage.database import Dialect, bundled_migrations, connect, migrate
+from storage.database import bundled_migrations, connect, migrate
 from storage.models import NewArticle
 
 
@@ -18,13 +18,6 @@ from storage.models import NewArticle
 def store(backend_store: Store) -> Store:
     """Each test on SQLite and on PostgreSQL."""
     return backend_store
-
-
-def edit_not_yet_on_postgres(store: Store) -> None:
-    """Articles.edit's ``truncated AND ? IS NULL`` is refused by PostgreSQL (an integer under
-    AND): not this port's method, reported; remove once it speaks both."""
-    if store.db.dialect is Dialect.POSTGRES:
-        pytest.skip("Articles.edit fails on PostgreSQL (truncated AND ? IS NULL)")
 
 
 RUSSIAN = ("В Бишкеке открылся фестиваль", "Фестивали Центральной Азии.")
@@ -132,7 +125,6 @@ async def test_an_interrupted_backfill_resumes_where_it_stopped(
 
 
 async def test_edits_and_deletes_keep_the_index_true(store: Store) -> None:
-    edit_not_yet_on_postgres(store)
     article_id, _ = await store.articles.add(NewArticle("Golden Panda", "Awards in Chengdu.", "t"))
     await store.articles.edit(article_id, title="Снежный барс", body="Фильм о горах.")
     assert await ids(store, "panda") == []

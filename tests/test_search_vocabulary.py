@@ -11,7 +11,7 @@ import pytest
 
 from storage import Store, search_index
 from storage.articles import fingerprint
-from storage.database import Dialect, bundled_migrations, connect, migrate
+from storage.database import bundled_migrations, connect, migrate
 from storage.models import NewArticle
 from storage.search_index import terms_of
 
@@ -20,13 +20,6 @@ from storage.search_index import terms_of
 def store(backend_store: Store) -> Store:
     """Each test on SQLite and on PostgreSQL."""
     return backend_store
-
-
-def edit_not_yet_on_postgres(store: Store) -> None:
-    """Articles.edit's ``truncated AND ? IS NULL`` is refused by PostgreSQL (an integer under
-    AND): not this port's method, reported; remove once it speaks both."""
-    if store.db.dialect is Dialect.POSTGRES:
-        pytest.skip("Articles.edit fails on PostgreSQL (truncated AND ? IS NULL)")
 
 
 async def vocabulary(store: Store) -> set[str]:
@@ -45,7 +38,6 @@ def terms(*texts: str) -> set[str]:
 
 
 async def test_every_write_of_terms_adds_them_to_the_vocabulary(store: Store) -> None:
-    edit_not_yet_on_postgres(store)
     await store.articles.add_many(
         [NewArticle("Tulpar rides", "Karakol.", "t"), NewArticle("Issyk news", "Bokonbaev.", "t")]
     )
@@ -75,7 +67,6 @@ async def test_a_new_articles_word_is_suggested_and_expanded_at_once(store: Stor
 async def test_a_word_only_in_a_deleted_or_edited_article_is_never_suggested(
     store: Store,
 ) -> None:
-    edit_not_yet_on_postgres(store)
     gone, _ = await store.articles.add(NewArticle("Sokuluk premiere", "Valley.", "t"))
     edited, _ = await store.articles.add(NewArticle("Sokulak story", "River.", "t"))
     kept, _ = await store.articles.add(NewArticle("Sokulok market", "Bazaar.", "t"))

@@ -9,7 +9,6 @@ import pytest
 
 from storage import Conflict, NotFound, Store
 from storage.articles import AddOutcome
-from storage.database import Dialect
 from storage.models import NewArticle
 
 
@@ -17,13 +16,6 @@ from storage.models import NewArticle
 def store(backend_store: Store) -> Store:
     """Each test on SQLite and on PostgreSQL."""
     return backend_store
-
-
-def edit_not_yet_on_postgres(store: Store) -> None:
-    """Articles.edit's ``truncated AND ? IS NULL`` is refused by PostgreSQL (an integer under
-    AND): not this port's method, reported; remove once it speaks both."""
-    if store.db.dialect is Dialect.POSTGRES:
-        pytest.skip("Articles.edit fails on PostgreSQL (truncated AND ? IS NULL)")
 
 
 def new(title: str, body: str = "A body.", **fields: object) -> NewArticle:
@@ -90,7 +82,6 @@ async def test_articles_are_ordered_by_their_own_date_then_id(store: Store) -> N
 
 
 async def test_edit_changes_title_and_body_in_place_and_in_the_search(store: Store) -> None:
-    edit_not_yet_on_postgres(store)
     first, second = await add_all(store, "Almaty premiere of Qaitadan", "Bishkek jury named")
 
     edited = await store.articles.edit(first, title="Astana premiere of Qaitadan")
