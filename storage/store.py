@@ -22,7 +22,7 @@ from storage.reminders import Reminders
 from storage.reply_counts import ReplyCounts
 from storage.runner_locks import AdvisoryLock, FileLock, RunnerLock
 from storage.search import Search
-from storage.search_index import reindex
+from storage.search_index import reindex, reindex_postgres
 from storage.sources import Sources
 from storage.subscribers import Subscribers
 from storage.tags import ArticleTags
@@ -59,12 +59,14 @@ class Store:
         again."""
         if postgres.is_postgres_url(path):
             pool = await postgres.connect(str(path))
+            db = postgres.PostgresDatabase(pool)
             try:
                 await postgres.migrate(pool)
+                await reindex_postgres(db)
             except BaseException:
                 await pool.close()
                 raise
-            return cls(postgres.PostgresDatabase(pool), str(path))
+            return cls(db, str(path))
         connection = await connect(path)
         try:
             await migrate(connection)

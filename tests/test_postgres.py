@@ -14,6 +14,7 @@ from storage.database import Database, Dialect
 from storage.errors import SchemaTooNew, StorageError
 from storage.models import NewArticle
 from storage.postgres import Migration, PostgresDatabase, numbered
+from storage.search_index import ANALYSIS_VERSION
 
 
 def test_placeholders_are_numbered_outside_quotes_and_comments() -> None:
@@ -186,5 +187,17 @@ async def test_an_article_committed_late_is_never_skipped_by_a_watermark(
         first, (second, _) = await slow, await fast
         assert seen_meanwhile is None  # not the quick note's id, with the slow one unseen
         assert first < second
+    finally:
+        await store.close()
+
+
+async def test_opening_brings_the_search_index_to_this_analysis(postgres_url: str) -> None:
+    """A new database's index is marked as made by no analysis; opening it analyses what it
+    holds (nothing here) and marks it, so that a later analysis knows to index again."""
+    store = await Store.open(postgres_url)
+    try:
+        row = await store.db.fetch_one("SELECT analysis, backfilling FROM search_index")
+        assert row is not None
+        assert (row[0], row[1]) == (ANALYSIS_VERSION, 0)
     finally:
         await store.close()
