@@ -74,7 +74,7 @@ SETTLE_TIMEOUT = 5.0
 # Long-poll timeout handed to getUpdates; the emulator answers a poll as soon as an update
 # arrives, and stopping cancels the poll, so this never makes a test wait.
 POLL_TIMEOUT = 10
-BACKENDS = ("sqlite",)  # PostgreSQL joins once every repository runs on it
+BACKENDS = ("sqlite", "postgres")
 WORKER_WAIT = 5.0  # seconds a started bot may take to become the worker (another may hold it)
 
 Launcher = Callable[..., AbstractAsyncContextManager["RunningBot"]]

@@ -3,13 +3,13 @@ and the admin's /addfestival and /delfestival over them (issue 9 item 7)."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bot.newsroom.ingest import ingest
+from storage.database import Dialect
 from storage.models import FactSource, Festival
 from tests.e2e.conftest import ADMIN_ID, Launcher, RunningBot
 
@@ -171,26 +171,25 @@ async def test_an_admin_edit_survives_restarts_and_no_id_is_spent(launch: Launch
         )
         await bot.private(ADMIN_ID).send("/delfestival 9")  # Romford
         await bot.private(ADMIN_ID).press(bot.emulator.sent(ADMIN_ID)[-1], "Delete")
-        database = bot.settings.database
-    sequence = _festival_sequence(database)
+        sequence = await _festival_sequence(bot)
 
     async with launch() as bot:
         card = (await bot.private(5).send("/festival bishkek")).last
         assert "📅 10–14 June 2027 · 3rd edition" in card.plain
         assert "Fourth edition." in card.plain
         assert await bot.store.festivals.named("Romford Film Festival") is None
-    async with launch():
-        pass
-    assert _festival_sequence(database) == sequence
+    async with launch() as bot:
+        assert await _festival_sequence(bot) == sequence
 
 
-def _festival_sequence(database: Path) -> int:
-    connection = sqlite3.connect(database)
-    try:
-        row = connection.execute("SELECT seq FROM sqlite_sequence WHERE name = 'festivals'")
-        return int(row.fetchone()[0])
-    finally:
-        connection.close()
+async def _festival_sequence(bot: RunningBot) -> int:
+    """The last festival id handed out (spent or not), read on the bot's own database."""
+    db = bot.store.db
+    if db.dialect is Dialect.SQLITE:
+        sql = "SELECT seq FROM sqlite_sequence WHERE name = 'festivals'"
+    else:
+        sql = "SELECT last_value FROM festivals_id_seq"
+    return int(await db.fetch_value(sql))
 
 
 @pytest.mark.parametrize(

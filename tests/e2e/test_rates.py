@@ -189,6 +189,7 @@ ABSURD = ["1e-400", "0.000000000000000000000000000001", "1E+30", "0", "-1", "NaN
 
 
 @pytest.mark.bot_settings(admin_ids={ADMIN_ID})
+@pytest.mark.sqlite_only("stores values of any type (text, NaN) in SQLite's loosely typed column")
 async def test_no_stored_value_breaks_a_readers_command(bot: RunningBot) -> None:
     database = bot.settings.database
 
