@@ -163,26 +163,30 @@ async def test_a_repeated_ingest_analyses_only_what_it_may_store(
     assert [hit.article.id for hit in found.hits] == [article_id]  # its new terms are indexed
 
 
-async def test_pages_are_parsed_in_the_worker_processes_in_order(tmp_path: Path) -> None:
-    """Every page must be parsed before the first is written: the workers share the parsing
-    and give back what this process would, in the order given, failures named."""
+async def test_pages_are_parsed_by_the_workers_and_here_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page must be parsed before the first is written: a thread of this process and the
+    worker processes share the parsing (chunks from both ends) and give back what this process
+    alone would, in the order given, failures named."""
     folder = tmp_path / "pages"
-    generated.write_pages(folder, iter(generated.Corpus(90, words=(20, 40))))
+    generated.write_pages(folder, iter(generated.Corpus(300, words=(20, 40))))
     (folder / "empty.txt").write_text("", encoding="utf-8")
     (folder / "latin1.txt").write_bytes("01 March 2030\n\nCafé\n".encode("latin-1"))
     _, paths = collect([folder])
     paths.append(folder / "gone.txt")
     expected = reading.read_pages(paths)
+    monkeypatch.setattr(reading, "PARSE_CHUNK", 4)
     async with reading.Workers(reading.PROCESSES_FROM_PAGES, processes=2) as workers:
         assert workers.processes == 2
         parsed = await workers.read_pages(paths)
-        assert workers._executor is not None  # parsed there, not in a thread of this process
+        assert workers._executor is not None  # the workers took chunks too
     assert [path for path, _ in parsed] == paths
     assert parsed == expected
     errors = {path.name: page for path, page in parsed if isinstance(page, str)}
     assert errors.keys() == {"empty.txt", "latin1.txt", "gone.txt"}
     assert errors["empty.txt"].startswith("empty.txt:1:")
-    assert sum(len(page.articles) for _, page in parsed if not isinstance(page, str)) == 90
+    assert sum(len(page.articles) for _, page in parsed if not isinstance(page, str)) == 300
 
 
 class _InProcess:
