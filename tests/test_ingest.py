@@ -319,3 +319,19 @@ def test_mentions_are_whole_names_in_any_case(text: str, expected: list[int]) ->
 def test_mentions_look_in_every_text() -> None:
     assert FINDER.find("Golden Panda", "Post Space") == [1, 2]
     assert MentionFinder([]).find("Golden Panda") == []
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (("News from Golden", "Panda Awards in Chengdu"), []),  # no name across two texts
+        (("Golden Panda\0", "\0Post Space"), [1, 2]),  # a NUL of their own changes nothing
+        (("Golden\0Panda", "Post\0 Space"), []),
+        (("post space post space", "GOLDEN PANDA golden panda"), [1, 2]),
+        (("Lisbon Film Festival", "the Eurasian Creative Guild Film Festival"), [3, 4]),
+    ],
+)
+def test_mentions_are_found_in_each_text_alone(
+    texts: tuple[str, ...], expected: list[int]
+) -> None:
+    assert FINDER.find(*texts) == expected
