@@ -89,11 +89,6 @@ class DeliveryService:
         if self._worker:
             await self.compose(application)
 
-    @property
-    def is_worker(self) -> bool:
-        """Whether this process holds the worker role (and has caught up on what fell due)."""
-        return self._worker
-
     async def became_worker(self) -> None:
         """Wait until this process holds the worker role and has caught up."""
         await self._became_worker.wait()
