@@ -180,7 +180,6 @@ async def test_pages_are_parsed_by_the_workers_and_here_in_order(
     async with reading.Workers(reading.PROCESSES_FROM_PAGES, processes=2) as workers:
         assert workers.processes == 2
         parsed = await workers.read_pages(paths)
-        assert workers._executor is not None  # the workers took chunks too
     assert [path for path, _ in parsed] == paths
     assert parsed == expected
     errors = {path.name: page for path, page in parsed if isinstance(page, str)}
