@@ -254,8 +254,9 @@ class UserChat:
 
 
 @contextlib.asynccontextmanager
-async def started(app: App) -> AsyncIterator[App]:
-    """Run ``app`` as ``run_polling`` does (post_init before polling), then stop it."""
+async def started(app: App, *, worker: bool = True) -> AsyncIterator[App]:
+    """Run ``app`` as ``run_polling`` does (post_init before polling), then stop it; with
+    ``worker``, once it has become the worker (another replica may be it instead)."""
     await app.initialize()
     try:
         if app.post_init:
@@ -264,9 +265,10 @@ async def started(app: App) -> AsyncIterator[App]:
         await app.start()
         # The worker role is taken (and its catch-up composed) before a test moves the clock:
         # else that first compose could race the test's own.
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(WORKER_WAIT):
-                await app.bot_data.delivery.became_worker()
+        if worker:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(WORKER_WAIT):
+                    await app.bot_data.delivery.became_worker()
         yield app
     finally:
         if app.updater is not None and app.updater.running:

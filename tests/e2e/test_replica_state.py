@@ -24,7 +24,7 @@ from bot.updates import journal
 from bot.updates.owners import this_process
 from storage.conversations import EXPIRY, ConversationKey
 from storage.convert import from_datetime
-from tests.e2e.conftest import ADMIN_ID, POLL_TIMEOUT, Launcher, RunningBot
+from tests.e2e.conftest import ADMIN_ID, Launcher, RunningBot, started
 from tests.emulator import BotApiEmulator, running_emulator
 
 # Replica B's emulator numbers its updates from here: Telegram numbers one bot's updates once,
@@ -33,15 +33,13 @@ B_UPDATE_IDS = 1_000_001
 FORM = ConversationKey(ADMIN_ID, ADMIN_ID, "addfestival")
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def shared_database(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, Any]:
-    """The settings that put both replicas on one database: a SQLite file, a PostgreSQL one
-    (no seeds: the festivals are the admin's alone)."""
+@pytest.fixture
+def no_seeds(tmp_path: Path) -> dict[str, Any]:
+    """No seeds: the festivals are the admin's alone (both replicas share the e2e backend's
+    database, a SQLite file or a PostgreSQL one)."""
     seeds = tmp_path / "no seeds"
     seeds.mkdir()
-    if request.param == "postgres":
-        return {"database_url": request.getfixturevalue("postgres_url"), "seeds": seeds}
-    return {"database": tmp_path / "shared.db", "seeds": seeds}
+    return {"seeds": seeds}
 
 
 @contextlib.asynccontextmanager
@@ -54,30 +52,16 @@ async def replica(settings: Settings, emulator: BotApiEmulator) -> AsyncIterator
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(journal, "this_process", lambda: own)
         app: App = build_application(settings)
-    await app.initialize()
-    try:
-        assert app.post_init is not None
-        await app.post_init(app)
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0, timeout=POLL_TIMEOUT)
-        await app.start()
+    async with started(app, worker=False):
         yield RunningBot(app, emulator, settings)
-    finally:
-        if app.updater is not None and app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        await app.shutdown()
-        assert app.post_shutdown is not None
-        await app.post_shutdown(app)
 
 
 @pytest.fixture
 async def replicas(
-    launch: Launcher, shared_database: dict[str, Any]
+    launch: Launcher, no_seeds: dict[str, Any]
 ) -> AsyncIterator[tuple[RunningBot, RunningBot]]:
     """Replica A (the ``launch``ed bot) and replica B, started on the same database."""
-    async with launch(**shared_database) as replica_a, running_emulator() as emulator_b:
+    async with launch(**no_seeds) as replica_a, running_emulator() as emulator_b:
         emulator_b._update_ids = itertools.count(B_UPDATE_IDS)
         settings_b = dataclasses.replace(replica_a.settings, api_url=emulator_b.api_url)
         async with replica(settings_b, emulator_b) as replica_b:
