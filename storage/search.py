@@ -178,12 +178,20 @@ class Search:
     async def _expanded(self, term: QueryTerm) -> QueryTerm:
         """A prefix longer than the indexed ones as the index's words it starts (FTS5 would
         merge every one of their lists in full to find the newest matches); else as it is.
-        A word of the vocabulary that no article holds any more matches nothing."""
+        A word of the vocabulary that no article holds any more matches nothing.
+
+        A stem that begins another stem of the prefix is what the stemmer cut off the typed
+        letters (``zhan`` of ``Zhanys*``, ``festiv`` of ``festival*``): the words the reader
+        means have it as their whole term, so it is matched as it is, never widened to every
+        word it begins (``zhan*`` is thousands of names, and FTS5 merged all their lists)."""
         if not term.prefix or min(map(len, term.stems)) <= INDEXED_PREFIX:
             return term
         found: list[str] = []
         for stem in term.stems:
-            found += await vocabulary(self._db, stem, MAX_EXPANSION + 1)
+            if any(other != stem and other.startswith(stem) for other in term.stems):
+                found.append(stem)
+            else:
+                found += await vocabulary(self._db, stem, MAX_EXPANSION + 1)
         unique = tuple(dict.fromkeys(found))
         if not unique or len(unique) > MAX_EXPANSION:
             return term

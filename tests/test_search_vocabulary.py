@@ -64,6 +64,24 @@ async def test_a_new_articles_word_is_suggested_and_expanded_at_once(store: Stor
     assert await found(store, "tulpa*") == ["Tulpar wins", "Tulparov premiere"]
 
 
+
+async def test_a_prefix_finds_the_words_it_begins_and_its_own_stem_only(store: Store) -> None:
+    # "Zhanys*" is stemmed to zhan and zhanys: zhan is matched as a whole term, not as the
+    # prefix of every name it begins (Zhanar), which a rare prefix once paid for in full.
+    await store.articles.add_many(
+        [
+            NewArticle("Zhanysbek premiere", "Bishkek.", "t"),
+            NewArticle("Zhanys returns", "Osh.", "t"),
+            NewArticle("Zhanar wins", "Naryn.", "t"),
+            NewArticle("Festivals of the valley", "Talas.", "t"),
+            NewArticle("Festive lights", "Karakol.", "t"),
+        ]
+    )
+    assert await found(store, "Zhanys*") == ["Zhanys returns", "Zhanysbek premiere"]
+    assert await found(store, "Zhan*") == ["Zhanar wins", "Zhanys returns", "Zhanysbek premiere"]
+    # festival* keeps the plural, whose term (festiv) the stemmer cut inside the typed letters
+    assert "Festivals of the valley" in await found(store, "festival*")
+
 async def test_a_word_only_in_a_deleted_or_edited_article_is_never_suggested(
     store: Store,
 ) -> None:
