@@ -89,6 +89,16 @@ class QueryTerm:
     exact: str  # case and accents folded (as ``unicode61 remove_diacritics 2``): exact forms
     stems: tuple[str, ...]  # terms of the ``terms`` column; any one of them matches
     prefix: bool  # typed with a trailing ``*``: each stem is a prefix
+    # Terms matched whole beside the stems, even by a prefix: those the stemmer cut inside a
+    # prefix's typed letters (``zhan`` of ``Zhanys*``) when its other stems stay prefixes.
+    whole: tuple[str, ...] = ()
+
+    @property
+    def forms(self) -> tuple[tuple[str, bool], ...]:
+        """Each term the word matches, and whether as a prefix: its stems, then ``whole``."""
+        return tuple((stem, self.prefix) for stem in self.stems) + tuple(
+            (term, False) for term in self.whole
+        )
 
 
 @lru_cache(maxsize=64)
@@ -291,8 +301,9 @@ def fts_match(terms: list[QueryTerm], columns: tuple[str, ...] | None = ("terms"
         raise ValueError(f"not column names: {columns!r}")
     parts = []
     for term in terms:
-        star = " *" if term.prefix else ""
-        alternatives = [_quoted(stem) + star for stem in term.stems if stem]
+        alternatives = [
+            _quoted(stem) + (" *" if prefix else "") for stem, prefix in term.forms if stem
+        ]
         if len(alternatives) == 1:
             parts.append(alternatives[0])
         elif alternatives:
@@ -317,8 +328,9 @@ def ts_query(terms: list[QueryTerm]) -> str | None:
     there is no term."""
     parts = []
     for term in terms:
-        star = ":*" if term.prefix else ""
-        alternatives = [_lexeme(stem) + star for stem in term.stems if stem]
+        alternatives = [
+            _lexeme(stem) + (":*" if prefix else "") for stem, prefix in term.forms if stem
+        ]
         if alternatives:
             parts.append("(" + " | ".join(alternatives) + ")")
     return " & ".join(parts) if parts else None

@@ -95,7 +95,7 @@ class _Word:
     @classmethod
     def of(cls, term: QueryTerm, weight: float) -> _Word:
         """The word ``term`` weighing ``weight``."""
-        patterns = tuple(term_pattern(stem, term.prefix) for stem in term.stems)
+        patterns = tuple(term_pattern(stem, prefix) for stem, prefix in term.forms)
         return cls(weight, patterns, None if term.prefix else whole_word(term.word.lower()))
 
     def occurrences(self, terms: str) -> int:

@@ -182,20 +182,25 @@ class Search:
 
         A stem that begins another stem of the prefix is what the stemmer cut off the typed
         letters (``zhan`` of ``Zhanys*``, ``festiv`` of ``festival*``): the words the reader
-        means have it as their whole term, so it is matched as it is, never widened to every
+        means have it as their whole term, so it is matched whole, never widened to every
         word it begins (``zhan*`` is thousands of names, and FTS5 merged all their lists)."""
-        if not term.prefix or min(map(len, term.stems)) <= INDEXED_PREFIX:
+        if not term.prefix:
             return term
+        cut = tuple(
+            stem
+            for stem in term.stems
+            if any(other != stem and other.startswith(stem) for other in term.stems)
+        )
+        typed = tuple(stem for stem in term.stems if stem not in cut)
+        as_prefix = replace(term, stems=typed, whole=cut)
+        if min(map(len, typed)) <= INDEXED_PREFIX:
+            return as_prefix
         found: list[str] = []
-        for stem in term.stems:
-            if any(other != stem and other.startswith(stem) for other in term.stems):
-                found.append(stem)
-            else:
-                found += await vocabulary(self._db, stem, MAX_EXPANSION + 1)
-        unique = tuple(dict.fromkeys(found))
-        if not unique or len(unique) > MAX_EXPANSION:
-            return term
-        return replace(term, stems=unique, prefix=False)
+        for stem in typed:
+            found += await vocabulary(self._db, stem, MAX_EXPANSION + 1)
+        if not found or len(set(found)) > MAX_EXPANSION:
+            return as_prefix
+        return replace(term, stems=tuple(dict.fromkeys(found + list(cut))), prefix=False)
 
     async def _count(self, match: str, candidates: list[int]) -> tuple[int, bool]:
         """How many articles match (exact under ``COUNT_CAP``), and whether there are more."""

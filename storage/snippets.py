@@ -30,9 +30,9 @@ def matches(word: str, terms: Sequence[QueryTerm]) -> bool:
     """Whether ``word`` is a form (or, for a prefix, a continuation) of a query word."""
     found = analysed(word)
     return any(
-        stem in found or (term.prefix and any(one.startswith(stem) for one in found))
+        stem in found or (prefix and any(one.startswith(stem) for one in found))
         for term in terms
-        for stem in term.stems
+        for stem, prefix in term.forms
     )
 
 
@@ -42,7 +42,7 @@ class Marker:
     def __init__(self, terms: Sequence[QueryTerm]) -> None:
         self._terms = terms
         self._known: dict[str, bool] = {}
-        self._patterns = [term_pattern(stem, term.prefix) for term in terms for stem in term.stems]
+        self._patterns = [term_pattern(*form) for term in terms for form in term.forms]
 
     def matches(self, word: str) -> bool:
         """``matches`` of one word, remembered for this query."""
