@@ -6,10 +6,11 @@ import hashlib
 import json
 import re
 import unicodedata
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 from typing import TypeVar
 
 from storage.analysis import index_terms
@@ -60,6 +61,7 @@ class AddOutcome(StrEnum):
     SKIPPED = "skipped"
 
 
+@lru_cache(maxsize=4096)  # ingest asks twice for each title: which are settled, then adding
 def fingerprint(title: str) -> str:
     """A short hash of the title with case, accents, punctuation and spacing normalised."""
     letters = title.casefold()
@@ -155,11 +157,16 @@ class Articles:
         [result] = await self.add_many([new])
         return result
 
-    async def add_many(self, news: Sequence[NewArticle]) -> list[tuple[int, AddOutcome]]:
+    async def add_many(
+        self, news: Sequence[NewArticle], listed: Collection[str] | None = None
+    ) -> list[tuple[int, AddOutcome]]:
         """``add`` each article in order, in one transaction and a few round trips.
 
         The same article is matched by its URL first (a feed may retitle an item), then by the
-        fingerprint of its title; a completed article takes the URL if it had none.
+        fingerprint of its title; a completed article takes the URL if it had none. ``listed``:
+        the distinct search terms of the ``terms`` the news carry, when listed with them
+        (ingest's worker processes do; more does no harm), else they are listed here for the
+        index's vocabulary.
         """
         async with self._db.transaction():
             await self._db.serialise(_WRITERS)
@@ -172,9 +179,9 @@ class Articles:
             stored = {row[0]: _Stored(row[1], bool(row[2]), row[3]) for row in rows}
             plan = _plan(news, keys, stored)
             ids = {key: found.id for key, found in stored.items()}
-            vocabulary: list[str] = []  # the terms written, added to the index's vocabulary
+            unlisted: list[str] = []  # terms written and not in ``listed``, for the vocabulary
             for chunk in _chunks(list(plan.inserts.items()), _INSERT_CHUNK):
-                ids.update(await self._insert_many(chunk, vocabulary))
+                ids.update(await self._insert_many(chunk, unlisted, listed is not None))
             if plan.updates:
                 updates = [
                     (
@@ -187,13 +194,17 @@ class Articles:
                     )
                     for key, new in plan.updates.items()
                 ]
-                vocabulary += (update[1] for update in updates)
+                unlisted += (
+                    update[1]
+                    for update, new in zip(updates, plan.updates.values(), strict=True)
+                    if listed is None or new.terms is None
+                )
                 await self._db.execute_many(
                     "UPDATE articles SET body = ?, body_terms = ?, truncated = ?, "
                     "url = coalesce(url, ?), tags = coalesce(?, tags) WHERE id = ?",
                     updates,
                 )
-            await remember(self._db, vocabulary)
+            await remember(self._db, unlisted, listed or ())
         return [(ids[key], outcome) for key, outcome in zip(keys, plan.outcomes, strict=True)]
 
     async def settled(self, news: Sequence[NewArticle]) -> list[bool]:
@@ -235,16 +246,21 @@ class Articles:
         return keys
 
     async def _insert_many(
-        self, items: list[tuple[str, NewArticle]], vocabulary: list[str]
+        self, items: list[tuple[str, NewArticle]], unlisted: list[str], carried_listed: bool
     ) -> dict[str, int]:
         """Insert articles with one statement; their ids by fingerprint. Their terms are put
-        in ``vocabulary``, for the caller to ``remember``."""
+        in ``unlisted``, for the caller to ``remember``, but those they carried when
+        ``carried_listed``."""
         values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(items))
         params: list[object] = []
         for key, new in items:
             params += (new.title, new.body, new.truncated, new.url, new.source)
-            terms = new.terms or terms_of(new.title, new.body)
-            vocabulary += terms
+            terms = new.terms
+            if terms is None:
+                terms = terms_of(new.title, new.body)
+                unlisted += terms
+            elif not carried_listed:
+                unlisted += terms
             params += (from_date(new.seen_on), key, *terms, new.tags)
         try:
             rows = await self._db.fetch_all(
@@ -267,9 +283,9 @@ class Articles:
             if rows:
                 existing = next(iter(rows))[0]
                 raise Conflict(f"article {existing} has the same title", existing)
-            vocabulary: list[str] = []
-            ids = await self._insert_many([(key, new)], vocabulary)
-            await remember(self._db, vocabulary)
+            unlisted: list[str] = []
+            ids = await self._insert_many([(key, new)], unlisted, carried_listed=False)
+            await remember(self._db, unlisted)
         return await self.get(ids[key])
 
     async def with_title(self, title: str) -> int | None:

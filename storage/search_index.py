@@ -253,16 +253,17 @@ _REMEMBER = (
 )
 
 
-async def remember(db: Database, terms: Iterable[str]) -> None:
-    """Add the distinct terms of these ``title_terms``/``body_terms`` values to the vocabulary,
-    in one statement (sorted: the table's pages are then met in order)."""
-    distinct = _distinct(terms)
+async def remember(db: Database, terms: Iterable[str], listed: Iterable[str] = ()) -> None:
+    """Add the distinct terms of these ``title_terms``/``body_terms`` values, and the terms
+    ``listed`` one by one, to the vocabulary in one statement (sorted: the table's pages are
+    then met in order)."""
+    distinct = _distinct(terms, listed)
     if distinct:
         await db.execute(_REMEMBER, (json.dumps(distinct),))
 
 
-def _distinct(terms: Iterable[str]) -> list[str]:
-    distinct: set[str] = set()
+def _distinct(terms: Iterable[str], listed: Iterable[str] = ()) -> list[str]:
+    distinct = set(listed)
     for text in terms:
         distinct.update(text.split())
     return sorted(distinct)

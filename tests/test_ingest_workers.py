@@ -15,7 +15,7 @@ import pytest
 from bench import pages as generated
 from bot.newsroom import page_writer, reading
 from bot.newsroom.ingest import collect, ingest
-from bot.newsroom.reading import Analysed
+from bot.newsroom.reading import Analysis
 from storage import Store
 from storage.articles import AddOutcome
 from tests.test_ingest import page
@@ -50,7 +50,8 @@ def write_pages(folder: Path, count: int) -> None:
 
 
 async def contents(store: Store) -> tuple[list[tuple[object, ...]], ...]:
-    """Every article with its terms, tags and date; every festival; every link by name."""
+    """Every article with its terms, tags and date; every festival; every link by name; the
+    ingest log; the search vocabulary."""
     articles = await store.db.fetch_all(
         "SELECT id, title, body, truncated, seen_on, title_terms, body_terms, tags "
         "FROM articles ORDER BY id"
@@ -65,7 +66,10 @@ async def contents(store: Store) -> tuple[list[tuple[object, ...]], ...]:
         "SELECT source, articles_added, articles_skipped, rates_added FROM ingest_runs "
         "ORDER BY source"
     )
-    return tuple([tuple(row) for row in rows] for rows in (articles, festivals, links, runs))
+    vocabulary = await store.db.fetch_all("SELECT term FROM search_terms ORDER BY term")
+    return tuple(
+        [tuple(row) for row in rows] for rows in (articles, festivals, links, runs, vocabulary)
+    )
 
 
 async def test_worker_processes_store_what_one_process_does(
@@ -90,8 +94,12 @@ async def test_worker_processes_store_what_one_process_does(
         assert await contents(workers) == expected
     finally:
         await workers.close()
-    articles, festivals, links, _ = expected
+    articles, festivals, links, _, vocabulary = expected
     assert all(row[5] and row[6] and row[7] is not None for row in articles)  # terms and tags
+    # The vocabulary the workers listed: every term of every article, and no other.
+    assert {term for (term,) in vocabulary} == {
+        term for row in articles for terms in row[5:7] for term in str(terms).split()
+    }
     [(festival_id, *_)] = [row for row in festivals if row[1] == FESTIVAL]
     titles = {row[0]: row[1] for row in articles}
     linked = {titles[a] for a, f in links if f == festival_id}
@@ -106,9 +114,7 @@ async def test_a_festival_found_in_a_batch_is_linked_in_the_next_ones_read_befor
     monkeypatch.setattr(page_writer, "ARTICLES_PER_TRANSACTION", 1)  # a page a batch
     known_when_read: list[set[str]] = []
 
-    def spying(
-        articles: list[tuple[str, str, date | None]], festivals: list[object]
-    ) -> list[Analysed]:
+    def spying(articles: list[tuple[str, str, date | None]], festivals: list[object]) -> Analysis:
         known_when_read.append({getattr(festival, "name", "") for festival in festivals})
         return reading.analyse(articles, festivals)  # type: ignore[arg-type]
 
@@ -133,7 +139,7 @@ async def test_a_repeated_ingest_analyses_only_what_it_may_store(
 
     def counting(
         articles: list[tuple[str, str, date | None]], festivals: list[object]
-    ) -> list[Analysed]:
+    ) -> Analysis:
         analysed.extend(title for title, _, _ in articles)
         return reading.analyse(articles, festivals)  # type: ignore[arg-type]
 
@@ -196,7 +202,7 @@ class _InProcess:
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
 
-    def run(self, function: Callable[..., list[Analysed]], *args: object) -> asyncio.Future[T]:
+    def run(self, function: Callable[..., Analysis], *args: object) -> asyncio.Future[T]:
         articles = args[0]
         assert isinstance(articles, list)
         self.calls.append([title for title, _, _ in articles])

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.newsroom.festivals import link_readings
-from bot.newsroom.reading import Analysed, Workers, analyse
+from bot.newsroom.reading import Analysed, Analysis, Workers, analyse
 from bot.newsroom.sources.pages import Page, TickerRate
 from storage import Store
 from storage.articles import AddOutcome
@@ -89,10 +89,13 @@ class PageWriter:
             while len(ahead) <= self._read_ahead and number + len(ahead) < len(batches):
                 ahead.append(await self._analyse(batches[number + len(ahead)]))
             analysis = ahead.popleft()
-            found = iter(await analysis.task)
-            analysed = [None if done else next(found) for done in analysis.settled]
+            done = await analysis.task
+            found = iter(done.articles)
+            analysed = [None if settled else next(found) for settled in analysis.settled]
             await self._pause()
-            reports += await self._write_batch(batch, _per_page(batch, analysed), analysis.known)
+            reports += await self._write_batch(
+                batch, _per_page(batch, analysed), analysis.known, done.vocabulary
+            )
             self._written = time.monotonic()
         return reports
 
@@ -105,8 +108,8 @@ class PageWriter:
         known = await self._store.festivals.all()
         todo = [text for text, done in zip(texts, settled, strict=True) if not done]
         if not todo:  # a repeated ingest: nothing to send to the workers
-            task: asyncio.Future[list[Analysed]] = asyncio.get_running_loop().create_future()
-            task.set_result([])
+            task: asyncio.Future[Analysis] = asyncio.get_running_loop().create_future()
+            task.set_result(Analysis([], frozenset()))
             return _Analysis(task, settled, known)
         # Split between the worker processes, so that a batch is ready in a share of the time.
         parts = max(self._workers.processes, 1)
@@ -131,6 +134,7 @@ class PageWriter:
         batch: list[tuple[Path, Page]],
         analysed: list[list[Analysed | None]],
         known: list[Festival],
+        vocabulary: frozenset[str],
     ) -> list[FileReport]:
         """Write the pages in one transaction; if that fails, each page in its own one.
 
@@ -140,7 +144,7 @@ class PageWriter:
         """
         try:
             async with self._store.transaction():
-                return await self._write(batch, analysed, known)
+                return await self._write(batch, analysed, known, vocabulary)
         except StorageError as error:
             if len(batch) == 1:
                 path, page = batch[0]
@@ -148,7 +152,7 @@ class PageWriter:
                 return [FileReport(path, page_date=page.date, error=f"{path.name}: {error}")]
         reports = []
         for item, page_analysed in zip(batch, analysed, strict=True):
-            reports += await self._write_batch([item], [page_analysed], known)
+            reports += await self._write_batch([item], [page_analysed], known, vocabulary)
         return reports
 
     async def _write(
@@ -156,8 +160,10 @@ class PageWriter:
         batch: list[tuple[Path, Page]],
         analysed: list[list[Analysed | None]],
         known: list[Festival],
+        vocabulary: frozenset[str],
     ) -> list[FileReport]:
-        """Articles, festival links, rates and the ingest log of the pages, in a few statements."""
+        """Articles, festival links, rates and the ingest log of the pages, in a few statements;
+        ``vocabulary``: the distinct search terms of the analysed articles."""
         store = self._store
         reports = [FileReport(path, page_date=page.date) for path, page in batch]
         # Bottom-up: the top article of a page, the newest, gets the highest id.
@@ -167,11 +173,15 @@ class PageWriter:
             for new, ready in zip(_news(path, page)[::-1], page_analysed[::-1], strict=True)
         ]
         added = await store.articles.add_many(
-            [ready.applied_to(new) if ready else new for _, new, ready in items]
+            [ready.applied_to(new) if ready else new for _, new, ready in items], vocabulary
         )
         # New and completed articles: the festivals they name, those found in them included.
         changed = [
-            (article_id, new, ready or analyse([(new.title, new.body, new.seen_on)], known)[0])
+            (
+                article_id,
+                new,
+                ready or analyse([(new.title, new.body, new.seen_on)], known).articles[0],
+            )
             for (_, new, ready), (article_id, outcome) in zip(items, added, strict=True)
             if outcome is not AddOutcome.SKIPPED
         ]
@@ -217,14 +227,14 @@ class _Analysis:
     """A batch being analysed: its results to come (for the articles not settled), which
     articles were settled, and the festivals its names were looked for among."""
 
-    task: asyncio.Future[list[Analysed]]
+    task: asyncio.Future[Analysis]
     settled: list[bool]
     known: list[Festival]
 
 
-async def _joined(runs: list[asyncio.Future[list[Analysed]]]) -> list[Analysed]:
-    """The analyses of a batch's parts, in order."""
-    return [analysed for part in await asyncio.gather(*runs) for analysed in part]
+async def _joined(runs: list[asyncio.Future[Analysis]]) -> Analysis:
+    """The analyses of a batch's parts, as one."""
+    return Analysis.joined(await asyncio.gather(*runs))
 
 
 def _news(path: Path, page: Page) -> list[NewArticle]:

@@ -45,6 +45,22 @@ class Analysed:
         return replace(new, tags=self.tags, terms=self.terms)
 
 
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """Articles analysed together, and the distinct search terms of them all: listed here, in a
+    worker, for the store's vocabulary (``Articles.add_many``), where the writer took ~30 µs an
+    article to list them."""
+
+    articles: list[Analysed]
+    vocabulary: frozenset[str]
+
+    @staticmethod
+    def joined(parts: Sequence[Analysis]) -> Analysis:
+        """The analyses of consecutive parts as one."""
+        articles = [analysed for part in parts for analysed in part.articles]
+        return Analysis(articles, frozenset().union(*(part.vocabulary for part in parts)))
+
+
 def read_pages(paths: Sequence[Path]) -> list[tuple[Path, Page | str]]:
     """Each page parsed, or the error that it could not be (naming the file)."""
     parsed: list[tuple[Path, Page | str]] = []
@@ -61,15 +77,17 @@ def read_pages(paths: Sequence[Path]) -> list[tuple[Path, Page | str]]:
 
 def analyse(
     articles: Sequence[tuple[str, str, date | None]], festivals: Sequence[Festival]
-) -> list[Analysed]:
+) -> Analysis:
     """Each ``(title, body, date)`` analysed; ``festivals`` are those its names are looked for."""
     finder = MentionFinder(festivals)
-    return [
+    analysed = [
         Analysed(
             terms_of(title, body), tag_bits(title, body), read_article(title, body, day, finder)
         )
         for title, body, day in articles
     ]
+    vocabulary = frozenset(term for one in analysed for text in one.terms for term in text.split())
+    return Analysis(analysed, vocabulary)
 
 
 class Workers:
