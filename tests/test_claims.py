@@ -43,13 +43,18 @@ async def subscribe_due(store: Store, count: int) -> list[int]:
     return chats
 
 
-async def drain(store: Store, start: asyncio.Event) -> tuple[list[int], int]:
-    """A sender's claims: (ids it claimed, claims refused) until nothing is ready."""
+async def drain(
+    store: Store, start: asyncio.Barrier, *, newest_first: bool = False
+) -> tuple[list[int], int]:
+    """A sender's claims: (ids it claimed, claims refused) until nothing is ready; each batch
+    read is claimed in order, or from its end (``newest_first``). The race starts once every
+    sender has its connection ready (``start``)."""
+    await store.outbox.ready(NOW, 1)
     await start.wait()
     claimed: list[int] = []
     refused = 0
     while ready := await store.outbox.ready(NOW, 20):
-        for message in ready:
+        for message in reversed(ready) if newest_first else ready:
             if await store.outbox.claim(message.id):
                 claimed.append(message.id)
             else:
@@ -61,9 +66,10 @@ async def test_two_senders_claim_every_message_once(two_stores: tuple[Store, Sto
     first, second = two_stores
     chats = range(1, MESSAGES + 1)
     await first.outbox.add(OutboxKind.BROADCAST, "1", [Outgoing(c, "text") for c in chats], NOW)
-    start = asyncio.Event()
-    both = asyncio.gather(drain(first, start), drain(second, start))
-    start.set()
+    start = asyncio.Barrier(2)
+    # From the two ends of each batch both read, so that each wins some whichever is quicker
+    # (claiming in one order, the quicker one could win every race on a loaded machine).
+    both = asyncio.gather(drain(first, start), drain(second, start, newest_first=True))
     (ours, ours_refused), (theirs, theirs_refused) = await both
 
     claims = Counter(ours + theirs)
