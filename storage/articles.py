@@ -61,7 +61,7 @@ class AddOutcome(StrEnum):
     SKIPPED = "skipped"
 
 
-@lru_cache(maxsize=4096)  # ingest asks twice for each title: which are settled, then adding
+@lru_cache(maxsize=16_384)  # ingest asks twice per title, a few batches apart: settled, then add
 def fingerprint(title: str) -> str:
     """A short hash of the title with case, accents, punctuation and spacing normalised."""
     letters = title.casefold()
