@@ -127,8 +127,14 @@ async def test_readers_get_the_connection_between_the_batches(
     ]
     batches = [i for i, what in enumerate(order) if what == "batch"]
     assert len(batches) == 6
-    # After each batch but the last, a reader's query ran before the next batch.
-    assert all("reader" in order[a:b] for a, b in itertools.pairwise(batches))
+    if store.db.dialect is Dialect.SQLITE:
+        # After each batch but the last, a reader's query ran before the next batch: the one
+        # connection takes statements in turn.
+        assert all("reader" in order[a:b] for a, b in itertools.pairwise(batches))
+    else:
+        # Readers take other pooled connections, so nothing is held from them; a reader's query
+        # may span several batches on a loaded machine, but readers ran while it pruned.
+        assert "reader" in order[batches[0] : batches[-1]]
 
 
 async def test_the_tidy_forgets_both_and_keeps_the_week(store: Store) -> None:
