@@ -22,7 +22,7 @@ from storage.search_index import FULL_TEXT
 
 MIN_SCORE = 75.0  # rapidfuzz ratio (0-100) of a term close enough to suggest
 MIN_LENGTH = 3  # shorter words are not corrected
-SAMPLE_ARTICLES = 20  # newest articles holding the term, where its written forms are taken
+SAMPLE_ARTICLES = 8  # newest articles holding the term, where its written forms are taken
 VOCABULARY_PREFIXES = (3, 2)  # first letters a close term shares with the typed one, in turn
 ANY_LENGTH = 1 << 30
 MAX_LENGTH_CHANGE = 2  # letters a close term has more or fewer than the typed one
